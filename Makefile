@@ -1,0 +1,38 @@
+# Integrationsatlas: `make run` sets up and serves the product, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+IA := $(BIN)/integrationsatlas
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run setup test lint format bench clean
+
+run: setup
+	$(IA) migrate --noinput
+	$(IA) load-regions
+	$(IA) collectstatic --noinput -v 0
+	$(IA) serve --bind 127.0.0.1:8000
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	scripts/setup-python.sh "$(PYTHON)" "$(VENV)"
+	touch $@
+
+test: setup
+	scripts/test.sh
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,40 @@
+"""Progress bars for long command-line work; silent when output is not a terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from tqdm import tqdm
+
+T = TypeVar("T")
+
+
+def progress_iter(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+    """Wrap an iterable in a progress bar on stderr if stderr is a terminal."""
+    yield from tqdm(
+        items, desc=description, total=total, disable=not sys.stderr.isatty(), leave=False
+    )
+
+
+class StepProgress:
+    """A bar over named steps: `with StepProgress(3) as step: step("Regionen") ...`."""
+
+    def __init__(self, total: int):
+        self.bar = tqdm(total=total, disable=not sys.stderr.isatty(), leave=False)
+        self.started = False
+
+    def __call__(self, label: str) -> None:
+        if self.started:
+            self.bar.update(1)
+        self.started = True
+        self.bar.set_description(label)
+
+    def __enter__(self) -> StepProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.started:
+            self.bar.update(1)
+        self.bar.close()

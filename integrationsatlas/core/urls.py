@@ -1,0 +1,11 @@
+"""Site-wide pages."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("gesundheit/", views.health, name="health"),
+]

@@ -1,0 +1,3 @@
+"""URL routes of the planning app."""
+
+urlpatterns: list = []

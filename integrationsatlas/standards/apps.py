@@ -1,0 +1,10 @@
+"""Offer-type standards, standard sets, rules and stored assessments."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StandardsConfig(AppConfig):
+    name = "integrationsatlas.standards"
+    label = "standards"
+    verbose_name = _("Standards")

@@ -1,0 +1,3 @@
+"""URL routes of the standards app."""
+
+urlpatterns: list = []

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, type check, then pytest on SQLite and on PostgreSQL.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+status=0
+
+echo "== ruff (lint and format)"
+$BIN/ruff check . && $BIN/ruff format --check . || status=1
+echo "== mypy (analysis engine)"
+$BIN/mypy || status=1
+
+echo "== pytest on SQLite"
+env -u DATABASE_URL $BIN/python -m pytest "$@" || status=1
+
+pg_url=${DATABASE_URL:-}
+if [ -z "$pg_url" ] && $BIN/python scripts/pg_available.py postgres://postgres@127.0.0.1:5432/postgres; then
+  pg_url=postgres://postgres@127.0.0.1:5432/postgres
+fi
+if [ -n "$pg_url" ]; then
+  echo "== pytest on PostgreSQL (${pg_url%%@*}@…)"
+  DATABASE_URL=$pg_url $BIN/python -m pytest -m "not browser" "$@" || status=1
+else
+  echo "== PostgreSQL pass SKIPPED: no DATABASE_URL set and no server answers on 127.0.0.1:5432"
+fi
+exit $status
