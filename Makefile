@@ -10,6 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 run: setup
 	$(IA) migrate --noinput
 	$(IA) load-regions
+	$(IA) load-offer-types
 	$(IA) collectstatic --noinput -v 0
 	$(IA) serve --bind 127.0.0.1:8000
 

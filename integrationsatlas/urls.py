@@ -14,6 +14,7 @@ urlpatterns = [
     path("standards/", include("integrationsatlas.standards.urls")),
     path("suche/", include("integrationsatlas.finder.urls")),
     path("planung/", include("integrationsatlas.planning.urls")),
+    path("austausch/", include("integrationsatlas.interchange.urls")),
     path("", include("integrationsatlas.api.urls")),
     path("", include("integrationsatlas.core.urls")),
 ]

@@ -10,11 +10,13 @@ DATA_DIR = Path(settings.BASE_DIR) / "data"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load Saxony's 418 Gemeinden, 13 Kreise and the Land into the test database once."""
+    """Load Saxony's regions (Land, 13 Kreise, 418 Gemeinden) and the offer types once per test DB."""
     from integrationsatlas.regions.loader import load_regions
+    from integrationsatlas.standards.seed import load_offer_types
 
     with django_db_blocker.unblock():
         load_regions(DATA_DIR)
+        load_offer_types()
 
 
 @pytest.fixture

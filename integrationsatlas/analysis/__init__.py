@@ -1,0 +1,1 @@
+"""The analysis engine: pure Python + NumPy/SciPy, no Django imports."""

@@ -1,0 +1,30 @@
+"""The project starts: settings load, migrations are complete, the start page renders."""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_start_page_lists_13_kreise(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert (
+        response.content.decode().count('href="/regionen/145')
+        + response.content.decode().count('href="/regionen/146')
+        + response.content.decode().count('href="/regionen/147')
+        >= 26
+    )
+
+
+@pytest.mark.django_db
+def test_offer_types_seeded_in_seven_languages():
+    from integrationsatlas.standards.models import OfferType
+
+    assert OfferType.objects.count() == 16
+    for offer_type in OfferType.objects.all():
+        assert set(offer_type.names) >= {"de", "en", "ar", "uk", "ru", "fa", "tr"}
