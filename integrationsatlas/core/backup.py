@@ -1,0 +1,190 @@
+"""Back up and restore everything the product keeps, in one versioned JSON file.
+
+A backup holds every row of the project's own apps (regions, registry, standards,
+assessments, API tokens, ...), their full history (django-simple-history tables) and the
+user accounts, together with the schema state (the last applied migration of every app).
+A restore refuses a file from another schema, writes everything in one transaction into
+an empty database, and resets the id sequences so new rows continue after the restored ones.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Model
+
+FORMAT = "integrationsatlas-backup"
+FORMAT_VERSION = 1
+PROJECT_APPS = (
+    "regions",
+    "standards",
+    "registry",
+    "finder",
+    "planning",
+    "api",
+    "interchange",
+    "core",
+)
+# Accounts and permissions come along, so history rows keep their authors.
+FRAMEWORK_APPS = ("auth",)
+# Permissions are created by `migrate` itself; users and groups refer to them by natural key.
+SKIPPED_MODELS = {"auth.Permission"}
+
+
+class BackupError(Exception):
+    pass
+
+
+def backed_up_models() -> list[type[Model]]:
+    """Every concrete model to save, parents before children (Django's dependency sort)."""
+    from django.core.serializers import sort_dependencies
+
+    labels = [*FRAMEWORK_APPS, *PROJECT_APPS]
+    app_list = []
+    for label in labels:
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:
+            continue
+        models = [
+            m
+            for m in config.get_models()
+            if not m._meta.proxy and m._meta.managed and m._meta.label not in SKIPPED_MODELS
+        ]
+        if models:
+            app_list.append((config, models))
+    return sort_dependencies(app_list, allow_cycles=True)
+
+
+def schema_state() -> dict[str, str]:
+    """The newest applied migration of each app: a restore needs the same schema."""
+    state: dict[str, str] = {}
+    for app, name in MigrationRecorder(connection).applied_migrations():
+        if app in (*FRAMEWORK_APPS, *PROJECT_APPS) and name > state.get(app, ""):
+            state[app] = name
+    return state
+
+
+def _rows(model: type[Model]) -> Iterator[dict[str, Any]]:
+    queryset = model._default_manager.order_by("pk")
+    data = serializers.serialize(
+        "python", queryset.iterator(chunk_size=2000), use_natural_foreign_keys=True
+    )
+    yield from data
+
+
+def create_backup(path: Path) -> dict[str, int]:
+    """Write the backup to `path` (gzip when it ends in .gz); return row counts per model."""
+    counts: dict[str, int] = {}
+    objects: list[dict[str, Any]] = []
+    with transaction.atomic():  # one consistent snapshot
+        for model in backed_up_models():
+            rows = list(_rows(model))
+            counts[model._meta.label] = len(rows)
+            objects.extend(rows)
+    document = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "created": datetime.now(UTC).isoformat(),
+        "schema": schema_state(),
+        "counts": counts,
+        "objects": objects,
+    }
+    text = json.dumps(document, cls=serializers.json.DjangoJSONEncoder, ensure_ascii=False)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(tmp, "wt", encoding="utf-8") as handle:
+        handle.write(text)
+    tmp.replace(path)  # never leave a half-written backup under the real name
+    return counts
+
+
+def read_backup(path: Path) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"Sicherungsdatei nicht gefunden: {path}")
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            document = json.load(handle)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, EOFError) as exc:
+        raise BackupError(f"{path}: keine lesbare Sicherung ({exc}).") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise BackupError(f"{path}: keine Integrationsatlas-Sicherung.")
+    if document.get("version") != FORMAT_VERSION:
+        raise BackupError(
+            f"{path}: Format-Version {document.get('version')} wird nicht unterstützt "
+            f"(erwartet {FORMAT_VERSION})."
+        )
+    return document
+
+
+def _database_is_empty() -> list[str]:
+    return [m._meta.label for m in backed_up_models() if m._default_manager.exists()]
+
+
+def restore_backup(path: Path, *, replace: bool = False) -> dict[str, int]:
+    """Restore into an empty (migrated) database; with `replace`, existing rows are removed first."""
+    document = read_backup(path)
+    current = schema_state()
+    if document["schema"] != current:
+        differing = sorted(
+            app
+            for app in set(document["schema"]) | set(current)
+            if document["schema"].get(app) != current.get(app)
+        )
+        raise BackupError(
+            "Die Sicherung passt nicht zum Datenbankschema (Apps: "
+            + ", ".join(differing)
+            + "). Erst `integrationsatlas migrate` auf denselben Stand bringen."
+        )
+    models = backed_up_models()
+    with transaction.atomic():
+        occupied = _database_is_empty()
+        if occupied and not replace:
+            raise BackupError(
+                "Die Datenbank ist nicht leer (" + ", ".join(occupied[:5]) + ", …). "
+                "Wiederherstellen nur in eine leere Datenbank, oder mit --replace."
+            )
+        if replace:
+            _delete_everything(models)
+        counts: dict[str, int] = {}
+        for obj in serializers.deserialize("python", document["objects"]):
+            obj.save()
+            label = obj.object._meta.label
+            counts[label] = counts.get(label, 0) + 1
+        _reset_sequences(models)
+    expected = {k: v for k, v in document["counts"].items() if v}
+    if counts != expected:
+        raise BackupError(f"Zeilenzahlen weichen ab: erwartet {expected}, geschrieben {counts}.")
+    return counts
+
+
+def _delete_everything(models: list[type[Model]]) -> None:
+    """Raw deletes, children first: the rows go, no signals or PROTECT checks in between."""
+    for model in reversed(models):
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through._meta.auto_created:
+                through._base_manager.all()._raw_delete(connection.alias)
+        model._base_manager.all()._raw_delete(connection.alias)
+
+
+def _reset_sequences(models: list[type[Model]]) -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
