@@ -10,6 +10,9 @@ $BIN/ruff check . && $BIN/ruff format --check . || status=1
 echo "== mypy (analysis engine)"
 $BIN/mypy || status=1
 
+echo "== pip-audit (known vulnerabilities in the pinned dependencies)"
+$BIN/python scripts/audit.py || status=1
+
 echo "== pytest on SQLite"
 env -u DATABASE_URL $BIN/python -m pytest "$@" || status=1
 

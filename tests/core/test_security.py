@@ -1,0 +1,98 @@
+"""Security settings: deploy checks, CSP, password hashing, sign-in rate limit, privacy of logs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import identify_hasher
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    env = {
+        **os.environ,
+        "INTEGRATIONSATLAS_PRODUCTION": "1",
+        "INTEGRATIONSATLAS_HTTPS": "1",
+        "SECRET_KEY": "k" * 20 + "Xy9-secret-for-the-deploy-check-only-" + "q" * 20,
+        "ALLOWED_HOSTS": "atlas.example.org",
+        "DEBUG": "0",
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "integrationsatlas.cli",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {**os.environ, "INTEGRATIONSATLAS_PRODUCTION": "1"}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "integrationsatlas.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_csp_forbids_inline_scripts(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    script_src = next(p for p in policy.split(";") if p.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
+    assert "'self'" in script_src
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2():
+    user = get_user_model().objects.create_user("anna", password="ein-langes-passwort-42")
+    assert identify_hasher(user.password).algorithm == "argon2"
+
+
+@pytest.mark.django_db
+def test_sign_in_is_rate_limited(client):
+    get_user_model().objects.create_user("bernd", password="richtiges-passwort-42")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/anmelden/", {"username": "bernd", "password": "falsch"})
+    locked = client.post("/anmelden/", {"username": "bernd", "password": "richtiges-passwort-42"})
+    assert locked.status_code == 429
+    assert not locked.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_every_form_carries_a_csrf_token(client):
+    for url in ["/", "/anmelden/", "/regionen/14625/"]:
+        html = client.get(url).content.decode()
+        assert html.count("<form") == html.count('name="csrfmiddlewaretoken"'), url
+
+
+def test_access_log_format_has_no_query_string():
+    from integrationsatlas.core.management.commands import serve
+
+    source = Path(serve.__file__).read_text(encoding="utf-8")
+    assert "%(U)s" in source  # path only
+    assert "%(q)s" not in source and "%(r)s" not in source
