@@ -7,8 +7,12 @@ status=0
 
 echo "== ruff (lint and format)"
 $BIN/ruff check . && $BIN/ruff format --check . || status=1
-echo "== mypy (analysis engine)"
-$BIN/mypy || status=1
+if [ -d integrationsatlas/analysis ]; then
+  echo "== mypy (analysis engine)"
+  $BIN/mypy || status=1
+else
+  echo "== mypy SKIPPED: integrationsatlas/analysis (its only target) does not exist yet"
+fi
 
 echo "== pip-audit (known vulnerabilities in the pinned dependencies)"
 $BIN/python scripts/audit.py || status=1

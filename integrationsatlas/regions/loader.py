@@ -210,10 +210,16 @@ def read_foreign_residents(path: Path) -> tuple[list[dict[str, str]], list[str]]
     if rows and not required <= set(rows[0]):
         missing = ", ".join(sorted(required - set(rows[0])))
         return [], [f"{path.name}: Spalten fehlen: {missing}."]
+    seen: dict[tuple[str, str], int] = {}
     for line, row in enumerate(rows, start=2):
         where = f"{path.name}, Zeile {line} (AGS {row.get('ags') or '–'})"
         if not re.match(r"^\d{5}$", row.get("ags") or ""):
             problems.append(f"{where}: kein gültiger 5-stelliger Kreisschlüssel.")
+        # A second row for the same Kreis and date would be summed twice into the Land.
+        key = (row.get("ags") or "", row.get("reference_date") or "")
+        if key in seen:
+            problems.append(f"{where}: Kreis doppelt, schon in Zeile {seen[key]}.")
+        seen.setdefault(key, line)
         try:
             date.fromisoformat(row.get("reference_date") or "")
         except ValueError:

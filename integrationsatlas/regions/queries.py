@@ -27,11 +27,17 @@ def latest_indicators(
 
 
 def region_rows(
-    level: str | None = None, postal_code: str | None = None, parent: str | None = None
+    level: str | None = None,
+    postal_code: str | None = None,
+    parent: str | None = None,
+    ags: str | None = None,
 ) -> list[dict[str, Any]]:
-    regions = Region.objects.select_related("parent").annotate(
+    # Boundaries are large; decoding them for a table would cost most of a page's time.
+    regions = Region.objects.defer("boundary").annotate(
         gemeinden=Count("children", filter=Q(children__level=Region.Level.GEMEINDE))
     )
+    if ags:
+        regions = regions.filter(ags=ags)
     if level:
         regions = regions.filter(level=level)
     if parent:
