@@ -1,0 +1,1 @@
+"""Integrationsatlas analysis engine: pure NumPy/SciPy, no Django (see docs/engine.md)."""
