@@ -101,21 +101,3 @@ def two_step_fca(
     ratio = np.divide(s, weighted_demand, out=np.zeros_like(s), where=weighted_demand > 0)
     out: FloatArray = np.asarray(w @ ratio, dtype=np.float64)
     return out
-
-
-def region_weighted_mean(
-    values: npt.ArrayLike, weights: npt.ArrayLike, region: npt.ArrayLike, n_regions: int
-) -> FloatArray:
-    """Weighted mean of ``values`` per region: sum_i w_i v_i / sum_i w_i over points i in r.
-
-    DESIGN.md §3: "Region value = demand-weighted mean of A_i". Points with region < 0 are
-    ignored; a region without positive weight gets NaN (no data).
-    """
-    v = np.asarray(values, dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
-    r = np.asarray(region, dtype=np.int64)
-    ok = r >= 0
-    num = np.bincount(r[ok], weights=(w * v)[ok], minlength=n_regions)
-    den = np.bincount(r[ok], weights=w[ok], minlength=n_regions)
-    out: FloatArray = np.divide(num, den, out=np.full(n_regions, np.nan), where=den > 0)
-    return out
