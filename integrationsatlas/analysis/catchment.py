@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +11,7 @@ import scipy.sparse as sp
 FloatArray = npt.NDArray[np.float64]
 Weight = Literal["uniform", "gaussian"]
 #: A dense (n, m) array or any SciPy sparse matrix/array of costs.
-Cost = FloatArray | sp.spmatrix | sp.sparray
+Cost: TypeAlias = FloatArray | sp.spmatrix | sp.sparray
 
 
 def gaussian_weight(cost: FloatArray, sigma: float) -> FloatArray:
