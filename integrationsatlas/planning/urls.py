@@ -1,3 +1,23 @@
-"""URL routes of the planning app."""
+"""URL routes of the planning app, all under /planung/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("bewertungen/<int:pk>/", views.state_view, name="state"),
+    path("bewertungen/<int:pk>/zeilen/<int:row_id>/", views.row_detail, name="row"),
+    path("bewertungen/<int:pk>/kosten/", views.costs, name="costs"),
+    path("bewertungen/<int:pk>/kosten.<str:fmt>", views.costs_export, name="costs_export"),
+    path("bewertungen/<int:pk>/gerechtigkeit/", views.equity_view, name="equity"),
+    path("bewertungen/<int:pk>/export.<str:fmt>", views.export, name="export"),
+    path("bewertungen/<int:pk>/veroeffentlichen/", views.publish, name="publish"),
+    path("regionen/<str:ags>.pdf", views.region_pdf, name="region_pdf"),
+    path("regionen/<str:ags>/", views.region_report, name="region"),
+    path("szenarien/", views.scenario_list, name="scenarios"),
+    path("szenarien/<int:pk>/", views.scenario_detail, name="scenario"),
+    path("vergleich/", views.compare_view, name="compare"),
+]

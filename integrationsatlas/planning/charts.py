@@ -1,0 +1,209 @@
+"""Server-side SVG charts: status choropleth with patterns, bar and line charts; no script, no service.
+
+Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies), and each
+status also has its own fill pattern and a letter mark, so the map and legend read in greyscale.
+Only presentation attributes are used (no style attributes): the CSP forbids inline styles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from integrationsatlas.regions.svgmap import SvgMap
+
+STATUSES = ("met", "partial", "gap", "no_data")
+COLOURS = {"met": "#0072B2", "partial": "#E69F00", "gap": "#D55E00", "no_data": "#FFFFFF"}
+MARKS = {"met": "✓", "partial": "~", "gap": "✗", "no_data": "?"}
+
+
+def status_label(status: str) -> str:
+    return {
+        "met": _("erfüllt"),
+        "partial": _("teilweise"),
+        "gap": _("Lücke"),
+        "no_data": _("keine Daten"),
+    }.get(status, status)
+
+
+def _pattern_defs(prefix: str) -> str:
+    """One pattern per status: solid, diagonal hatch, cross-hatch, dots (distinct in greyscale)."""
+    size = 8
+    shapes = {
+        "met": "",
+        "partial": f'<path d="M0,{size} L{size},0" stroke="#000" stroke-width="1"/>',
+        "gap": (
+            f'<path d="M0,{size} L{size},0 M0,0 L{size},{size}" stroke="#000" stroke-width="1.4"/>'
+        ),
+        "no_data": '<circle cx="4" cy="4" r="1.3" fill="#555"/>',
+    }
+    parts = []
+    for status in STATUSES:
+        parts.append(
+            f'<pattern id="{prefix}-{status}" width="{size}" height="{size}" '
+            f'patternUnits="userSpaceOnUse"><rect width="{size}" height="{size}" '
+            f'fill="{COLOURS[status]}"/>{shapes[status]}</pattern>'
+        )
+    return "<defs>" + "".join(parts) + "</defs>"
+
+
+def choropleth(
+    svg_map: SvgMap,
+    status_by_ags: Mapping[str, str],
+    title: str,
+    link: Callable[[str], str] | None = None,
+    prefix: str = "st",
+    marks: bool = True,
+    highlight: str | None = None,
+) -> SafeString:
+    """The map with each region filled by its status pattern; regions without a row are no data."""
+    height = max(svg_map.height, 1.0)
+    out = [
+        f'<svg class="choropleth" viewBox="0 0 {svg_map.width:.0f} {height:.0f}" '
+        f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        _pattern_defs(prefix),
+    ]
+    for shape in svg_map.shapes:
+        status = status_by_ags.get(shape.ags, "no_data")
+        label = f"{shape.name}: {status_label(status)}"
+        stroke = ' stroke="#000" stroke-width="4"' if shape.ags == highlight else ""
+        path = (
+            f'<path d="{shape.path}" fill="url(#{prefix}-{status})" '
+            f'class="region-shape status-{status}"{stroke}><title>{escape(label)}</title></path>'
+        )
+        if link:
+            path = f'<a href="{escape(link(shape.ags))}" aria-label="{escape(label)}">{path}</a>'
+        out.append(path)
+    if marks:
+        for shape in svg_map.shapes:
+            status = status_by_ags.get(shape.ags, "no_data")
+            out.append(
+                f'<text x="{shape.label_x:.1f}" y="{shape.label_y:.1f}" font-size="22" '
+                f'text-anchor="middle" fill="#000" stroke="#fff" stroke-width="4" '
+                f'paint-order="stroke" aria-hidden="true">{MARKS[status]}</text>'
+            )
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def legend(prefix: str = "lg") -> SafeString:
+    """The legend as a list of swatches with the same patterns, marks and words."""
+    items = []
+    for status in STATUSES:
+        swatch = (
+            f'<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true" '
+            f'xmlns="http://www.w3.org/2000/svg">{_pattern_defs(f"{prefix}-{status}")}'
+            f'<rect x="0.5" y="0.5" width="27" height="19" fill="url(#{prefix}-{status}-{status})" '
+            f'stroke="#000"/></svg>'
+        )
+        items.append(
+            f'<li>{swatch} <span class="mark">{MARKS[status]}</span> {escape(status_label(status))}</li>'
+        )
+    return mark_safe(f'<ul class="legend">{"".join(items)}</ul>')
+
+
+def bar_chart(
+    items: Sequence[tuple[str, float]], title: str, unit: str = "", width: int = 560
+) -> SafeString:
+    """Horizontal bars, one per (label, value); negative or NaN values are drawn as 0."""
+    bar_h, gap, label_w = 18, 6, 190
+    height = len(items) * (bar_h + gap) + 10
+    top = max([v for _, v in items if v == v] + [0.0]) or 1.0
+    out = [
+        f'<svg class="bar-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>"
+    ]
+    for i, (label, value) in enumerate(items):
+        y = 5 + i * (bar_h + gap)
+        v = value if value == value and value > 0 else 0.0
+        w = (width - label_w - 110) * v / top
+        out.append(
+            f'<text x="{label_w - 6}" y="{y + 13}" font-size="12" text-anchor="end">'
+            f"{escape(label[:30])}</text>"
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#0072B2"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 13}" font-size="12">'
+            f"{escape(_number(value))} {escape(unit)}</text>"
+        )
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def line_chart(
+    dates: Sequence[dt.date],
+    values: Sequence[float | None],
+    title: str,
+    width: int = 560,
+    height: int = 180,
+    y_label: str = "",
+) -> SafeString:
+    """A step line over dates with y from 0 to the maximum; None values break the line."""
+    left, right, top_pad, bottom = 48, 12, 14, 26
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    known = [v for v in values if v is not None]
+    top = max(known + [0.0]) or 1.0
+    span = max((dates[-1] - dates[0]).days, 1) if dates else 1
+
+    def x(d: dt.date) -> float:
+        return left + plot_w * (d - dates[0]).days / span
+
+    def y(v: float) -> float:
+        return top_pad + plot_h * (1 - v / top)
+
+    out = [
+        f'<svg class="line-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - right}" y2="{top_pad + plot_h}" '
+        f'stroke="#000"/><line x1="{left}" y1="{top_pad}" x2="{left}" y2="{top_pad + plot_h}" '
+        f'stroke="#000"/>',
+        f'<text x="{left - 4}" y="{top_pad + 4}" font-size="11" text-anchor="end">'
+        f"{escape(_number(top))}</text>"
+        f'<text x="{left - 4}" y="{top_pad + plot_h}" font-size="11" text-anchor="end">0</text>',
+    ]
+    if y_label:
+        out.append(
+            f'<text x="{left + 4}" y="{top_pad - 3}" font-size="11">{escape(y_label)}</text>'
+        )
+    years = sorted({d.year for d in dates})
+    for year in years:
+        first = next(d for d in dates if d.year == year)
+        out.append(
+            f'<text x="{x(first):.1f}" y="{height - 8}" font-size="11" text-anchor="middle">'
+            f"{year}</text>"
+        )
+    points: list[str] = []
+    segments: list[list[str]] = []
+    for i, (d, v) in enumerate(zip(dates, values, strict=True)):
+        if v is None:
+            if points:
+                segments.append(points)
+            points = []
+            continue
+        if points and i > 0:
+            points.append(f"{x(d):.1f},{float(points[-1].split(',')[1]):.1f}")  # step
+        points.append(f"{x(d):.1f},{y(v):.1f}")
+    if points:
+        segments.append(points)
+    for seg in segments:
+        out.append(
+            f'<polyline points="{" ".join(seg)}" fill="none" stroke="#D55E00" stroke-width="2.5"/>'
+        )
+        if len(seg) == 1:
+            cx, cy = seg[0].split(",")
+            out.append(f'<circle cx="{cx}" cy="{cy}" r="4" fill="#D55E00"/>')
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def _number(value: float) -> str:
+    if value != value:
+        return "–"
+    if abs(value) >= 100:
+        return f"{value:,.0f}".replace(",", ".")
+    return f"{value:.2f}".replace(".", ",")

@@ -1,0 +1,111 @@
+"""Everything a region report shows (HTML and PDF share it): rows, map, cliffs, peers, trend, sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from integrationsatlas.regions.models import Region
+from integrationsatlas.regions.queries import latest_indicators
+from integrationsatlas.regions.svgmap import region_map
+from integrationsatlas.standards.models import Assessment
+
+from . import charts
+from .cliffs import ending_soon, region_cliffs, region_services
+from .fairness import equity_table
+from .queries import cost_summary, peer_rank, rows_of, rules_by_code, status_by_region, trend
+
+BASE_INDICATORS = ("population", "foreign_population", "protection_seekers", "children_under_6")
+
+
+def report_context(
+    region: Region, assessment: Assessment | None, readable, today: dt.date
+) -> dict[str, Any]:
+    """`readable` is the queryset of assessments the viewer may read (for the trend)."""
+    context: dict[str, Any] = {"region": region, "assessment": assessment, "today": today}
+    rows = [r for r in rows_of(assessment) if r.region_id == region.ags] if assessment else []
+    rules = rules_by_code(assessment) if assessment else {}
+    demand_codes = tuple(
+        sorted(set(BASE_INDICATORS) | {r.demand_indicator for r in rules.values()})
+    )
+    indicators = latest_indicators(demand_codes, [region.ags]).get(region.ags, {})
+    context["indicators"] = sorted(indicators.values(), key=lambda v: v.code)
+    services = region_services(region.ags)
+    context["offers"] = list(
+        services.values("offer_type__code")
+        .annotate(n=Count("id", distinct=True), demo=Count("id", filter=Q(is_demo=True)))
+        .order_by("offer_type__code")
+    )
+    context["result_rows"] = [
+        {"row": r, "rule": rules.get(r.rule_code), "rank": peer_rank(assessment, r)} for r in rows
+    ]
+    context["costs"] = cost_summary(rows)["total"]
+    context["legend"] = charts.legend()
+    # Map: the Kreise of the Land with this region's Kreis outlined, coloured by combined status.
+    kreis_rows = rows_of(assessment, level=Region.Level.KREIS) if assessment else []
+    context["map"] = charts.choropleth(
+        region_map(Region.Level.KREIS),
+        status_by_region(kreis_rows),
+        _("Lage von %(name)s in Sachsen, Kreise nach Gesamtstatus") % {"name": region.name},
+        link=lambda ags: reverse("planning:region", args=[ags]),
+        prefix="rmap",
+        highlight=region.ags[:5],
+    )
+    if region.level == Region.Level.KREIS and assessment:
+        gemeinde_rows = [
+            r
+            for r in rows_of(assessment, level=Region.Level.GEMEINDE)
+            if r.region_id.startswith(region.ags)
+        ]
+        if gemeinde_rows:
+            context["gemeinde_map"] = charts.choropleth(
+                region_map(Region.Level.GEMEINDE, parent=region.ags),
+                status_by_region(gemeinde_rows),
+                _("Gemeinden von %(name)s nach Gesamtstatus") % {"name": region.name},
+                link=lambda ags: reverse("planning:region", args=[ags]),
+                prefix="gmap",
+                marks=False,
+            )
+    cliffs = region_cliffs(region.ags, today)
+    context["cliffs"] = [
+        {
+            "cliff": c,
+            "chart": charts.line_chart(
+                c.months,
+                c.remaining,
+                _("Finanzierungsklippe %(type)s bis 2030-12") % {"type": c.name},
+                y_label=c.unit,
+            ),
+        }
+        for c in cliffs
+    ]
+    context["ending"] = ending_soon(region.ags, today)
+    if assessment:
+        context["equity"] = [
+            e
+            for e in equity_table(assessment)
+            if e.level == region.level and e.rule_code in {r.rule_code for r in rows}
+        ]
+        points = trend(readable, assessment, region.ags)
+        context["trend"] = points
+        if len(points) > 1:
+            context["trend_chart"] = charts.line_chart(
+                [p["date"] for p in points],
+                [None if p["met_share"] is None else p["met_share"] * 100 for p in points],
+                _("Anteil erfüllter Regeln je Bewertung (%)"),
+                y_label="%",
+            )
+    demo_sources = any(v.is_demo for v in indicators.values())
+    demo_services = any(o["demo"] for o in context["offers"])
+    context["is_demo"] = bool(
+        (assessment and assessment.includes_demo_data) or demo_sources or demo_services
+    )
+    sources = {v.source for v in indicators.values()} | {region.source}
+    for rule in rules.values():
+        sources |= {str(s) for s in (rule.sources or {}).values()}
+    context["sources"] = sorted(s for s in sources if s)
+    return context

@@ -1,0 +1,65 @@
+"""Template helpers for planning pages: sort links, status words, German number formats."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import QueryDict
+
+from integrationsatlas.planning.charts import MARKS, status_label
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context, column: str) -> str:
+    """The current query with `sortierung=column`, flipping the direction on the active column."""
+    params: QueryDict = context["request"].GET.copy()
+    active = params.get("sortierung", "ags") == column
+    descending = params.get("richtung") == "ab"
+    params["sortierung"] = column
+    params["richtung"] = "auf" if active and descending else ("ab" if active else "auf")
+    params.pop("seite", None)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int) -> str:
+    params: QueryDict = context["request"].GET.copy()
+    params["seite"] = str(number)
+    return "?" + params.urlencode()
+
+
+@register.filter
+def status_word(status: str | None) -> str:
+    return "–" if status is None else status_label(status)
+
+
+@register.filter
+def status_mark(status: str | None) -> str:
+    return MARKS.get(status or "", "")
+
+
+@register.filter
+def num(value, digits: int = 2) -> str:
+    """German number format; None and NaN as a dash."""
+    if value is None or value != value:
+        return "–"
+    text = f"{float(value):,.{int(digits)}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None or value != value:
+        return "–"
+    return num(float(value) * 100, 1) + " %"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def cost_of(obj, payer: str) -> float:
+    return getattr(obj, f"cost_{payer}", 0.0)
