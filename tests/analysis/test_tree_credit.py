@@ -9,8 +9,9 @@ import scipy.sparse as sp
 from integrationsatlas.analysis.credit import credited, demand_share_credit, membership
 from integrationsatlas.analysis.tree import ancestor_at_level, level_mapping
 
-PARENT = [-1, 0, 0, 1, 1, 2, 2]
-LV = np.array(["land", "kreis", "kreis", "gemeinde", "gemeinde", "gemeinde", "gemeinde"])
+from .conftest import LEVELS, PARENT
+
+LV = np.array(LEVELS)
 
 
 def test_ancestor_at_level() -> None:
