@@ -22,6 +22,11 @@ def test_ancestor_at_level() -> None:
     )
 
 
+def test_empty_tree() -> None:
+    assert ancestor_at_level([], []).size == 0
+    assert level_mapping([], []).shape == (0, 0)
+
+
 def test_ancestor_rejects_cycles_and_bad_parents() -> None:
     with pytest.raises(ValueError, match="cycle"):
         ancestor_at_level([1, 0], [False, False])
