@@ -34,7 +34,9 @@ __all__ = [
     "ConflictError",
     "WorkflowError",
     "approve",
+    "can_approve",
     "delete_service",
+    "may_delete",
     "open_change",
     "restore",
     "save_service",
@@ -553,8 +555,13 @@ def save_service(
         return service, change
 
 
+def can_approve(user, change: ChangeRequest) -> bool:
+    """May this user approve or send back the change (current and proposed state reviewable)?"""
+    return _may_apply_directly(user, change.service, change.payload)
+
+
 def _check_reviewer(user, change: ChangeRequest) -> None:
-    if not _may_apply_directly(user, change.service, change.payload):
+    if not can_approve(user, change):
         raise PermissionDenied(_("Sie dürfen Änderungen an diesem Angebot nicht prüfen."))
 
 
@@ -627,7 +634,7 @@ def restore(user, service: Service, history_id: int) -> Service:
         return _apply(user, service, payload, text, publish=True)
 
 
-def _may_delete(user, service: Service) -> bool:
+def may_delete(user, service: Service) -> bool:
     """Reviewers delete anything they review; providers only what the public never saw."""
     if permissions.can_review_service(user, service):
         return True
@@ -635,7 +642,7 @@ def _may_delete(user, service: Service) -> bool:
 
 
 def _set_deleted(user, service: Service, reason: str, deleted: bool) -> Service:
-    if not _may_delete(user, service):
+    if not may_delete(user, service):
         raise PermissionDenied(_("Sie dürfen dieses Angebot nicht löschen."))
     if not (reason or "").strip():
         raise WorkflowError([_("reason: Bitte nennen Sie den Grund.")])
