@@ -257,10 +257,9 @@ def _part_label(name: str, index: str | None) -> str:
     if name in labels:
         return labels[name] % {"n": number} if number else labels[name].replace(" %(n)s", "")
     for model in (Service, Location, Schedule, Funding):
-        try:
+        field_names = {field.name for field in model._meta.get_fields()}
+        if name in field_names:
             return str(model._meta.get_field(name).verbose_name)
-        except Exception:  # noqa: BLE001 - not a field of this model, try the next
-            continue
     extra = {"offer_type": _("Angebotsart"), "organization": _("Träger"), "reason": _("Grund")}
     return str(extra.get(name, name))
 
