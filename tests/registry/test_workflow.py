@@ -91,3 +91,60 @@ def test_restore_and_delete(coordinator_dresden, org_a):
     assert not Service.public.filter(pk=service.pk).exists()
     workflow.undelete_service(coordinator_dresden, restored, "doch nicht")
     assert Service.public.filter(pk=service.pk).exists()
+
+
+def test_provider_cannot_approve_own_change(provider_a, org_a):
+    _, change = workflow.save_service(provider_a, None, payload(org_a))
+    with pytest.raises(PermissionDenied):
+        workflow.approve(provider_a, change)
+
+
+def test_send_back_needs_a_comment(provider_a, org_a, coordinator_dresden):
+    _, change = workflow.save_service(provider_a, None, payload(org_a))
+    with pytest.raises(workflow.WorkflowError) as error:
+        workflow.send_back(coordinator_dresden, change, "  ")
+    assert error.value.problems[0].startswith("review_comment:")
+
+
+def test_resubmission_updates_the_one_open_change(provider_a, org_a, coordinator_dresden):
+    service, _ = workflow.save_service(coordinator_dresden, None, payload(org_a))
+    edit = workflow.service_snapshot(service) | {"name": "Erste Fassung"}
+    _, first = workflow.save_service(provider_a, service, edit)
+    workflow.send_back(coordinator_dresden, first, "Name zu lang")
+    _, second = workflow.save_service(provider_a, service, edit | {"name": "Zweite Fassung"})
+    assert first.pk == second.pk and second.state == ChangeRequest.State.SUBMITTED
+    service.refresh_from_db()
+    assert service.name == "Migrationsberatung Altmarkt"  # public keeps the approved state
+    workflow.approve(coordinator_dresden, second)
+    service.refresh_from_db()
+    assert service.name == "Zweite Fassung"
+
+
+def test_provider_cannot_delete_published_service(provider_a, org_a, coordinator_dresden):
+    service, _ = workflow.save_service(coordinator_dresden, None, payload(org_a))
+    with pytest.raises(PermissionDenied):
+        workflow.delete_service(provider_a, service, "weg")
+
+
+def test_payload_cannot_touch_another_providers_site(provider_a, org_a, org_b, admin_user):
+    other, _ = workflow.save_service(admin_user, None, payload(org_b, name="B"))
+    foreign = other.service_at_locations.get().location
+    data = payload(org_a)
+    data["locations"][0] |= {"id": foreign.pk, "address": "Gekapert 1"}
+    service, _ = workflow.save_service(provider_a, None, data)
+    foreign.refresh_from_db()
+    assert foreign.address == "Altmarkt 1"
+    assert service.service_at_locations.get().location.pk != foreign.pk
+
+
+def test_provider_cannot_move_service_to_foreign_organization(provider_a, org_a, org_b):
+    service, _ = workflow.save_service(provider_a, None, payload(org_a))
+    with pytest.raises(PermissionDenied):
+        workflow.save_service(
+            provider_a, service, workflow.service_snapshot(service), organization=org_b
+        )
+
+
+def test_iso_639_3_codes_we_need_are_accepted(org_a):
+    data = payload(org_a, languages=["prs", "ckb", "kmr", "ti", "uk", "fa"])
+    assert workflow.validate_snapshot(data) == []
