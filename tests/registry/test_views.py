@@ -253,3 +253,27 @@ def test_more_rows_without_javascript(client, provider_a, org_a):
 def test_anonymous_is_sent_to_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "/anmelden/" in response["Location"]
+
+
+def test_hostile_strings_are_escaped_in_review(client, provider_a, org_a, coordinator_dresden):
+    hostile = '"><img src=x onerror=alert(1)>'
+    _service, change = workflow.save_service(
+        provider_a, None, payload(org_a, name=hostile), reason=hostile
+    )
+    client.force_login(coordinator_dresden)
+    for url in (
+        reverse("registry:review_queue"),
+        reverse("registry:review_detail", args=[change.pk]),
+    ):
+        text = client.get(url).content.decode()
+        assert hostile not in text and "&lt;img src=x" in text
+
+
+def test_admin_lists_registry_models_with_history(client, admin_user, coordinator_dresden, org_a):
+    service, _ = workflow.save_service(coordinator_dresden, None, payload(org_a))
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    for model in ("organization", "service", "location", "funding", "membership", "changerequest"):
+        assert client.get(f"/admin/registry/{model}/").status_code == 200, model
+    assert client.get(f"/admin/registry/service/{service.pk}/history/").status_code == 200
