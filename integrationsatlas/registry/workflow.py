@@ -316,6 +316,9 @@ def _apply_locations(service: Service, rows: list[dict], user, reason: str) -> N
         "location"
     ):
         location = link.location
+        # Delete the hours one by one, so each history row names who and why (a cascade would not).
+        for item in [*link.schedules.all(), *link.exceptions.all()]:
+            _delete(item, user, reason)
         _delete(link, user, reason)
         # A site nobody uses any more goes too; its history keeps it restorable.
         if not location.service_at_locations.exists():

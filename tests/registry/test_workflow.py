@@ -148,3 +148,19 @@ def test_provider_cannot_move_service_to_foreign_organization(provider_a, org_a,
 def test_iso_639_3_codes_we_need_are_accepted(org_a):
     data = payload(org_a, languages=["prs", "ckb", "kmr", "ti", "uk", "fa"])
     assert workflow.validate_snapshot(data) == []
+
+
+def test_every_history_row_names_user_and_reason(coordinator_dresden, org_a):
+    from integrationsatlas.registry.models import Location, Schedule
+
+    service, _ = workflow.save_service(coordinator_dresden, None, payload(org_a), reason="neu")
+    snap = workflow.service_snapshot(service) | {"locations": [], "by_phone": True}
+    snap["service_area"] = ["14612"]
+    workflow.save_service(coordinator_dresden, service, snap, reason="nur noch Telefon")
+    for model in (Service, Location, Schedule):
+        rows = model.history.all()
+        assert rows.exists()
+        assert all(row.history_user_id == coordinator_dresden.pk for row in rows), model
+        assert all(row.history_change_reason for row in rows), model
+    deleted = Schedule.history.filter(history_type="-").get()
+    assert deleted.history_change_reason == "nur noch Telefon"
