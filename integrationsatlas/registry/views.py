@@ -293,7 +293,14 @@ def service_history(request: HttpRequest, pk: int) -> HttpResponse:
     for record in records:
         snapshot = record.snapshot or None
         diff = diff_snapshots(previous, snapshot) if snapshot else []
-        entries.append({"record": record, "diff": diff, "restorable": bool(snapshot)})
+        entries.append(
+            {
+                "record": record,
+                "diff": diff,
+                "restorable": bool(snapshot),
+                "has_snapshot": bool(snapshot),
+            }
+        )
         if snapshot:
             previous = snapshot
     entries.reverse()

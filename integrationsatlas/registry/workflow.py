@@ -483,9 +483,11 @@ def _organization_for(user, service, payload, organization) -> Organization:
                 raise WorkflowError([_("organization: Bitte wählen Sie den Träger.")])
             payload["organization"] = own[0]
     try:
-        return Organization.objects.get(pk=int(payload["organization"]), is_deleted=False)
+        org = Organization.objects.get(pk=int(payload["organization"]), is_deleted=False)
     except (Organization.DoesNotExist, TypeError, ValueError) as error:
         raise WorkflowError([_("organization: Diesen Träger gibt es nicht.")]) from error
+    payload["organization"] = org.pk
+    return org
 
 
 # --- entry points ---------------------------------------------------------------------------
