@@ -100,7 +100,7 @@ def funding_lines(rows: list[dict] | None) -> str:
         parts = [level, row.get("funder_name") or "", row.get("programme") or ""]
         amount = row.get("amount_per_year")
         if amount not in (None, ""):
-            parts.append(f"{_text(amount)} EUR/Jahr")
+            parts.append(_("%(amount)s EUR/Jahr") % {"amount": _text(amount)})
         share = row.get("share")
         if share not in (None, "", 1, 1.0):
             parts.append(_("Anteil %(share)s") % {"share": _text(share)})
