@@ -1,3 +1,34 @@
-"""URL routes of the registry app."""
+"""URL routes of the registry app: /register/..."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.my_services, name="mine"),
+    path("neu/", views.service_new, name="new"),
+    path("angebot/<int:pk>/", views.service_edit, name="edit"),
+    path("angebot/<int:pk>/loeschen/", views.service_delete, name="delete"),
+    path("angebot/<int:pk>/loeschen-rueckgaengig/", views.service_undelete, name="undelete"),
+    path("angebot/<int:pk>/verlauf/", views.service_history, name="history"),
+    path(
+        "angebot/<int:pk>/verlauf/<int:history_id>/wiederherstellen/",
+        views.service_restore,
+        name="restore",
+    ),
+    path("pruefung/", views.review_queue, name="review_queue"),
+    path("pruefung/<int:pk>/", views.review_detail, name="review_detail"),
+    path(
+        "pruefung/<int:pk>/freigeben/",
+        views.review_decide,
+        {"decision": "approve"},
+        name="approve",
+    ),
+    path(
+        "pruefung/<int:pk>/zurueckgeben/",
+        views.review_decide,
+        {"decision": "send_back"},
+        name="send_back",
+    ),
+]
