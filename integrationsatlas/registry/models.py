@@ -113,6 +113,9 @@ class Service(models.Model):
     is_deleted = models.BooleanField(_("gelöscht"), default=False)
     # Optimistic locking: every save that changes content increments it.
     version = models.PositiveIntegerField(default=1)
+    # The full state (service, sites, hours, funding) as of this version, written by the
+    # workflow; the history keeps one per version, which is what "restore" brings back.
+    snapshot = models.JSONField(_("Stand"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[service_area])

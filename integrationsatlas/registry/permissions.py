@@ -129,3 +129,27 @@ def needs_review(user, service: Service) -> bool:
 
 def regions_of_user(user) -> QuerySet[Region]:
     return Region.objects.filter(ags__in=coordinator_region_keys(user))
+
+
+def _covers(keys: set[str], ags: str | None) -> bool:
+    """Same rule as `_region_filter`, for one region key of a proposed state."""
+    if not ags:
+        return False
+    return any(ags.startswith(key) or ags == key[:5] for key in keys)
+
+
+def can_review_snapshot(user, payload: dict) -> bool:
+    """May this user review the PROPOSED state: a site or a served region inside their regions?
+
+    Judged on the proposal too, so nobody approves (or directly applies) a move of a service
+    into a region they do not coordinate.
+    """
+    if is_state_admin(user):
+        return True
+    keys = coordinator_region_keys(user)
+    if not keys:
+        return False
+    from .validation import proposed_gemeinden
+
+    regions = list(payload.get("service_area") or []) + proposed_gemeinden(payload)
+    return any(_covers(keys, str(ags)) for ags in regions)

@@ -1,0 +1,93 @@
+"""The workflow functions: direct apply, review, conflicts, restore, delete, permissions on proposals."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from integrationsatlas.registry import workflow
+from integrationsatlas.registry.diff import diff_snapshots
+from integrationsatlas.registry.models import ChangeRequest, Service
+
+from .conftest import DRESDEN_POINTS, LEIPZIG_POINT, payload, schedule, site
+
+
+def test_provider_submission_waits_for_review(provider_a, org_a, coordinator_dresden):
+    service, change = workflow.save_service(provider_a, None, payload(org_a), reason="neu")
+    assert change is not None and change.state == ChangeRequest.State.SUBMITTED
+    assert not service.is_published
+    assert not Service.public.filter(pk=service.pk).exists()
+    assert service.service_at_locations.get().location.gemeinde_id == "14612000"
+    published = workflow.approve(coordinator_dresden, change, "passt")
+    assert published.is_published and Service.public.filter(pk=service.pk).exists()
+    change.refresh_from_db()
+    assert change.state == ChangeRequest.State.APPROVED
+    reasons = list(
+        service.history.order_by("history_id").values_list("history_change_reason", flat=True)
+    )
+    assert reasons == ["neu", "Freigegeben: neu"]
+
+
+def test_snapshot_round_trip_is_stable(coordinator_dresden, org_a):
+    data = payload(
+        org_a,
+        locations=[
+            site(DRESDEN_POINTS[0], schedules=[schedule(1), schedule(3, "13:00", "16:30")]),
+            site(DRESDEN_POINTS[1], address="Wiener Platz 4"),
+        ],
+        remote_schedules=[schedule(2, "10:00", "11:00")],
+        by_phone=True,
+        service_area=["14612"],
+    )
+    service, change = workflow.save_service(coordinator_dresden, None, data)
+    assert change is None and service.is_published
+    snap = workflow.service_snapshot(service)
+    assert [len(loc["schedules"]) for loc in snap["locations"]] == [2, 1]
+    assert snap["service_area"] == ["14612"]
+    before = service.version
+    again, _ = workflow.save_service(coordinator_dresden, service, snap)
+    assert workflow.service_snapshot(again) == snap
+    assert again.version == before + 1
+    assert diff_snapshots(snap, workflow.service_snapshot(again)) == []
+
+
+def test_coordinator_cannot_approve_outside_region(provider_a, org_a, coordinator_leipzig):
+    _, change = workflow.save_service(provider_a, None, payload(org_a))
+    with pytest.raises(PermissionDenied):
+        workflow.approve(coordinator_leipzig, change)
+
+
+def test_coordinator_move_into_foreign_region_needs_review(coordinator_dresden, org_a):
+    service, _ = workflow.save_service(coordinator_dresden, None, payload(org_a))
+    moved = workflow.service_snapshot(service)
+    moved["locations"] = [site(LEIPZIG_POINT, postal_code="04109", city="Leipzig")]
+    _, change = workflow.save_service(coordinator_dresden, service, moved)
+    assert change is not None and change.state == ChangeRequest.State.SUBMITTED
+    service.refresh_from_db()
+    assert service.snapshot["locations"][0]["city"] == "Dresden"
+
+
+def test_stale_version_is_a_conflict(coordinator_dresden, admin_user, org_a):
+    service, _ = workflow.save_service(coordinator_dresden, None, payload(org_a))
+    stale = workflow.service_snapshot(service) | {"base_version": service.version}
+    workflow.save_service(admin_user, service, stale | {"name": "Neuer Name"})
+    with pytest.raises(workflow.ConflictError) as error:
+        workflow.save_service(coordinator_dresden, service, stale | {"name": "Anderer Name"})
+    assert ("Name (Deutsch)", "Migrationsberatung Altmarkt", "Neuer Name") in error.value.diff
+    assert "Version" in error.value.problems[0]
+
+
+def test_restore_and_delete(coordinator_dresden, org_a):
+    service, _ = workflow.save_service(coordinator_dresden, None, payload(org_a), reason="v1")
+    first = service.history.order_by("history_id").first()
+    changed = workflow.service_snapshot(service) | {"name": "Umbenannt", "locations": []}
+    changed["by_phone"] = True
+    changed["service_area"] = ["14612"]
+    workflow.save_service(coordinator_dresden, service, changed)
+    restored = workflow.restore(coordinator_dresden, service, first.history_id)
+    assert restored.name == "Migrationsberatung Altmarkt"
+    assert restored.service_at_locations.count() == 1
+    workflow.delete_service(coordinator_dresden, restored, "doppelt")
+    assert not Service.public.filter(pk=service.pk).exists()
+    workflow.undelete_service(coordinator_dresden, restored, "doch nicht")
+    assert Service.public.filter(pk=service.pk).exists()
