@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
-from integrationsatlas.registry.models import Organization, PostalCode, Service, ServiceAtLocation
+from integrationsatlas.regions.models import PostalCode
+from integrationsatlas.registry.models import Organization, Service, ServiceAtLocation
 from integrationsatlas.standards.models import OfferType
 
 from . import hsds
