@@ -12,10 +12,11 @@ from integrationsatlas.registry.models import Organization, Service
 from integrationsatlas.standards.models import Assessment, OfferType, StandardSet
 
 from . import schemas as s
-from .auth import TokenAuth, optional_user
+from .auth import optional_user
 from .base import ApiError, ErrorOut, JsonErrorAPI, paginate, set_last_modified
 from .search import ServiceQuery, check_region_key, region_filter, search_services, with_details
 from .serialize import assessment_row_dict, region_dict, service_dict
+from .writes import add_write_routes
 
 api = JsonErrorAPI(
     title="Integrationsatlas API",
@@ -342,9 +343,8 @@ def list_assessment_rows(
     return _page_of([assessment_row_dict(r) for r in items], total, pages, query)
 
 
+add_write_routes(services)
 api.add_router("", regions)
 api.add_router("", registry)
 api.add_router("", services)
 api.add_router("", standards)
-
-token_auth = TokenAuth()
