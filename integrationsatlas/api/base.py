@@ -51,7 +51,7 @@ def _field_of(loc: list[Any]) -> str:
     parts = list(loc)
     if parts and parts[0] in {"query", "path", "body", "header", "cookie", "form"}:
         parts = parts[1:]
-    if parts and parts[0] == "payload":
+    if parts and parts[0] in {"payload", "body"}:
         parts = parts[1:]
     text = ""
     for part in parts:

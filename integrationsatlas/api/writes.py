@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from integrationsatlas.registry import permissions, workflow
 from integrationsatlas.registry.models import ChangeRequest, Organization, Service
@@ -67,7 +67,7 @@ def _save(request: HttpRequest, service: Service | None, body: s.ServiceIn):
         return error_response(403, str(error) or "Keine Berechtigung.")
     except workflow.WorkflowError as error:
         return _workflow_error(error)
-    return (202 if change is not None else 201), _result(saved, change)
+    return Status(202 if change is not None else 201, _result(saved, change))
 
 
 def create_service(request: HttpRequest, body: s.ServiceIn):
@@ -98,7 +98,7 @@ def delete_service(request: HttpRequest, service_id: int, params: Query[s.Delete
         return error_response(403, str(error) or "Keine Berechtigung.")
     except workflow.WorkflowError as error:
         return _workflow_error(error)
-    return 204, None
+    return Status(204, None)
 
 
 def list_change_requests(request: HttpRequest):

@@ -51,7 +51,7 @@ def new_payload(organization, **overrides):
 
 
 def _user(username, role=None, **membership):
-    user = get_user_model().objects.create_user(username, password="pw-Api-2026-x")
+    user = get_user_model().objects.create_user(username, password=None)  # no hashing: fast
     if role:
         Membership.objects.create(user=user, role=role, **membership)
     return user
