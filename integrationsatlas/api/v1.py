@@ -333,7 +333,7 @@ def list_assessment_rows(
         raise ApiError(404, f"assessment_id: keine Bewertung {assessment_id}.", "assessment_id")
     rows = found.rows.select_related("region").order_by("rule_code", "region_id", "pk")
     if query.region:
-        rows = rows.filter(region_id__startswith=check_region_key(query.region))
+        rows = rows.filter(region__ags__startswith=check_region_key(query.region))
     if query.status:
         rows = rows.filter(status=query.status)
     if query.offer_type:
