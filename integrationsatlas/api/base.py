@@ -116,6 +116,13 @@ def _guard(view: Callable) -> Callable:
     conditional = conditional_page(view)
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # PostgreSQL cannot store or compare NUL characters: refuse them as bad input.
+        for name, values in request.GET.lists():
+            if any("\x00" in value for value in values) or "\x00" in name:
+                return error_response(
+                    422, f"{name}: NUL-Zeichen sind nicht erlaubt.",
+                    [{"field": name, "message": "NUL-Zeichen sind nicht erlaubt."}],
+                )  # fmt: skip
         if request.method in {"POST", "PUT", "PATCH"}:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -28,6 +28,23 @@ HYPOTHESIS = settings(
 )
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """The raw WSGI app closes DB connections after each request; Django's test client does not.
+
+    Inside a test transaction a closed connection would lose the fixtures (PostgreSQL), so the
+    signal handlers are detached for these tests exactly as `django.test.Client` does.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # Loaded in-process through the WSGI app: the descriptions are generated from the code.
 v1 = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 hsds_api = schemathesis.openapi.from_wsgi("/hsds/openapi.json", application)

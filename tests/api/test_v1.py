@@ -152,3 +152,9 @@ def test_indicators(client):
     body = client.get("/api/v1/indicators?region=14612&latest=true").json()
     assert body["count"] >= 1
     assert {r["region"] for r in body["results"]} == {"14612"}
+
+
+def test_nul_character_is_bad_input(client):
+    response = client.get("/api/v1/services?q=a%00b")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "q"
