@@ -1,0 +1,310 @@
+"""The Open Referral HSDS 3.0 API under /hsds/: the endpoints, parameters and page shape of its openapi.json."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Field, Query, Schema
+
+from integrationsatlas.regions.models import PostalCode
+from integrationsatlas.registry.models import Organization, Service, ServiceAtLocation
+from integrationsatlas.standards.models import OfferType
+
+from . import hsds
+from .base import MAX_PAGE_SIZE, ApiError, ErrorOut, JsonErrorAPI
+from .search import haversine_km, with_details
+
+api = JsonErrorAPI(
+    title="Integrationsatlas HSDS 3.0 API",
+    version=hsds.HSDS_VERSION,
+    description=(
+        "Open Referral Human Services Data Specification 3.0 (https://docs.openreferral.org). "
+        "Angebotsarten sind die Taxonomie „Integrationsatlas-Angebotsarten“; Demo-Datensätze "
+        "tragen ein Attribut mit dem Begriff `demo` der Taxonomie „Integrationsatlas-Kennzeichen“."
+    ),
+    urls_namespace="hsds",
+)
+
+ERRORS = {404: ErrorOut, 422: ErrorOut}
+
+
+class HsdsPage(Schema):
+    total_items: int
+    total_pages: int
+    page_number: int
+    size: int
+    first_page: bool
+    last_page: bool
+    empty: bool
+    contents: list[dict[str, Any]]
+
+
+class PageParams(Schema):
+    search: str | None = Field(None, max_length=200, description="Volltextsuche.")
+    page: int = Field(1, ge=1, le=1_000_000, description="Seitennummer, ab 1.")
+    per_page: int = Field(
+        25, ge=1, le=MAX_PAGE_SIZE, description=f"Einträge je Seite, höchstens {MAX_PAGE_SIZE}."
+    )
+    format: str = Field("json", pattern="^json$", description="Nur `json` wird unterstützt.")
+
+
+class ServiceParams(PageParams):
+    taxonomy_term_id: str | None = Field(None, max_length=64)
+    taxonomy_id: str | None = Field(None, max_length=64)
+    organization_id: str | None = Field(None, max_length=64)
+    modified_after: datetime | None = None
+    minimal: bool = False
+    full: bool = False
+
+
+class OrganizationParams(PageParams):
+    full_service: bool = False
+    full: bool = False
+
+
+class SalParams(PageParams):
+    taxonomy_term_id: str | None = Field(None, max_length=64)
+    taxonomy_id: str | None = Field(None, max_length=64)
+    organization_id: str | None = Field(None, max_length=64)
+    modified_after: datetime | None = None
+    full: bool = False
+    postcode: str | None = Field(None, max_length=5)
+    proximity: str | None = Field(
+        None, max_length=12, description="Meter um den Postleitzahl-Mittelpunkt."
+    )
+
+
+class TermParams(PageParams):
+    taxonomy_id: str | None = Field(None, max_length=64)
+    top_only: bool = False
+    parent_id: str | None = Field(None, max_length=64)
+
+
+def _page(items: list, params: PageParams, render) -> dict[str, Any]:
+    total = len(items) if isinstance(items, list) else items.count()
+    pages = max(1, math.ceil(total / params.per_page))
+    start = (params.page - 1) * params.per_page
+    contents = [render(x) for x in items[start : start + params.per_page]]
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": params.page,
+        "size": len(contents),
+        "first_page": params.page == 1,
+        "last_page": params.page >= pages,
+        "empty": total == 0,
+        "contents": contents,
+    }
+
+
+@api.get("/", response=dict[str, Any], tags=["HSDS"])
+def meta(request: HttpRequest):
+    """What this API is: HSDS version, profile, and where its OpenAPI description lives."""
+    return {
+        "version": hsds.HSDS_VERSION,
+        "profile": request.build_absolute_uri("/api/v1/docs"),
+        "openapi_url": request.build_absolute_uri("/hsds/openapi.json"),
+    }
+
+
+def _term_filter(params, prefix: str = "") -> Q:
+    query = Q()
+    if params.taxonomy_term_id:
+        offer_pk = hsds.parse_hsds_id("taxonomy_term", params.taxonomy_term_id)
+        if offer_pk is not None:
+            query &= Q(**{f"{prefix}offer_type_id": offer_pk})
+        elif hsds.parse_hsds_id("marker_term", params.taxonomy_term_id) == hsds.DEMO_TERM_PK:
+            query &= Q(**{f"{prefix}is_demo": True})
+        else:
+            query &= Q(pk__in=[])
+    if params.taxonomy_id:
+        taxonomy_pk = hsds.parse_hsds_id("taxonomy", params.taxonomy_id)
+        if taxonomy_pk == hsds.MARKER_TAXONOMY_PK:
+            query &= Q(**{f"{prefix}is_demo": True})
+        elif taxonomy_pk != hsds.OFFER_TYPE_TAXONOMY_PK:
+            query &= Q(pk__in=[])
+    if params.organization_id:
+        org_pk = hsds.parse_hsds_id("organization", params.organization_id)
+        query &= Q(**{f"{prefix}organization_id": org_pk}) if org_pk else Q(pk__in=[])
+    if params.modified_after:
+        query &= Q(**{f"{prefix}updated_at__gte": params.modified_after})
+    if params.search:
+        query &= Q(**{f"{prefix}name__icontains": params.search}) | Q(
+            **{f"{prefix}description__icontains": params.search}
+        )
+    return query
+
+
+@api.get("/services", response={200: HsdsPage, **ERRORS}, tags=["HSDS"])
+def list_services(request: HttpRequest, params: Query[ServiceParams]):
+    services = Service.public.filter(_term_filter(params)).order_by("name", "pk")
+    if params.minimal:
+        return _page(
+            services,
+            params,
+            lambda s: {
+                "id": hsds.hsds_id("service", s.pk),
+                "last_modified": s.updated_at.isoformat(),
+            },
+        )
+    if params.full:
+        return _page(with_details(services), params, hsds.service_to_hsds)
+    return _page(services.select_related("organization"), params, hsds.service_summary)
+
+
+@api.get("/services/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
+def get_service(request: HttpRequest, id: str):  # noqa: A002 (HSDS names it id)
+    pk = hsds.parse_hsds_id("service", id)
+    service = with_details(Service.public.filter(pk=pk)).first() if pk else None
+    if service is None:
+        raise ApiError(404, f"id: kein Angebot {id!r}.", "id")
+    return hsds.service_to_hsds(service)
+
+
+def _public_services_of(org_ids: list[int]) -> dict[int, list[Service]]:
+    grouped: dict[int, list[Service]] = {}
+    for service in Service.public.filter(organization_id__in=org_ids).order_by("name", "pk"):
+        grouped.setdefault(service.organization_id, []).append(service)
+    return grouped
+
+
+def _organization_render(full: bool, full_service: bool):
+    def render(org: Organization) -> dict[str, Any]:
+        if full_service:
+            services = with_details(Service.public.filter(organization=org)).order_by("name", "pk")
+            data = hsds.organization_to_hsds(org)
+            data["services"] = [hsds.service_to_hsds(s) for s in services]
+            return data
+        if full:
+            return hsds.organization_to_hsds(org, _public_services_of([org.pk]).get(org.pk, []))
+        return hsds.organization_to_hsds(org)
+
+    return render
+
+
+@api.get("/organizations", response={200: HsdsPage, **ERRORS}, tags=["HSDS"])
+def list_organizations(request: HttpRequest, params: Query[OrganizationParams]):
+    orgs = Organization.objects.filter(is_deleted=False).order_by("name", "pk")
+    if params.search:
+        orgs = orgs.filter(
+            Q(name__icontains=params.search) | Q(description__icontains=params.search)
+        )
+    return _page(orgs, params, _organization_render(params.full, params.full_service))
+
+
+@api.get("/organizations/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
+def get_organization(request: HttpRequest, id: str, full_service: bool = False):  # noqa: A002
+    pk = hsds.parse_hsds_id("organization", id)
+    org = Organization.objects.filter(pk=pk, is_deleted=False).first() if pk else None
+    if org is None:
+        raise ApiError(404, f"id: kein Träger {id!r}.", "id")
+    return _organization_render(True, full_service)(org)
+
+
+def _sal_queryset():
+    return ServiceAtLocation.objects.filter(
+        service__is_published=True, service__is_deleted=False
+    ).select_related("location", "service", "service__organization", "service__offer_type")
+
+
+@api.get("/service_at_locations", response={200: HsdsPage, **ERRORS}, tags=["HSDS"])
+def list_service_at_locations(request: HttpRequest, params: Query[SalParams]):
+    sals = _sal_queryset().filter(_term_filter(params, "service__")).order_by("service__name", "pk")
+    if params.full:
+        sals = sals.prefetch_related("schedules", "exceptions")
+    items: Any = sals
+    if params.postcode:
+        centre = PostalCode.objects.filter(code=params.postcode).first()
+        if centre is None:
+            raise ApiError(
+                422, f"postcode: unbekannte Postleitzahl {params.postcode!r}.", "postcode"
+            )
+        if params.proximity:
+            try:
+                metres = float(params.proximity)
+            except ValueError:
+                metres = -1.0
+            if not 0 < metres <= 200_000:
+                raise ApiError(422, "proximity: Meter zwischen 0 und 200000 erwartet.", "proximity")
+            items = [
+                sal
+                for sal in sals
+                if haversine_km(
+                    centre.lat, centre.lon, sal.location.latitude, sal.location.longitude
+                )
+                * 1000
+                <= metres
+            ]
+        else:
+            items = sals.filter(location__postal_code=params.postcode)
+    if params.full:
+        return _page(items, params, _full_sal)
+    return _page(items, params, lambda sal: _summary_sal(sal))
+
+
+def _summary_sal(sal: ServiceAtLocation) -> dict[str, Any]:
+    data = hsds.service_at_location_to_hsds(sal, nested_service=False)
+    data.pop("schedules", None)
+    return data
+
+
+def _full_sal(sal: ServiceAtLocation) -> dict[str, Any]:
+    sal.service = with_details(Service.objects.filter(pk=sal.service_id)).get()
+    return hsds.service_at_location_to_hsds(sal)
+
+
+@api.get("/service_at_locations/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
+def get_service_at_location(request: HttpRequest, id: str):  # noqa: A002
+    pk = hsds.parse_hsds_id("service_at_location", id)
+    sal = _sal_queryset().filter(pk=pk).first() if pk else None
+    if sal is None:
+        raise ApiError(404, f"id: kein Angebot am Standort {id!r}.", "id")
+    return _full_sal(sal)
+
+
+@api.get("/taxonomies", response={200: HsdsPage, **ERRORS}, tags=["HSDS"])
+def list_taxonomies(request: HttpRequest, params: Query[PageParams]):
+    found = hsds.taxonomies()
+    if params.search:
+        needle = params.search.lower()
+        found = [t for t in found if needle in (t["name"] + t["description"]).lower()]
+    return _page(found, params, lambda t: t)
+
+
+@api.get("/taxonomies/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
+def get_taxonomy(request: HttpRequest, id: str):  # noqa: A002
+    for taxonomy in hsds.taxonomies():
+        if taxonomy["id"] == id.lower():
+            return taxonomy
+    raise ApiError(404, f"id: keine Taxonomie {id!r}.", "id")
+
+
+def _all_terms() -> list[dict[str, Any]]:
+    terms = [hsds.taxonomy_term_to_hsds(o) for o in OfferType.objects.filter(is_active=True)]
+    return [*terms, hsds.demo_term()]
+
+
+@api.get("/taxonomy_terms", response={200: HsdsPage, **ERRORS}, tags=["HSDS"])
+def list_taxonomy_terms(request: HttpRequest, params: Query[TermParams]):
+    terms = _all_terms()
+    if params.taxonomy_id:
+        terms = [t for t in terms if t["taxonomy_id"] == params.taxonomy_id.lower()]
+    if params.parent_id:
+        # The taxonomies are flat: no term has a parent.
+        terms = []
+    if params.search:
+        needle = params.search.lower()
+        terms = [t for t in terms if needle in (t["name"] + t.get("code", "")).lower()]
+    return _page(terms, params, lambda t: t)
+
+
+@api.get("/taxonomy_terms/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
+def get_taxonomy_term(request: HttpRequest, id: str):  # noqa: A002
+    for term in _all_terms():
+        if term["id"] == id.lower():
+            return term
+    raise ApiError(404, f"id: kein Taxonomiebegriff {id!r}.", "id")

@@ -1,0 +1,181 @@
+"""Service search for the API: published services near a point, of a type, in a language, open now."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from integrationsatlas.registry.models import (
+    Schedule,
+    ScheduleException,
+    Service,
+    ServiceAtLocation,
+)
+
+from .base import ApiError
+
+EARTH_RADIUS_KM = 6371.0088
+REGION_KEY = re.compile(r"^\d{2,12}$")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+def region_filter(key: str) -> Q:
+    """Services located in the region (or a Gemeinde inside it) or serving it.
+
+    A service area may name the region, one of its Gemeinden, or a bigger region containing it.
+    """
+    query = Q(service_at_locations__location__gemeinde__ags__startswith=key)
+    query |= Q(service_area__ags__startswith=key)
+    for length in (2, 5, 8):
+        if len(key) > length:
+            query |= Q(service_area__ags=key[:length])
+    return query
+
+
+def check_region_key(key: str, field: str = "region") -> str:
+    """A valid, known region key, or a 422 naming the field."""
+    from integrationsatlas.regions.models import Region
+
+    if not REGION_KEY.match(key):
+        raise ApiError(422, f"{field}: ein Regionalschlüssel besteht aus 2–12 Ziffern.", field)
+    if not Region.objects.filter(ags=key).exists():
+        raise ApiError(422, f"{field}: unbekannter Regionalschlüssel {key!r}.", field)
+    return key
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlmb = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def with_details(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Everything a full service representation reads, in a fixed number of queries."""
+    return services.select_related("organization", "offer_type").prefetch_related(
+        "service_area",
+        "fundings",
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related("location", "location__gemeinde")
+            .prefetch_related("schedules", "exceptions")
+            .order_by("pk"),
+        ),
+        Prefetch("remote_schedules", queryset=Schedule.objects.order_by("weekday", "opens_at")),
+        Prefetch("remote_exceptions", queryset=ScheduleException.objects.order_by("date")),
+    )
+
+
+def _open_in(schedules, exceptions, moment: datetime) -> bool:
+    today, now = moment.date(), moment.time()
+    for exception in exceptions:
+        if exception.date == today:
+            if exception.closed or exception.opens_at is None or exception.closes_at is None:
+                return False
+            return exception.opens_at <= now < exception.closes_at
+    for schedule in schedules:
+        if schedule.weekday != moment.isoweekday():
+            continue
+        if schedule.valid_from and today < schedule.valid_from:
+            continue
+        if schedule.valid_to and today > schedule.valid_to:
+            continue
+        if schedule.opens_at <= now < schedule.closes_at:
+            return True
+    return False
+
+
+def is_open_at(service: Service, moment: datetime) -> bool:
+    """Open at `moment` (local time) at any site or by phone/online; exceptions override hours."""
+    for sal in service.service_at_locations.all():
+        if _open_in(sal.schedules.all(), sal.exceptions.all(), moment):
+            return True
+    return _open_in(service.remote_schedules.all(), service.remote_exceptions.all(), moment)
+
+
+@dataclass
+class ServiceQuery:
+    q: str | None = None
+    offer_type: str | None = None
+    language: str | None = None
+    free: bool | None = None
+    open_now: bool | None = None
+    region: str | None = None
+    organization: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float = 10.0
+
+
+def search_services(base: QuerySet[Service], query: ServiceQuery) -> tuple[list | QuerySet, dict]:
+    """Filter `base`; returns (services, {service id: distance km}) ordered by distance if near."""
+    from integrationsatlas.standards.models import OfferType
+
+    services = base
+    if query.q:
+        services = services.filter(
+            Q(name__icontains=query.q)
+            | Q(description__icontains=query.q)
+            | Q(organization__name__icontains=query.q)
+        )
+    if query.offer_type:
+        if not OfferType.objects.filter(code=query.offer_type).exists():
+            raise ApiError(
+                422, f"offer_type: unbekannte Angebotsart {query.offer_type!r}.", "offer_type"
+            )
+        services = services.filter(offer_type__code=query.offer_type)
+    if query.language:
+        if not LANGUAGE_CODE.match(query.language):
+            raise ApiError(
+                422, "language: ISO-639-Code aus 2–3 Kleinbuchstaben erwartet.", "language"
+            )
+        # JSON text match works on SQLite and PostgreSQL alike; quotes make it exact.
+        services = services.filter(languages__icontains=f'"{query.language}"')
+    if query.free is not None:
+        services = services.filter(is_free=query.free)
+    if query.region:
+        check_region_key(query.region)
+        services = services.filter(pk__in=Service.objects.filter(region_filter(query.region)))
+    if query.organization is not None:
+        services = services.filter(organization_id=query.organization)
+    if (query.lat is None) != (query.lon is None):
+        field = "lon" if query.lon is None else "lat"
+        raise ApiError(422, f"{field}: lat und lon nur gemeinsam angeben.", field)
+    services = services.order_by("name", "pk")
+    distances: dict[int, float] = {}
+    if query.lat is not None and query.lon is not None:
+        services, distances = _near(services, query.lat, query.lon, query.radius_km)
+    if query.open_now:
+        moment = timezone.localtime()
+        candidates = with_details(services) if not isinstance(services, list) else services
+        services = [s for s in candidates if is_open_at(s, moment)]
+    return services, distances
+
+
+def _near(services: QuerySet[Service], lat: float, lon: float, radius_km: float):
+    """Services with a site within `radius_km`, nearest first; a bounding box narrows the query."""
+    dlat = radius_km / 111.0
+    dlon = radius_km / (111.0 * max(0.01, math.cos(math.radians(lat))))
+    sites = (
+        ServiceAtLocation.objects.filter(
+            service__in=services,
+            location__latitude__range=(lat - dlat, lat + dlat),
+            location__longitude__range=(lon - dlon, lon + dlon),
+        )
+        .values_list("service_id", "location__latitude", "location__longitude")
+        .order_by()
+    )
+    distances: dict[int, float] = {}
+    for service_id, site_lat, site_lon in sites:
+        km = haversine_km(lat, lon, site_lat, site_lon)
+        if km <= radius_km and km < distances.get(service_id, math.inf):
+            distances[service_id] = km
+    found = with_details(Service.objects.filter(pk__in=distances))
+    ordered = sorted(found, key=lambda s: (distances[s.pk], s.name, s.pk))
+    return ordered, {k: round(v, 3) for k, v in distances.items()}
