@@ -1,1 +1,1 @@
-"""The analysis engine: pure Python + NumPy/SciPy, no Django imports."""
+"""Integrationsatlas analysis engine: pure NumPy/SciPy, no Django (see docs/engine.md)."""

@@ -1,0 +1,423 @@
+"""Entry point for the Django side: run a standard set's rules over regions and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from integrationsatlas.analysis import explain, rules
+from integrationsatlas.analysis.catchment import two_step_fca
+from integrationsatlas.analysis.cliff import Cliff, funding_cliff
+from integrationsatlas.analysis.credit import credited, demand_share_credit, membership
+from integrationsatlas.analysis.funding import add_months, funded_fraction
+from integrationsatlas.analysis.geo import neighbours_within, to_metric
+from integrationsatlas.analysis.model import (
+    AssessmentRow,
+    DemandPoints,
+    FloatArray,
+    IntArray,
+    Regions,
+    Rule,
+    Services,
+)
+from integrationsatlas.analysis.rules import RuleValues
+from integrationsatlas.analysis.status import deficit, fulfilment, split_cost, status
+from integrationsatlas.analysis.tree import ancestor_at_level, level_mapping
+
+__all__ = [
+    "AssessmentRow",
+    "DemandPoints",
+    "Regions",
+    "Rule",
+    "Services",
+    "assess",
+    "cliff_by_region",
+]
+
+#: Kinds whose deficit is in units a unit cost can price; reach and languages are not
+#: (closing them needs new sites or staff with other languages): their cost is NaN.
+COSTED_KINDS = frozenset({"ratio", "presence", "hours", "reliability"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    values: RuleValues
+    explain: Callable[[int], str]  # explanation for a level column with data
+
+
+class _Context:
+    """Everything derived from the inputs once and shared by all rules of one run."""
+
+    def __init__(
+        self,
+        regions: Regions,
+        services: Services,
+        reference_date: dt.date,
+        points: DemandPoints | None,
+    ) -> None:
+        self.regions = regions
+        self.services = services
+        self.reference_date = reference_date
+        self.points = points
+        self._levels: dict[str, tuple[IntArray, IntArray, sp.csr_matrix]] = {}
+        self._members: dict[str, sp.csr_matrix] = {}
+        self._secured: dict[int, FloatArray] = {}
+
+    def level(self, level: str) -> tuple[IntArray, IntArray, sp.csr_matrix]:
+        """(region indices on the level, column on the level per region or -1, mapping)."""
+        if level not in self._levels:
+            on = self.regions.levels == level
+            if not on.any():
+                raise ValueError(f"no region has level {level!r}")
+            anc = ancestor_at_level(self.regions.parent, on)
+            idx = np.flatnonzero(on)
+            column = np.full(on.size, -1, dtype=np.int64)
+            column[idx] = np.arange(idx.size)
+            col_of = np.where(anc >= 0, column[np.maximum(anc, 0)], -1)
+            self._levels[level] = (idx, col_of, level_mapping(self.regions.parent, on))
+        return self._levels[level]
+
+    def members(self, level: str) -> sp.csr_matrix:
+        """(n_services, n_level) membership of all services at the level."""
+        if level not in self._members:
+            s = self.services
+            mapping = self.level(level)[2]
+            self._members[level] = membership(
+                s.offer_type.size, s.region, s.area_service, s.area_region, mapping
+            )
+        return self._members[level]
+
+    @cached_property
+    def type_index(self) -> dict[str, IntArray]:
+        """Active service indices per offer type (one sort instead of a scan per rule)."""
+        s = self.services
+        active = np.flatnonzero(s.active)
+        types, inverse = np.unique(s.offer_type[active], return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(types.size + 1))
+        return {str(t): active[order[bounds[k] : bounds[k + 1]]] for k, t in enumerate(types)}
+
+    def of_type(self, offer_type: str) -> IntArray:
+        return self.type_index.get(offer_type, np.empty(0, np.int64))
+
+    @cached_property
+    def service_xy(self) -> FloatArray:
+        return to_metric(self.services.lon, self.services.lat)
+
+    @cached_property
+    def point_xy(self) -> FloatArray:
+        if self.points is None:
+            return np.empty((0, 2))
+        return to_metric(self.points.lon, self.points.lat)
+
+    def secured(self, months: int) -> FloatArray:
+        """Per service: funded share still running at reference date + months (NaN unknown)."""
+        if months not in self._secured:
+            s = self.services
+            cutoff = np.array([add_months(self.reference_date, months)], dtype="datetime64[D]")
+            frac = funded_fraction(
+                s.offer_type.size, s.fund_service, s.fund_share, s.fund_end, cutoff
+            )
+            self._secured[months] = frac[0]
+        return self._secured[months]
+
+    @cached_property
+    def language_codes(self) -> npt.NDArray[np.str_]:
+        return np.unique(np.concatenate([self.regions.language_code, self.services.language_code]))
+
+    def demand(self, rule: Rule) -> FloatArray:
+        ind = self.regions.indicators.get(rule.demand_indicator)
+        if ind is None:
+            raise ValueError(
+                f"rule {rule.id!r}: regions have no indicator {rule.demand_indicator!r}"
+            )
+        return ind[self.level(rule.level)[0]]
+
+    def point_weights(self, rule: Rule) -> tuple[FloatArray, IntArray]:
+        """Demand point weights for the rule's indicator and each point's level column."""
+        if self.points is None or rule.demand_indicator not in self.points.weights:
+            raise ValueError(
+                f"rule {rule.id!r}: needs demand points weighted by {rule.demand_indicator!r}"
+            )
+        col_of = self.level(rule.level)[1]
+        reg = self.points.region
+        col = np.where(reg >= 0, col_of[np.maximum(reg, 0)], -1)
+        return self.points.weights[rule.demand_indicator], col
+
+
+def _label(rule: Rule) -> str:
+    return rule.supply_label or explain.unit_de(rule.unit)
+
+
+def _ratio(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+    if "catchment_km" in rule.params:
+        return _ratio_2sfca(ctx, rule, svc)
+    demand = ctx.demand(rule)
+    credit = demand_share_credit(ctx.members(rule.level)[svc], demand)
+    v = rules.ratio(credited(credit, ctx.services.capacity[svc]), demand)
+    lab = _label(rule)
+    return _Result(
+        v,
+        lambda c: explain.ratio_sentence(
+            v.numerator[c], lab, v.denominator[c], rule.demand_indicator, v.value[c], rule.target
+        ),
+    )
+
+
+def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+    """Spatial ratio: S(r) = sum_{i in r} P_i A_i (2SFCA access), D(r) = sum_{i in r} P_i,
+    so S/D is the demand-weighted mean of A_i (DESIGN.md §3). Online-only services, which
+    have no site, take no part."""
+    weight, col = ctx.point_weights(rule)
+    n_level = ctx.level(rule.level)[0].size
+    xy = ctx.service_xy[svc]
+    sited = np.isfinite(xy).all(axis=1)
+    radius = float(rule.params["catchment_km"]) * 1000.0
+    sigma_km = rule.params.get("sigma_km")
+    p = np.where(np.isfinite(weight) & (col >= 0), weight, 0.0)
+    cost = neighbours_within(ctx.point_xy, xy[sited], radius)
+    a = two_step_fca(
+        p,
+        ctx.services.capacity[svc][sited],
+        cost,
+        radius,
+        weight="uniform" if sigma_km is None else "gaussian",
+        sigma=None if sigma_km is None else float(sigma_km) * 1000.0,
+    )
+    ok = col >= 0
+    supply = np.bincount(col[ok], (p * a)[ok], n_level).astype(np.float64)
+    demand = np.bincount(col[ok], p[ok], n_level).astype(np.float64)
+    v = rules.ratio(supply, demand)
+    km, lab = float(rule.params["catchment_km"]), _label(rule)
+    return _Result(
+        v,
+        lambda c: explain.catchment_sentence(
+            v.numerator[c],
+            lab,
+            v.denominator[c],
+            rule.demand_indicator,
+            v.value[c],
+            rule.target,
+            km,
+        ),
+    )
+
+
+def _hours(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+    demand = ctx.demand(rule)
+    credit = demand_share_credit(ctx.members(rule.level)[svc], demand)
+    v = rules.hours(credited(credit, ctx.services.weekly_hours[svc]), demand)
+    return _Result(
+        v,
+        lambda c: explain.hours_sentence(
+            v.numerator[c], v.denominator[c], rule.demand_indicator, v.value[c], rule.target
+        ),
+    )
+
+
+def _presence(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+    v = rules.presence(ctx.members(rule.level)[svc])
+    return _Result(v, lambda c: explain.presence_sentence(v.value[c], rule.target))
+
+
+def _reach(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+    weight, col = ctx.point_weights(rule)
+    xy = ctx.service_xy[svc]
+    km = float(rule.params["distance_km"])
+    n_level = ctx.level(rule.level)[0].size
+    v = rules.reach(
+        ctx.point_xy, weight, col, n_level, xy[np.isfinite(xy).all(axis=1)], km * 1000.0
+    )
+    return _Result(
+        v,
+        lambda c: explain.reach_sentence(
+            v.numerator[c], v.denominator[c], rule.demand_indicator, v.value[c], rule.target, km
+        ),
+    )
+
+
+def _languages(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+    r, s = ctx.regions, ctx.services
+    codes = ctx.language_codes
+    col_of = ctx.level(rule.level)[1]
+    shape = (ctx.level(rule.level)[0].size, codes.size)
+    col = col_of[r.language_region]
+    ok = col >= 0
+    pop = sp.csr_matrix(
+        (r.language_population[ok], (col[ok], np.searchsorted(codes, r.language_code[ok]))),
+        shape=shape,
+    )
+    # Map service language rows to positions within svc (services outside the type drop).
+    pos = np.full(s.offer_type.size, -1, dtype=np.int64)
+    pos[svc] = np.arange(svc.size)
+    lrow = pos[s.language_service]
+    keep = lrow >= 0
+    spoken = sp.csr_matrix(
+        (np.ones(int(keep.sum())), (lrow[keep], np.searchsorted(codes, s.language_code[keep]))),
+        shape=(svc.size, codes.size),
+    )
+    offered = sp.csr_matrix(ctx.members(rule.level)[svc].T @ spoken)
+    v = rules.languages(pop, offered)
+    return _Result(
+        v,
+        lambda c: explain.languages_sentence(
+            v.numerator[c], v.denominator[c], v.value[c], rule.target
+        ),
+    )
+
+
+def _reliability(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+    months = int(rule.params["months"])
+    credit = demand_share_credit(ctx.members(rule.level)[svc], ctx.demand(rule))
+    v = rules.reliability(credit, ctx.services.capacity[svc], ctx.secured(months)[svc])
+    lab = _label(rule)
+    return _Result(
+        v,
+        lambda c: explain.reliability_sentence(
+            v.numerator[c],
+            v.denominator[c],
+            lab,
+            v.value[c],
+            rule.target,
+            months,
+            ctx.reference_date,
+        ),
+    )
+
+
+_KIND: dict[str, Callable[[_Context, Rule, IntArray], _Result]] = {
+    "ratio": _ratio,
+    "hours": _hours,
+    "presence": _presence,
+    "reach": _reach,
+    "languages": _languages,
+    "reliability": _reliability,
+}
+
+_NO_DATA_REASON = {
+    "ratio": "Nachfrage unbekannt oder 0, oder Kapazität eines Angebots unbekannt",
+    "hours": "Nachfrage unbekannt oder 0, oder Öffnungszeiten eines Standorts unbekannt",
+    "presence": "Angebote unbekannt",
+    "reach": "keine Nachfragepunkte mit bekanntem Gewicht im Gebiet",
+    "languages": "keine Sprachdaten der ausländischen Bevölkerung für das Gebiet",
+    "reliability": "Finanzierung oder Kapazität der Angebote unbekannt",
+}
+
+
+def _unit(rule: Rule) -> str:
+    """Unit of the deficit (see status.deficit)."""
+    return {
+        "presence": "services",
+        "hours": "hours_per_week",
+        "reach": "persons",
+        "languages": "persons",
+    }.get(rule.kind, rule.unit)
+
+
+def _rows(ctx: _Context, rule: Rule, result: _Result) -> list[AssessmentRow]:
+    v = result.values
+    ratio = fulfilment(v.value, rule.target)
+    st = status(ratio)
+    dfc = deficit(v, rule.target)
+    cost = dfc * rule.unit_cost if rule.kind in COSTED_KINDS else np.full(dfc.shape, np.nan)
+    split = split_cost(cost, rule.shares())
+    keys = ctx.regions.keys[ctx.level(rule.level)[0]]
+    no_data = explain.no_data_sentence(_NO_DATA_REASON[rule.kind])
+    texts = [no_data if s == "no_data" else result.explain(c) for c, s in enumerate(st.tolist())]
+    unit = _unit(rule)
+    return [
+        AssessmentRow(
+            key,
+            rule.id,
+            rule.offer_type,
+            rule.kind,
+            val,
+            rule.target,
+            q,
+            s,
+            d,
+            unit,
+            ct,
+            cl,
+            ck,
+            cg,
+            cb,
+            text,
+        )
+        for key, val, q, s, d, ct, cl, ck, cg, cb, text in zip(
+            keys.tolist(),
+            v.value.tolist(),
+            ratio.tolist(),
+            st.tolist(),
+            dfc.tolist(),
+            cost.tolist(),
+            split["land"].tolist(),
+            split["kreis"].tolist(),
+            split["gemeinde"].tolist(),
+            split["bund"].tolist(),
+            texts,
+            strict=True,
+        )
+    ]
+
+
+def assess(
+    regions: Regions,
+    services: Services,
+    rules: Sequence[Rule],
+    reference_date: dt.date,
+    demand_points: DemandPoints | None = None,
+) -> list[AssessmentRow]:
+    """Evaluate every rule on every region of its level: one row per (region, rule).
+
+    Services are credited to the Gemeinde they lie in (its Kreis and Land by the tree) plus
+    their service-area regions; only active services of the rule's offer type count. Rules
+    of kind ``reach`` and ratio rules with ``catchment_km`` need ``demand_points``. Raises
+    ValueError naming the rule when an input it needs is missing.
+    """
+    ctx = _Context(regions, services, reference_date, demand_points)
+    out: list[AssessmentRow] = []
+    for rule in rules:
+        result = _KIND[rule.kind](ctx, rule, ctx.of_type(rule.offer_type))
+        out.extend(_rows(ctx, rule, result))
+    return out
+
+
+def cliff_by_region(
+    regions: Regions,
+    services: Services,
+    level: str,
+    start: dt.date,
+    horizon: dt.date = dt.date(2030, 12, 1),
+) -> tuple[Cliff, list[str], list[str]]:
+    """Funding cliff of active services per region of ``level`` and offer type.
+
+    A service counts in the region of ``level`` its site lies in; online-only services
+    (no site region) are left out. Returns the cliff, the region keys (axis 1) and the
+    offer type codes (axis 2).
+    """
+    ctx = _Context(regions, services, start, None)
+    idx, col_of, _ = ctx.level(level)
+    s = services
+    types, type_idx = np.unique(s.offer_type, return_inverse=True)
+    reg = np.where(s.region >= 0, col_of[np.maximum(s.region, 0)], -1)
+    reg = np.where(s.active, reg, -1)
+    cliff = funding_cliff(
+        s.capacity,
+        reg,
+        type_idx,
+        idx.size,
+        types.size,
+        s.fund_service,
+        s.fund_share,
+        s.fund_end,
+        start,
+        horizon,
+    )
+    return cliff, regions.keys[idx].tolist(), [str(t) for t in types]

@@ -1,0 +1,105 @@
+"""Geometry for the engine: WGS84 -> EPSG:25833 metres, great-circle and KD-tree distances."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from pyproj import Transformer
+from scipy.spatial import cKDTree
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Mean Earth radius in metres (IUGG), used by :func:`haversine_m`.
+EARTH_RADIUS_M = 6_371_008.8
+
+
+@lru_cache(maxsize=4)
+def _transformer(target_epsg: int) -> Transformer:
+    # Building a Transformer costs milliseconds; the engine projects many arrays per run.
+    return Transformer.from_crs("EPSG:4326", f"EPSG:{target_epsg}", always_xy=True)
+
+
+def to_metric(lon: npt.ArrayLike, lat: npt.ArrayLike, target_epsg: int = 25833) -> FloatArray:
+    """Project WGS84 lon/lat (degrees) to an (n, 2) array of metric x/y, EPSG:25833 by default.
+
+    EPSG:25833 (ETRS89 / UTM zone 33N) is Saxony's official CRS (DESIGN.md §4). NaN
+    coordinates (online-only services) stay NaN. The call is vectorised in PROJ.
+    """
+    lon_a = np.asarray(lon, dtype=np.float64).ravel()
+    lat_a = np.asarray(lat, dtype=np.float64).ravel()
+    if lon_a.shape != lat_a.shape:
+        raise ValueError(f"lon and lat differ in length: {lon_a.size} != {lat_a.size}")
+    x, y = _transformer(target_epsg).transform(lon_a, lat_a)
+    out: FloatArray = np.column_stack([np.asarray(x, np.float64), np.asarray(y, np.float64)])
+    out[~(np.isfinite(lon_a) & np.isfinite(lat_a))] = np.nan
+    return out
+
+
+def haversine_m(
+    lon1: npt.ArrayLike, lat1: npt.ArrayLike, lon2: npt.ArrayLike, lat2: npt.ArrayLike
+) -> FloatArray:
+    """Great-circle distance in metres, element-wise with NumPy broadcasting.
+
+    d = 2 R asin(sqrt(sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)))  (Sinnott 1984, "Virtues
+    of the haversine", Sky & Telescope 68(2):159), R = 6,371,008.8 m.
+    """
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    dphi = phi2 - phi1
+    dlam = np.radians(lon2) - np.radians(lon1)
+    h = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlam / 2) ** 2
+    out: FloatArray = np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h)), dtype=np.float64)
+    return out
+
+
+def _as_points(points: npt.ArrayLike, name: str) -> FloatArray:
+    arr = np.asarray(points, dtype=np.float64)
+    if arr.size == 0:
+        return np.empty((0, 2))
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"{name} must be an (n, 2) array of metric x/y, got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite coordinates; drop them first")
+    return arr
+
+
+def neighbours_within(
+    points_a: npt.ArrayLike, points_b: npt.ArrayLike, radius_m: float
+) -> sp.csr_matrix:
+    """Sparse (n_a, n_b) CSR matrix of Euclidean distances (metres) for pairs <= ``radius_m``.
+
+    Every pair in reach is a STORED entry, including pairs at distance 0 (kept as an explicit
+    zero): the sparsity pattern means "in reach", the stored value is the distance. Callers
+    must therefore never run ``eliminate_zeros`` on it. Built with
+    ``cKDTree.sparse_distance_matrix`` (no all-pairs loop).
+    """
+    a = _as_points(points_a, "points_a")
+    b = _as_points(points_b, "points_b")
+    shape = (a.shape[0], b.shape[0])
+    if 0 in shape:
+        return sp.csr_matrix(shape, dtype=np.float64)
+    pairs = cKDTree(a).sparse_distance_matrix(cKDTree(b), radius_m, output_type="ndarray")
+    # The COO -> CSR conversion sums duplicates but keeps explicit zeros.
+    coo = sp.coo_matrix((pairs["v"], (pairs["i"], pairs["j"])), shape=shape)
+    return coo.tocsr()
+
+
+def nearest(
+    points_a: npt.ArrayLike, points_b: npt.ArrayLike, max_distance_m: float = np.inf
+) -> FloatArray:
+    """Distance (metres) from each point of ``points_a`` to its nearest point of ``points_b``.
+
+    ``inf`` where no point of ``points_b`` lies within ``max_distance_m`` (all points when
+    ``points_b`` is empty). A finite bound lets the KD-tree prune: callers who only ask
+    "within d?" should pass it.
+    """
+    a = _as_points(points_a, "points_a")
+    b = _as_points(points_b, "points_b")
+    if b.shape[0] == 0:
+        return np.full(a.shape[0], np.inf)
+    if a.shape[0] == 0:
+        return np.empty(0)
+    dist, _ = cKDTree(b).query(a, k=1, distance_upper_bound=max_distance_m)
+    return np.asarray(dist, dtype=np.float64)

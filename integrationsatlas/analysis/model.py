@@ -1,0 +1,272 @@
+"""Input and output dataclasses of the engine: regions, demand points, services, rules, rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+import numpy as np
+import numpy.typing as npt
+
+from integrationsatlas.analysis.status import COST_LEVELS, check_financing
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+StrArray = npt.NDArray[np.str_]
+DateArray = npt.NDArray[np.datetime64]
+
+Kind = Literal["ratio", "presence", "reach", "languages", "hours", "reliability"]
+KINDS: tuple[str, ...] = get_args(Kind)
+#: Parameters a rule kind cannot do without.
+REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
+    "reach": ("distance_km",),
+    "reliability": ("months",),
+}
+
+
+def _floats(x: npt.ArrayLike) -> FloatArray:
+    return np.asarray(x, dtype=np.float64).ravel()
+
+
+def _ints(x: npt.ArrayLike) -> IntArray:
+    return np.asarray(x, dtype=np.int64).ravel()
+
+
+def _strs(x: npt.ArrayLike) -> StrArray:
+    return np.asarray(x, dtype=np.str_).ravel()
+
+
+def _same_length(owner: str, n: int, **arrays: npt.NDArray[np.generic]) -> None:
+    for name, arr in arrays.items():
+        if arr.size != n:
+            raise ValueError(f"{owner}.{name} has {arr.size} entries, expected {n}")
+
+
+def _empty_f() -> FloatArray:
+    return np.empty(0, np.float64)
+
+
+def _empty_i() -> IntArray:
+    return np.empty(0, np.int64)
+
+
+def _empty_s() -> StrArray:
+    return np.empty(0, np.str_)
+
+
+def _empty_d() -> DateArray:
+    return np.empty(0, "datetime64[D]")
+
+
+@dataclass(frozen=True, eq=False)
+class Regions:
+    """All regions of every level as parallel arrays (index = position).
+
+    ``keys`` official AGS/ARS strings; ``levels`` e.g. "land"/"kreis"/"gemeinde";
+    ``parent`` index of the parent region (-1 for the root); ``indicators`` code -> (n,)
+    values (NaN = unknown). Foreign population by main language as COO triples
+    ``language_region``/``language_code`` (ISO 639)/``language_population``.
+    """
+
+    keys: StrArray
+    levels: StrArray
+    parent: IntArray
+    indicators: Mapping[str, FloatArray]
+    language_region: IntArray = field(default_factory=_empty_i)
+    language_code: StrArray = field(default_factory=_empty_s)
+    language_population: FloatArray = field(default_factory=_empty_f)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "keys", _strs(self.keys))
+        n = self.keys.size
+        set_(self, "levels", _strs(self.levels))
+        set_(self, "parent", _ints(self.parent))
+        set_(self, "indicators", {k: _floats(v) for k, v in self.indicators.items()})
+        for name in ("language_region", "language_code", "language_population"):
+            conv = {"language_region": _ints, "language_code": _strs}.get(name, _floats)
+            set_(self, name, conv(getattr(self, name)))
+        _same_length("Regions", n, levels=self.levels, parent=self.parent, **self.indicators)
+        m = self.language_region.size
+        _same_length(
+            "Regions",
+            m,
+            language_code=self.language_code,
+            language_population=self.language_population,
+        )
+        if m and (self.language_region.min() < 0 or self.language_region.max() >= n):
+            raise ValueError("Regions.language_region index out of range")
+        if n and (self.parent.min() < -1 or self.parent.max() >= n):
+            raise ValueError("Regions.parent must be -1 or a valid region index")
+
+
+@dataclass(frozen=True, eq=False)
+class DemandPoints:
+    """Demand points (Gemeinde centroids or grid cells) with weights per indicator code.
+
+    ``region``: index of the region (normally the Gemeinde) each point lies in, -1 = none.
+    """
+
+    lon: FloatArray
+    lat: FloatArray
+    region: IntArray
+    weights: Mapping[str, FloatArray]
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "lon", _floats(self.lon))
+        set_(self, "lat", _floats(self.lat))
+        set_(self, "region", _ints(self.region))
+        set_(self, "weights", {k: _floats(v) for k, v in self.weights.items()})
+        _same_length(
+            "DemandPoints", self.lon.size, lat=self.lat, region=self.region, **self.weights
+        )
+        if not (np.isfinite(self.lon).all() and np.isfinite(self.lat).all()):
+            raise ValueError("DemandPoints need finite lon/lat for every point")
+
+
+@dataclass(frozen=True, eq=False)
+class Services:
+    """Services as parallel arrays, with service areas, languages and fundings as COO rows.
+
+    ``region``: index of the Gemeinde the service's site lies in (-1 for online-only;
+    the Kreis follows from the tree). ``lon``/``lat`` NaN for online-only. ``capacity`` in
+    the offer type's unit, NaN = unknown. ``weekly_hours`` NaN = unknown.
+    Service areas: (``area_service``, ``area_region``). Languages spoken:
+    (``language_service``, ``language_code``). Fundings: (``fund_service``, ``fund_share``,
+    ``fund_end`` NaT = permanent, ``fund_level``).
+    """
+
+    offer_type: StrArray
+    lon: FloatArray
+    lat: FloatArray
+    region: IntArray
+    capacity: FloatArray
+    active: BoolArray
+    weekly_hours: FloatArray
+    area_service: IntArray = field(default_factory=_empty_i)
+    area_region: IntArray = field(default_factory=_empty_i)
+    language_service: IntArray = field(default_factory=_empty_i)
+    language_code: StrArray = field(default_factory=_empty_s)
+    fund_service: IntArray = field(default_factory=_empty_i)
+    fund_share: FloatArray = field(default_factory=_empty_f)
+    fund_end: DateArray = field(default_factory=_empty_d)
+    fund_level: StrArray = field(default_factory=_empty_s)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        conv = {
+            "offer_type": _strs,
+            "lon": _floats,
+            "lat": _floats,
+            "region": _ints,
+            "capacity": _floats,
+            "weekly_hours": _floats,
+            "area_service": _ints,
+            "area_region": _ints,
+            "language_service": _ints,
+            "language_code": _strs,
+            "fund_service": _ints,
+            "fund_share": _floats,
+            "fund_level": _strs,
+        }
+        for name, fn in conv.items():
+            set_(self, name, fn(getattr(self, name)))
+        set_(self, "active", np.asarray(self.active, dtype=bool).ravel())
+        set_(self, "fund_end", np.asarray(self.fund_end, dtype="datetime64[D]").ravel())
+        n = self.offer_type.size
+        _same_length(
+            "Services",
+            n,
+            lon=self.lon,
+            lat=self.lat,
+            region=self.region,
+            capacity=self.capacity,
+            active=self.active,
+            weekly_hours=self.weekly_hours,
+        )
+        _same_length("Services", self.area_service.size, area_region=self.area_region)
+        _same_length("Services", self.language_service.size, language_code=self.language_code)
+        _same_length(
+            "Services",
+            self.fund_service.size,
+            fund_share=self.fund_share,
+            fund_end=self.fund_end,
+            fund_level=self.fund_level,
+        )
+        for name in ("area_service", "language_service", "fund_service"):
+            idx: IntArray = getattr(self, name)
+            if idx.size and (idx.min() < 0 or idx.max() >= n):
+                raise ValueError(f"Services.{name} index out of range")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a standard set (DESIGN.md §2-3).
+
+    ``params``: ``distance_km`` (reach), ``months`` (reliability), optional
+    ``catchment_km`` (+ ``sigma_km`` for Gaussian decay) to evaluate a ratio rule by 2SFCA.
+    ``financing``: level -> share of the cost, summing to 1; empty = all to
+    ``responsible_level``. ``unit``: the offer type's unit of supply; ``supply_label``: German
+    name of the supply in explanations (e.g. "Beratungs-VZÄ"), default from ``unit``.
+    """
+
+    id: str
+    offer_type: str
+    kind: Kind
+    level: str
+    target: float
+    demand_indicator: str = "population"
+    params: Mapping[str, float] = field(default_factory=dict)
+    responsible_level: str = "land"
+    financing: Mapping[str, float] = field(default_factory=dict)
+    unit_cost: float = 0.0
+    unit: str = "units"
+    supply_label: str = ""
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        where = f"rule {self.id!r}"
+        if self.kind not in KINDS:
+            raise ValueError(f"{where}: unknown kind {self.kind!r}; use one of {KINDS}")
+        if not (np.isfinite(self.target) and self.target > 0):
+            raise ValueError(f"{where}: target must be a positive number, got {self.target}")
+        for p in REQUIRED_PARAMS.get(self.kind, ()):
+            if not (p in self.params and self.params[p] > 0):
+                raise ValueError(f"{where}: kind {self.kind!r} needs a positive params[{p!r}]")
+        if self.responsible_level not in COST_LEVELS:
+            raise ValueError(f"{where}: responsible_level must be one of {COST_LEVELS}")
+        try:
+            check_financing(self.shares())
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+        if not (np.isfinite(self.unit_cost) and self.unit_cost >= 0):
+            raise ValueError(f"{where}: unit_cost must be >= 0, got {self.unit_cost}")
+
+    def shares(self) -> Mapping[str, float]:
+        """Financing shares, defaulting to 100 % for the responsible level."""
+        return self.financing or {self.responsible_level: 1.0}
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRow:
+    """One (region, rule) result. NaN = not available (no data, or cost not defined)."""
+
+    region_key: str
+    rule_id: str
+    offer_type: str
+    kind: str
+    value: float
+    target: float
+    ratio: float
+    status: str
+    deficit: float
+    unit: str
+    cost_total: float
+    cost_land: float
+    cost_kreis: float
+    cost_gemeinde: float
+    cost_bund: float
+    explanation: str

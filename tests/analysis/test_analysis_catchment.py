@@ -1,0 +1,126 @@
+"""2SFCA: hand-computed cases and agreement with PySAL access."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from access import Access, weights
+
+from integrationsatlas.analysis.catchment import gaussian_weight, two_step_fca
+from integrationsatlas.analysis.geo import neighbours_within
+
+# PySAL access still calls set_index(inplace=True), which pandas 3 deprecates.
+pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:Warning")
+
+INF = np.inf
+# Demand P = [100, 200, 50, 10], supply S = [10, 5, 7]; d0 = 3.5.
+# Point 3 has no supply in reach; site 2 has no demand in reach.
+P = np.array([100.0, 200.0, 50.0, 10.0])
+S = np.array([10.0, 5.0, 7.0])
+D = np.array(
+    [
+        [1.0, 4.0, INF],
+        [2.0, INF, INF],
+        [INF, 3.0, INF],
+        [9.0, np.nan, INF],
+    ]
+)
+
+
+def test_hand_computed_uniform() -> None:
+    # R_0 = 10 / (100 + 200) = 1/30 ; R_1 = 5 / 50 = 0.1 (d_01 = 4 > 3.5) ; R_2 undefined.
+    # A = [R_0, R_0, R_1, 0]
+    expected = [1 / 30, 1 / 30, 0.1, 0.0]
+    np.testing.assert_allclose(two_step_fca(P, S, D, 3.5), expected, rtol=1e-15)
+
+
+def test_hand_computed_gaussian() -> None:
+    f1, f2, f3 = np.exp(-1 / 8), np.exp(-4 / 8), np.exp(-9 / 8)  # sigma = 2
+    r0 = 10 / (100 * f1 + 200 * f2)
+    r1 = 5 / (50 * f3)
+    expected = [r0 * f1, r0 * f2, r1 * f3, 0.0]
+    got = two_step_fca(P, S, D, 3.5, weight="gaussian", sigma=2.0)
+    np.testing.assert_allclose(got, expected, rtol=1e-14)
+
+
+def test_sparse_absent_is_unreachable_and_explicit_zero_is_distance_zero() -> None:
+    rows, cols, dist = [0, 1, 2], [0, 0, 1], [0.0, 2.0, 3.0]
+    cost = sp.coo_matrix((dist, (rows, cols)), shape=(4, 3))
+    assert cost.nnz == 3
+    # Point 0 sits exactly at site 0: still in reach.
+    np.testing.assert_allclose(two_step_fca(P, S, cost, 3.5), [1 / 30, 1 / 30, 0.1, 0.0])
+    dense_equiv = np.full((4, 3), INF)
+    dense_equiv[rows, cols] = dist
+    np.testing.assert_allclose(
+        two_step_fca(P, S, cost.tocsr(), 3.5), two_step_fca(P, S, dense_equiv, 3.5)
+    )
+
+
+def test_empty_and_shape_errors() -> None:
+    assert two_step_fca(np.empty(0), np.empty(0), np.empty((0, 0)), 1.0).size == 0
+    np.testing.assert_array_equal(two_step_fca([5.0], np.empty(0), np.empty((1, 0)), 1.0), [0])
+    with pytest.raises(ValueError, match="expected"):
+        two_step_fca(P, S, D[:, :2], 3.5)
+    with pytest.raises(ValueError, match="sigma"):
+        two_step_fca(P, S, D, 3.5, weight="gaussian")
+
+
+def test_gaussian_weight_matches_pysal() -> None:
+    x = np.linspace(0, 50, 11)
+    np.testing.assert_array_equal(gaussian_weight(x, 20.0), weights.gaussian(20.0)(x))
+
+
+def _pysal(
+    p: np.ndarray, s: np.ndarray, cost: sp.coo_matrix, max_cost: float, sigma: float | None
+) -> np.ndarray:
+    logging.getLogger("access").setLevel(logging.WARNING)
+    acc = Access(
+        demand_df=pd.DataFrame({"geoid": np.arange(p.size), "pop": p}),
+        demand_index="geoid",
+        demand_value="pop",
+        supply_df=pd.DataFrame({"geoid": np.arange(s.size), "sites": s}),
+        supply_index="geoid",
+        supply_value="sites",
+        cost_df=pd.DataFrame({"origin": cost.row, "dest": cost.col, "cost": cost.data}),
+        cost_origin="origin",
+        cost_dest="dest",
+        cost_name="cost",
+    )
+    fn = None if sigma is None else weights.gaussian(sigma)
+    out = acc.two_stage_fca(name="a", max_cost=max_cost, weight_fn=fn)["a_sites"]
+    # PySAL leaves demand points without supply in reach as NaN; the engine says 0.
+    return out.reindex(np.arange(p.size)).fillna(0.0).to_numpy()
+
+
+@pytest.mark.parametrize("sigma", [None, 6_000.0])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_matches_pysal_access_on_random_points(sigma: float | None, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(0, 60_000, (400, 2))
+    b = rng.uniform(-20_000, 80_000, (80, 2))  # some sites far from every demand point
+    p = rng.uniform(1, 500, a.shape[0])
+    s = rng.uniform(0.5, 10, b.shape[0])
+    cost = neighbours_within(a, b, 15_000.0)
+    cost_coo = cost.tocoo()
+    mine = two_step_fca(
+        p, s, cost, 12_000.0, weight="uniform" if sigma is None else "gaussian", sigma=sigma
+    )
+    ref = _pysal(p, s, cost_coo, 12_000.0, sigma)
+    assert (ref == 0).any(), "the case must include demand with no supply in reach"
+    reached_sites = np.unique(cost_coo.col[cost_coo.data <= 12_000.0])
+    assert reached_sites.size < b.shape[0], "the case must include supply with no demand"
+    np.testing.assert_allclose(mine, ref, rtol=1e-9, atol=0)
+    # The dense form of the same costs gives the same answer.
+    dense = np.full(cost.shape, np.inf)
+    dense[cost_coo.row, cost_coo.col] = cost_coo.data
+    np.testing.assert_allclose(
+        two_step_fca(
+            p, s, dense, 12_000.0, weight="uniform" if sigma is None else "gaussian", sigma=sigma
+        ),
+        mine,
+        rtol=1e-12,
+    )
