@@ -46,11 +46,11 @@ def catchment_weights(
 
     Dense ``cost``: ``inf`` or NaN = unreachable. Sparse ``cost``: an absent entry =
     unreachable, an explicit stored 0 = distance 0 (so only the stored pattern is read,
-    never arithmetic that would drop zeros).
+    never arithmetic that would drop zeros). One stored entry per pair is expected: a
+    distance is not additive, so duplicates (which SciPy would sum) make no sense.
     """
     if sp.issparse(cost):
         csr = sp.csr_matrix(cast(Any, cost), dtype=np.float64)
-        csr.sum_duplicates()
         d = csr.data
         keep = d <= max_cost  # NaN compares False: unreachable
         w = np.where(keep, _decay(np.where(keep, d, 0.0), weight, sigma), 0.0)

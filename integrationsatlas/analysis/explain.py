@@ -28,6 +28,9 @@ INDICATOR_DE = {
 }
 
 
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
+
+
 def format_de(x: float, decimals: int | None = None) -> str:
     """German number: '.' groups thousands, ',' marks decimals; trailing zeros dropped.
 
@@ -41,7 +44,7 @@ def format_de(x: float, decimals: int | None = None) -> str:
     text = f"{x:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    text = text.translate(_SWAP_SEPARATORS)
     return "0" if text == "-0" else text
 
 

@@ -26,7 +26,8 @@ def ancestor_at_level(parent: npt.ArrayLike, at_level: npt.ArrayLike) -> IntArra
     on = np.asarray(at_level, dtype=bool)
     _check_parent(par)
     cur = np.arange(par.size, dtype=np.int64)
-    for _ in range(par.size):
+    # n regions need at most n - 1 climbs; one more round proves there is no cycle.
+    for _ in range(par.size + 1):
         climb = ~on[cur] & (par[cur] >= 0)
         if not climb.any():
             break

@@ -39,18 +39,18 @@ def make_services() -> Callable[..., Services]:
 def _make_services(**overrides: object) -> Services:
     """Four services: three MBE (no. 2 inactive, online) and one JMD; no. 1 lies in a2 and
     also serves Kreis 14B as a whole. Pass keyword overrides for any field."""
-    base: dict[str, object] = dict(
-        offer_type=np.array(["mbe", "mbe", "mbe", "jmd"]),
-        lon=np.array([13.70, 13.75, np.nan, 13.70]),
-        lat=np.array([51.05, 51.05, np.nan, 51.05]),
-        region=np.array([3, 4, -1, 3]),
-        capacity=np.array([1.5, 2.0, 1.0, 1.0]),
-        active=np.array([True, True, False, True]),
-        weekly_hours=np.array([20.0, 30.0, 10.0, 40.0]),
-        area_service=np.array([1]),
-        area_region=np.array([2]),
-        language_service=np.array([0, 0, 1, 2]),
-        language_code=np.array(["ar", "de", "uk", "fa"]),
-    )
+    base: dict[str, object] = {
+        "offer_type": np.array(["mbe", "mbe", "mbe", "jmd"]),
+        "lon": np.array([13.70, 13.75, np.nan, 13.70]),
+        "lat": np.array([51.05, 51.05, np.nan, 51.05]),
+        "region": np.array([3, 4, -1, 3]),
+        "capacity": np.array([1.5, 2.0, 1.0, 1.0]),
+        "active": np.array([True, True, False, True]),
+        "weekly_hours": np.array([20.0, 30.0, 10.0, 40.0]),
+        "area_service": np.array([1]),
+        "area_region": np.array([2]),
+        "language_service": np.array([0, 0, 1, 2]),
+        "language_code": np.array(["ar", "de", "uk", "fa"]),
+    }
     base.update(overrides)
     return Services(**base)  # type: ignore[arg-type]

@@ -61,3 +61,16 @@ def test_bad_points_are_rejected() -> None:
         nearest([[0.0, 0.0]], [[np.nan, 1.0]])
     with pytest.raises(ValueError, match=r"\(n, 2\)"):
         neighbours_within([[0.0, 0.0, 0.0]], [[0.0, 0.0]], 1.0)
+
+
+def test_neighbours_within_orders_rows_beyond_16_bits() -> None:
+    # More than 65,536 demand points exercises the second radix pass of the CSR build.
+    rng = np.random.default_rng(8)
+    a = rng.uniform(0, 10_000, (70_000, 2))
+    b = rng.uniform(0, 10_000, (4, 2))
+    m = neighbours_within(a, b, 800.0)
+    brute = np.hypot(*(a[:, None, :] - b[None, :, :]).transpose(2, 0, 1))
+    expected = np.where(brute <= 800.0, brute, 0.0)
+    np.testing.assert_allclose(m.toarray(), expected, atol=1e-9)
+    assert m.nnz == int((brute <= 800.0).sum())
+    assert (m.indptr[1:] >= m.indptr[:-1]).all()

@@ -9,8 +9,9 @@ import scipy.sparse as sp
 from integrationsatlas.analysis.credit import credited, demand_share_credit, membership
 from integrationsatlas.analysis.tree import ancestor_at_level, level_mapping
 
-PARENT = [-1, 0, 0, 1, 1, 2, 2]
-LV = np.array(["land", "kreis", "kreis", "gemeinde", "gemeinde", "gemeinde", "gemeinde"])
+from .conftest import LEVELS, PARENT
+
+LV = np.array(LEVELS)
 
 
 def test_ancestor_at_level() -> None:
@@ -19,6 +20,11 @@ def test_ancestor_at_level() -> None:
     np.testing.assert_array_equal(
         ancestor_at_level(PARENT, LV == "gemeinde"), [-1, -1, -1, 3, 4, 5, 6]
     )
+
+
+def test_empty_tree() -> None:
+    assert ancestor_at_level([], []).size == 0
+    assert level_mapping([], []).shape == (0, 0)
 
 
 def test_ancestor_rejects_cycles_and_bad_parents() -> None:
