@@ -11,6 +11,8 @@ run: setup
 	$(IA) migrate --noinput
 	$(IA) load-regions
 	$(IA) load-offer-types
+	$(IA) load-demo --if-empty
+	$(IA) standard-sets import integrationsatlas/standards/data/beispielstandard-sachsen-2030.yaml --if-missing
 	$(IA) collectstatic --noinput -v 0
 	$(IA) serve --bind 127.0.0.1:8000
 

@@ -191,14 +191,17 @@ class AssessmentRow(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     demand = models.FloatField(null=True)
     supply = models.FloatField(null=True)
-    deficit = models.FloatField(default=0)
+    # Empty (NULL) = not known: no data, or no cost defined for the kind (reach, languages).
+    deficit = models.FloatField(null=True)
     unit = models.CharField(max_length=20)
-    cost_total = models.FloatField(default=0)
-    cost_land = models.FloatField(default=0)
-    cost_kreis = models.FloatField(default=0)
-    cost_gemeinde = models.FloatField(default=0)
-    cost_bund = models.FloatField(default=0)
+    cost_total = models.FloatField(null=True)
+    cost_land = models.FloatField(null=True)
+    cost_kreis = models.FloatField(null=True)
+    cost_gemeinde = models.FloatField(null=True)
+    cost_bund = models.FloatField(null=True)
     explanation = models.TextField()
+    # The row rests on demo figures (demand indicator or services): shown as "Demo".
+    uses_demo_data = models.BooleanField(_("Demodaten"), default=False)
 
     class Meta:
         ordering = ["assessment", "rule_code", "region"]

@@ -1,0 +1,209 @@
+"""Run a standard set through the engine and store the result as an Assessment with its rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from integrationsatlas.analysis.assess import assess
+
+from .loader import engine_rules, load_input
+from .models import Assessment, AssessmentRow, StandardSet
+
+#: The columns of an assessment listing, in order (CLI, CSV, JSON, planning pages).
+COLUMNS = [
+    "ags",
+    "region",
+    "rule",
+    "offer_type",
+    "kind",
+    "value",
+    "target",
+    "ratio",
+    "status",
+    "deficit",
+    "unit",
+    "cost_total",
+    "cost_land",
+    "cost_kreis",
+    "cost_gemeinde",
+    "cost_bund",
+    "explanation",
+]
+DEMO_SENTENCE = "Demodaten, keine amtliche Statistik."
+#: Output precision: values and ratios to 4 decimals, deficits to 3, euros to the cent.
+ROUNDING = {"value": 4, "ratio": 4, "deficit": 3} | {
+    f"cost_{p}": 2 for p in ("total", "land", "kreis", "gemeinde", "bund")
+}
+STATUS_STORED = {"met": "met", "partial": "partial", "gap": "gap", "no_data": "no_data"}
+
+
+def _known(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+class AssessmentError(ValueError):
+    """The run could not be made (e.g. a level with no regions); nothing was stored."""
+
+
+def run_assessment(
+    standard_set: StandardSet,
+    level: str,
+    reference_date: dt.date | None = None,
+    user=None,
+    label: str = "",
+    step: Callable[[str], None] | None = None,
+) -> Assessment:
+    """Load the data as of `reference_date`, run every rule, store and return the Assessment.
+
+    Every rule is judged on `level` (kreis or gemeinde): one row per region of the level and
+    rule. The rule's own level is its default in the UI. `step` is called with a German label before each phase (progress bar).
+    """
+    step = step or (lambda label: None)
+    date = reference_date or timezone.localdate()
+    rules = list(standard_set.rules.select_related("offer_type").order_by("position", "code"))
+    if level not in {"kreis", "gemeinde"}:
+        raise AssessmentError(f"Unbekannte Ebene {level!r}: kreis oder gemeinde.")
+    if not rules:
+        raise AssessmentError(f"Der Standardsatz {standard_set.slug} hat keine Regeln.")
+    step("Daten laden")
+    data = load_input(rules, date)
+    step("Regeln bewerten")
+    started = time.perf_counter()
+    try:
+        results = assess(data.regions, data.services, engine_rules(rules, level), date, data.points)
+    except ValueError as exc:
+        raise AssessmentError(f"Bewertung nicht möglich: {exc}") from exc
+    engine_seconds = time.perf_counter() - started
+    step("Ergebnis speichern")
+    by_code = {rule.code: rule for rule in rules}
+    rows = []
+    for result in results:
+        rule = by_code[result.rule_id]
+        demo = (rule.demand_indicator, result.region_key) in data.demo_indicators or (
+            rule.offer_type.code in data.demo_offer_types
+        )
+        if rule.kind == "languages":
+            demo = demo or ("languages", result.region_key) in data.demo_indicators
+        explanation = result.explanation
+        if demo:
+            explanation = f"{explanation} {DEMO_SENTENCE}"
+        rows.append(
+            AssessmentRow(
+                region_id=result.region_key,
+                rule=rule,
+                rule_code=rule.code,
+                offer_type_code=rule.offer_type.code,
+                kind=rule.kind,
+                responsible_level=rule.responsible_level,
+                value=_known(result.value),
+                target=result.target,
+                ratio=_known(result.ratio),
+                status=STATUS_STORED[result.status],
+                deficit=_known(result.deficit),
+                unit=result.unit,
+                cost_total=_known(result.cost_total),
+                cost_land=_known(result.cost_land),
+                cost_kreis=_known(result.cost_kreis),
+                cost_gemeinde=_known(result.cost_gemeinde),
+                cost_bund=_known(result.cost_bund),
+                explanation=explanation,
+                uses_demo_data=demo,
+            )
+        )
+    reference: dict[str, Any] = {
+        **data.reference,
+        "engine_seconds": round(engine_seconds, 4),
+    }
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            standard_set=standard_set,
+            standard_set_version=standard_set.version,
+            level=level,
+            reference_date=date,
+            label=label,
+            data_reference=reference,
+            includes_demo_data=data.includes_demo_data,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        for row in rows:
+            row.assessment = assessment
+        AssessmentRow.objects.bulk_create(rows, batch_size=2000)
+    assessment.region_names = data.names  # type: ignore[attr-defined]
+    return assessment
+
+
+def assessment_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    """The stored rows as dicts with the listing COLUMNS, ordered by rule then region key."""
+    rows = (
+        assessment.rows.select_related("region")
+        .order_by("rule_code", "region_id")
+        .values(
+            "region_id",
+            "region__name",
+            "rule_code",
+            "offer_type_code",
+            "kind",
+            "value",
+            "target",
+            "ratio",
+            "status",
+            "deficit",
+            "unit",
+            "cost_total",
+            "cost_land",
+            "cost_kreis",
+            "cost_gemeinde",
+            "cost_bund",
+            "explanation",
+            "uses_demo_data",
+        )
+    )
+    order = {
+        code: i
+        for i, code in enumerate(
+            assessment.standard_set.rules.order_by("position", "code").values_list(
+                "code", flat=True
+            )
+        )
+    }
+    out = []
+    for row in rows:
+        item = {
+            "ags": row.pop("region_id"),
+            "region": row.pop("region__name"),
+            "rule": row.pop("rule_code"),
+            "offer_type": row.pop("offer_type_code"),
+        }
+        item.update(row)
+        for name, digits in ROUNDING.items():
+            if item[name] is not None:
+                item[name] = round(item[name], digits)
+        out.append(item)
+    out.sort(key=lambda r: (order.get(r["rule"], len(order)), r["rule"], r["ags"]))
+    return out
+
+
+def assessment_summary(assessment: Assessment) -> dict[str, Any]:
+    """One listing row: id, set, version, level, date, rows, status counts, demo flag."""
+    counts = dict.fromkeys(STATUS_STORED.values(), 0)
+    for status in assessment.rows.values_list("status", flat=True):
+        counts[status] += 1
+    return {
+        "id": assessment.pk,
+        "standard_set": assessment.standard_set.slug,
+        "version": assessment.standard_set_version,
+        "level": assessment.level,
+        "reference_date": assessment.reference_date.isoformat(),
+        "created_at": timezone.localtime(assessment.created_at).strftime("%Y-%m-%d %H:%M"),
+        "rows": sum(counts.values()),
+        **counts,
+        "demo": "Demo" if assessment.includes_demo_data else "",
+        "label": assessment.label,
+    }

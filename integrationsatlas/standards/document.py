@@ -1,0 +1,303 @@
+"""Read, check and write standard-set documents (YAML against the published JSON Schema).
+
+A document is checked in two passes: the JSON Schema (structure, types, allowed values)
+and semantic checks the schema cannot express (known offer types and demand indicators,
+financing shares summing to 1, a source for every parameter, shares at most 1). Every
+problem names the rule and the field, so an author can find it in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from django.utils.text import slugify
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "standard_set.schema.json"
+FORMAT = "integrationsatlas-standard-set/1"
+ILLUSTRATIVE = "illustrative example, not an official standard"
+#: Kinds whose value is a share between 0 and 1.
+SHARE_KINDS = frozenset({"reach", "languages", "reliability"})
+#: Parameters each kind needs, and the ones it may take.
+REQUIRED_PARAMS = {"reach": ("distance_km",), "reliability": ("months",)}
+ALLOWED_PARAMS = {
+    "ratio": ("catchment_km", "sigma_km"),
+    "presence": (),
+    "reach": ("distance_km",),
+    "languages": (),
+    "hours": (),
+    "reliability": ("months",),
+}
+# Order of keys when a document is written back out.
+TOP_KEYS = ("format", "slug", "name", "version", "status", "label", "description", "rules")
+RULE_KEYS = (
+    "id",
+    "title",
+    "offer_type",
+    "kind",
+    "level",
+    "target",
+    "params",
+    "demand_indicator",
+    "responsible_level",
+    "financing",
+    "unit_cost",
+    "legal_basis",
+    "sources",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a document: which rule (id or position), which field, what."""
+
+    message: str
+    field: str = ""
+    rule: str = ""
+    # Position of the rule in the document (-1 = the document itself), for sorting only.
+    order: int = -1
+
+    def __str__(self) -> str:
+        where = []
+        if self.rule:
+            where.append(f"Regel {self.rule}")
+        if self.field:
+            where.append(f"Feld „{self.field}“")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class DocumentError(ValueError):
+    """A document that cannot be used; `.problems` lists every problem found."""
+
+    def __init__(self, problems: Iterable[Problem | str]):
+        self.problems = [p if isinstance(p, Problem) else Problem(p) for p in problems]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def parse_yaml(text: str, origin: str = "Dokument") -> dict[str, Any]:
+    """The YAML text as a dict, or DocumentError naming the line of a syntax error."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" in Zeile {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DocumentError([f"{origin}: kein gültiges YAML{line} ({problem})."]) from exc
+    if not isinstance(data, dict):
+        raise DocumentError([f"{origin}: ein YAML-Objekt mit name, version und rules erwartet."])
+    return data
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError([f"{path}: kann nicht gelesen werden ({exc})."]) from exc
+    return parse_yaml(text, origin=str(path))
+
+
+def dump_yaml(document: dict[str, Any]) -> str:
+    return yaml.safe_dump(
+        ordered(document), allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
+
+
+def ordered(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with keys in the documented order (unknown keys are kept at the end)."""
+    top = {k: document[k] for k in TOP_KEYS if k in document}
+    top.update({k: v for k, v in document.items() if k not in top})
+    rules = []
+    for rule in document.get("rules") or []:
+        if isinstance(rule, dict):
+            item = {k: rule[k] for k in RULE_KEYS if k in rule}
+            item.update({k: v for k, v in rule.items() if k not in item})
+            rules.append(item)
+        else:
+            rules.append(rule)
+    top["rules"] = rules
+    return top
+
+
+def _rule_label(document: dict[str, Any], index: int) -> str:
+    rules = document.get("rules")
+    rule = rules[index] if isinstance(rules, list) and index < len(rules) else None
+    rule_id = rule.get("id") if isinstance(rule, dict) else None
+    return f"„{rule_id}“ (Nr. {index + 1})" if isinstance(rule_id, str) else f"Nr. {index + 1}"
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    v, value = error.validator, error.instance
+    if v == "enum":
+        allowed = ", ".join(str(a) for a in error.validator_value)
+        return f"unbekannter Wert {value!r}; erlaubt: {allowed}."
+    if v == "const":
+        return f"muss {error.validator_value!r} sein, ist {value!r}."
+    if v == "type":
+        names = {"number": "eine Zahl", "integer": "eine ganze Zahl", "string": "ein Text"}
+        names |= {"object": "ein Objekt (Schlüssel: Wert)", "array": "eine Liste"}
+        wanted = error.validator_value
+        wanted = [wanted] if isinstance(wanted, str) else wanted
+        return f"muss {' oder '.join(names.get(w, w) for w in wanted)} sein, ist {value!r}."
+    if v == "exclusiveMinimum":
+        return f"muss größer als {error.validator_value} sein, ist {value!r}."
+    if v == "minimum":
+        return f"darf nicht kleiner als {error.validator_value} sein, ist {value!r}."
+    if v == "maximum":
+        return f"darf nicht größer als {error.validator_value} sein, ist {value!r}."
+    if v == "pattern":
+        return f"ungültiger Wert {value!r} (erlaubt: Kleinbuchstaben, Ziffern, Bindestriche)."
+    if v in {"minItems", "minProperties", "minLength"}:
+        return "darf nicht leer sein."
+    return error.message
+
+
+def _field_path(parts: list[Any]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def schema_problems(document: dict[str, Any]) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(schema())
+    problems = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path))):
+        path = list(error.path)
+        message = _schema_message(error)
+        parent = path[-1] if path else ""
+        if "propertyNames" in error.schema_path:
+            # A bad key name: the error's instance is the key itself.
+            path = [*path, error.instance]
+            message = _key_message(parent, error.instance)
+        elif error.validator == "additionalProperties":
+            allowed = error.schema.get("properties", {})
+            extra = [k for k in error.instance if k not in allowed]
+            path = [*path, *extra[:1]]
+            message = f"unbekanntes Feld; erlaubt sind: {', '.join(allowed)}."
+        elif error.validator == "required":
+            missing = [m for m in error.validator_value if m not in error.instance]
+            path = [*path, *missing[:1]]
+            what = "Quelle fehlt" if parent == "sources" else "Pflichtfeld fehlt"
+            message = f"{what}."
+        rule, order = "", -1
+        if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+            rule, order, path = _rule_label(document, path[1]), path[1], path[2:]
+        problems.append(Problem(message, _field_path(path), rule, order))
+    return problems
+
+
+def _key_message(parent: Any, key: Any) -> str:
+    if parent == "financing":
+        return f"unbekannte Ebene {key!r}; erlaubt: land, kreis, gemeinde, bund."
+    if parent == "sources":
+        return (
+            f"unbekannter Quellenschlüssel {key!r}; erlaubt: target, financing, unit_cost, "
+            "params.<name>."
+        )
+    return f"unbekannter Schlüssel {key!r}."
+
+
+def semantic_problems(
+    document: dict[str, Any], offer_types: set[str], indicators: set[str]
+) -> list[Problem]:
+    """Checks beyond the schema; rules with schema errors are still checked where possible."""
+    problems: list[Problem] = []
+    rules = document.get("rules")
+    if not isinstance(rules, list):
+        return problems
+    seen: set[str] = set()
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            continue
+        label = _rule_label(document, index)
+
+        def add(field: str, message: str, label: str = label, order: int = index) -> None:
+            problems.append(Problem(message, field, label, order))
+
+        rule_id = rule.get("id")
+        if isinstance(rule_id, str):
+            if rule_id in seen:
+                add("id", f"die Regel-ID {rule_id!r} kommt mehrfach vor.")
+            seen.add(rule_id)
+        offer_type = rule.get("offer_type")
+        if isinstance(offer_type, str) and offer_type not in offer_types:
+            add(
+                "offer_type",
+                f"unbekannte Angebotsart {offer_type!r}; bekannt: {_few(offer_types)}.",
+            )
+        indicator = rule.get("demand_indicator")
+        if isinstance(indicator, str) and indicator not in indicators:
+            add(
+                "demand_indicator",
+                f"unbekannte Bedarfskennzahl {indicator!r}; bekannt: {_few(indicators)}.",
+            )
+        financing = rule.get("financing")
+        if isinstance(financing, dict) and financing:
+            shares = [v for v in financing.values() if _is_number(v)]
+            if len(shares) == len(financing) and not math.isclose(sum(shares), 1.0, abs_tol=1e-6):
+                add("financing", f"die Anteile ergeben {sum(shares):g} statt 1.")
+        kind, target = rule.get("kind"), rule.get("target")
+        if kind in SHARE_KINDS and _is_number(target) and target > 1:
+            add("target", f"bei der Art {kind!r} ist das Ziel ein Anteil (0 bis 1), ist {target}.")
+        params = rule.get("params") or {}
+        sources = rule.get("sources") if isinstance(rule.get("sources"), dict) else {}
+        if kind in ALLOWED_PARAMS and isinstance(params, dict):
+            for name in REQUIRED_PARAMS.get(kind, ()):
+                if name not in params:
+                    add(f"params.{name}", f"die Art {kind!r} braucht den Parameter {name}.")
+            for name in params:
+                if name not in ALLOWED_PARAMS[kind]:
+                    add(f"params.{name}", f"der Parameter passt nicht zur Art {kind!r}.")
+            if "sigma_km" in params and "catchment_km" not in params:
+                add("params.sigma_km", "sigma_km braucht catchment_km.")
+        if isinstance(params, dict):
+            for name in params:
+                if f"params.{name}" not in sources:
+                    add(f"sources.params.{name}", f"Quelle fehlt für den Parameter {name}.")
+            for key in sources:
+                if key.startswith("params.") and key[7:] not in params:
+                    add(f"sources.{key}", "Quelle für einen Parameter, den es nicht gibt.")
+    return problems
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _few(codes: set[str], limit: int = 20) -> str:
+    names = sorted(codes)
+    return ", ".join(names[:limit]) + (" …" if len(names) > limit else "")
+
+
+def normalized(document: dict[str, Any]) -> dict[str, Any]:
+    """The checked document with defaults filled in: slug from the name, version as text."""
+    doc = ordered(document)
+    doc["version"] = str(doc["version"])
+    doc.setdefault("slug", slugify(doc["name"])[:100] or "standardsatz")
+    doc.setdefault("status", "draft")
+    for rule in doc["rules"]:
+        rule.setdefault("params", {})
+    return doc
+
+
+def validate(
+    document: dict[str, Any], offer_types: set[str], indicators: set[str]
+) -> dict[str, Any]:
+    """The normalized document, or DocumentError with every schema and semantic problem."""
+    problems = schema_problems(document) + semantic_problems(document, offer_types, indicators)
+    problems.sort(key=lambda p: p.order)  # stable: schema problems of a rule come first
+    if problems:
+        raise DocumentError(problems)
+    return normalized(document)

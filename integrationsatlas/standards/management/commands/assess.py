@@ -1,0 +1,95 @@
+"""`integrationsatlas assess`: judge every region against a standard set and store the result."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from integrationsatlas.core.progress import StepProgress
+from integrationsatlas.core.tables import format_rows
+from integrationsatlas.standards import document as doc_module
+from integrationsatlas.standards.assessing import (
+    COLUMNS,
+    AssessmentError,
+    assessment_rows,
+    run_assessment,
+)
+from integrationsatlas.standards.document import DocumentError
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.standards.sets import check_document, document_of, find_set, import_document
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"--date {text!r}: Datum im Format JJJJ-MM-TT erwartet.") from exc
+
+
+def resolve_set(name: str) -> StandardSet:
+    """A stored set by slug or name, or a YAML file (imported if its slug is new)."""
+    path = Path(name)
+    if path.suffix.lower() in {".yaml", ".yml", ".json"} or path.is_file():
+        if not path.is_file():
+            raise CommandError(f"{path}: Datei nicht gefunden.")
+        try:
+            document = check_document(doc_module.read_file(path))
+            existing = StandardSet.objects.filter(slug=document["slug"]).first()
+            if existing is None:
+                return import_document(document)[0]
+        except DocumentError as exc:
+            lines = "\n".join(f"  - {p}" for p in exc.problems)
+            raise CommandError(f"{path}: abgelehnt.\n{lines}") from exc
+        if check_document(document_of(existing)) != document:
+            raise CommandError(
+                f"{path}: ein anderer Standardsatz mit der Kennung {existing.slug!r} ist "
+                "gespeichert. Erst ersetzen (standard-sets import --replace) oder die Kennung ändern."
+            )
+        return existing
+    found = find_set(name)
+    if found is None:
+        known = ", ".join(StandardSet.objects.values_list("slug", flat=True)) or "keine"
+        raise CommandError(f"Kein Standardsatz {name!r}. Vorhanden: {known}.")
+    return found
+
+
+class Command(BaseCommand):
+    help = (
+        "Bewertet jede Region einer Ebene nach einem Standardsatz, speichert die Bewertung und "
+        "gibt eine Zeile je Region und Regel aus."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--standard-set", required=True, help="Kennung, Name oder YAML-Datei")
+        parser.add_argument("--level", required=True, choices=["kreis", "gemeinde"])
+        parser.add_argument("--date", type=_date, help="Stichtag JJJJ-MM-TT (Standard: heute)")
+        parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        parser.add_argument("--out", type=Path, help="Datei (sonst Standardausgabe)")
+        parser.add_argument("--label", default="", help="Bezeichnung der gespeicherten Bewertung")
+
+    def handle(
+        self, *args, standard_set, level, date=None, format="table", out=None, label="", **options
+    ):
+        chosen = resolve_set(standard_set)
+        try:
+            with StepProgress(4) as step:
+                assessment = run_assessment(
+                    chosen, level=level, reference_date=date, label=label, step=step
+                )
+                step("Ausgabe")
+                text = format_rows(assessment_rows(assessment), COLUMNS, format)
+        except AssessmentError as exc:
+            raise CommandError(str(exc)) from exc
+        if out is None:
+            self.stdout.write(text, ending="")
+        else:
+            try:
+                out.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"{out}: kann nicht geschrieben werden ({exc}).") from exc
+        demo = " Enthält Demodaten." if assessment.includes_demo_data else ""
+        self.stderr.write(
+            f"Bewertung {assessment.pk} gespeichert: {chosen.name} (Version "
+            f"{assessment.standard_set_version}), Ebene {level}, Stichtag "
+            f"{assessment.reference_date:%Y-%m-%d}.{demo}" + (f" Ausgabe: {out}" if out else "")
+        )

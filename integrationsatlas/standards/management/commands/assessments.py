@@ -1,0 +1,70 @@
+"""`integrationsatlas assessments [show ID | compare A B]`: list, show and compare stored assessments."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from integrationsatlas.core.tables import format_rows
+from integrationsatlas.standards.assessing import COLUMNS, assessment_rows, assessment_summary
+from integrationsatlas.standards.compare import COMPARE_COLUMNS, compare_assessments
+from integrationsatlas.standards.models import Assessment
+
+LIST_COLUMNS = [
+    "id",
+    "standard_set",
+    "version",
+    "level",
+    "reference_date",
+    "created_at",
+    "rows",
+    "met",
+    "partial",
+    "gap",
+    "no_data",
+    "demo",
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Listet gespeicherte Bewertungen, zeigt eine (show ID) oder vergleicht zwei (compare A B)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "action", nargs="?", choices=["list", "show", "compare"], default="list"
+        )
+        parser.add_argument("ids", nargs="*", type=int, help="Nummer(n) der Bewertung(en)")
+        parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    def _get(self, pk: int) -> Assessment:
+        found = Assessment.objects.select_related("standard_set").filter(pk=pk).first()
+        if found is None:
+            raise CommandError(f"Keine Bewertung Nr. {pk}. Liste: integrationsatlas assessments")
+        return found
+
+    def handle(self, *args, action="list", ids=(), format="table", **options):
+        wanted = {"list": 0, "show": 1, "compare": 2}[action]
+        if len(ids) != wanted:
+            raise CommandError(f"{action} erwartet {wanted} Nummer(n), bekam {len(ids)}.")
+        if action == "list":
+            rows = [
+                assessment_summary(a) for a in Assessment.objects.select_related("standard_set")
+            ]
+            self.stdout.write(format_rows(rows, LIST_COLUMNS, format), ending="")
+        elif action == "show":
+            rows = assessment_rows(self._get(ids[0]))
+            self.stdout.write(format_rows(rows, COLUMNS, format), ending="")
+        else:
+            result = compare_assessments(self._get(ids[0]), self._get(ids[1]))
+            if format == "json":
+                self.stdout.write(
+                    json.dumps(result, ensure_ascii=False, indent=2) + "\n", ending=""
+                )
+                return
+            self.stdout.write(format_rows(result["rows"], COMPARE_COLUMNS, format), ending="")
+            if format == "table":
+                totals = [{"payer": k, **v} for k, v in result["totals"].items()]
+                self.stdout.write(
+                    "\n" + format_rows(totals, ["payer", "a", "b", "change"], "table"), ending=""
+                )
