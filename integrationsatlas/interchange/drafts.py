@@ -16,7 +16,11 @@ class Draft:
     organization_key: str = ""
     organization_name: str = ""
     organization_description: str = ""
+    organization_email: str = ""
+    organization_website: str = ""
     problems: list[Problem] = field(default_factory=list)
+    # Parts that cannot be stored and are left out (do not block the import).
+    warnings: list[Problem] = field(default_factory=list)
     # Sites to check against the Land: (row, column, lon, lat).
     points: list[tuple[int, str, float, float]] = field(default_factory=list)
 

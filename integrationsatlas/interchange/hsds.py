@@ -299,6 +299,9 @@ class _Reader:
     def problem(self, path: str, message: str) -> None:
         self.draft.problems.append(Problem(self.draft.row, path, message))
 
+    def warn(self, path: str, message: str) -> None:
+        self.draft.warnings.append(Problem(self.draft.row, path, message))
+
     def yes(self, values: dict, key: str, path: str, default: bool = False) -> bool:
         value = values.get(key, "").strip().lower()
         if not value:
@@ -426,9 +429,11 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
         if by_name is not None:
             area.append(by_name.ags)
         else:
-            reader.problem(
+            reader.warn(
                 f"service_areas[{i}]",
-                _("unbekanntes Einzugsgebiet „%(n)s“ (Regionalschlüssel in extent erwartet).")
+                _(
+                    "ausgelassen: unbekanntes Einzugsgebiet „%(n)s“ (Regionalschlüssel in extent erwartet)."
+                )
                 % {"n": region.get("name") or key},
             )
     locations = []
@@ -491,10 +496,10 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
         values = _fields(funding)
         where = f"funding[{i}]"
         if not values.get("funder_level"):
-            reader.problem(
+            reader.warn(
                 where,
                 _(
-                    "Finanzierung ohne Geldgeber-Ebene (Attribut funder_level: bund, land, kreis, "
+                    "ausgelassen: Finanzierung ohne Geldgeber-Ebene (Attribut funder_level: bund, land, kreis, "
                     "gemeinde, eu, foundation, own); Quelle: „%(s)s“."
                 )
                 % {"s": str(funding.get("source") or "")[:80]},
@@ -533,6 +538,12 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
     draft.organization_key = str(organization.get("id") or item.get("organization_id") or "")
     draft.organization_name = str(organization.get("name") or "")[:300]
     draft.organization_description = str(organization.get("description") or "")
+    for key, check in (("email", checker.email), ("website", checker.url)):
+        value = str(organization.get(key) or "")
+        if value and (message := check(value)):
+            reader.problem(f"organization.{key}", message)
+        elif value:
+            setattr(draft, f"organization_{key}", value)
     phones = item.get("phones") or []
     documents = item.get("required_documents") or []
     draft.payload = {

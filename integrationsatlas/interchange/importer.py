@@ -44,6 +44,7 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     batch: ImportBatch | None = None
 
     @property
@@ -58,6 +59,7 @@ class ImportResult:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "problems": [p.as_dict() for p in self.problems],
+            "warnings": [p.as_dict() for p in self.warnings],
         }
 
 
@@ -225,6 +227,7 @@ def import_file(
         _check_permission(user, draft, existing[index])
     for draft in drafts:
         result.problems += draft.problems
+        result.warnings += draft.warnings
     result.problems.sort(key=lambda p: (p.row or 0, p.column))
     valid = [i for i, d in enumerate(drafts) if d.is_valid]
     result.skipped = [d.key or f"#{d.row}" for d in drafts if not d.is_valid]
@@ -256,6 +259,8 @@ def import_file(
                     external_id=draft.organization_key,
                     name=draft.organization_name,
                     description=draft.organization_description,
+                    email=draft.organization_email,
+                    website=draft.organization_website,
                     is_demo=bool(draft.payload.get("is_demo")),
                 )
                 org._change_reason = reason

@@ -71,6 +71,7 @@ def import_page(request):
                 else:
                     context["result"] = result
                     context["problems"] = [str(p) for p in result.problems]
+                    context["warnings"] = [str(p) for p in result.warnings]
     context["organizations"] = permissions.editable_organizations(request.user).order_by("name")[
         :500
     ]

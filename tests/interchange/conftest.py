@@ -13,7 +13,7 @@ def make_csv(rows: list[dict[str, str]]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: "" for c in COLUMNS} | row)
+        writer.writerow(dict.fromkeys(COLUMNS, "") | row)
     return buffer.getvalue().encode()
 
 

@@ -72,6 +72,8 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: nicht importiert.\n{exc}") from exc
         for problem in result.problems:
             self.stderr.write(f"{file}: {problem}")
+        for warning in result.warnings:
+            self.stderr.write(f"{file}: Hinweis: {warning}")
         counts = (
             f"{result.services} Angebote in der Datei: {len(result.created)} neu, "
             f"{len(result.updated)} geändert, {len(result.unchanged)} unverändert, "
