@@ -1,0 +1,349 @@
+"""Import services from CSV, XLSX or HSDS JSON: check everything, then write all or nothing.
+
+`import_file` is what the command line and the import page call. Every write of one import
+carries the history reason "Import #<batch>", and the batch keeps the state before it, so
+`rollback` can restore it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from integrationsatlas.registry import permissions
+from integrationsatlas.registry.models import (
+    ImportBatch,
+    Location,
+    Organization,
+    Service,
+)
+
+from .checks import Checker
+from .drafts import Draft
+from .flat_reader import check_header, read_drafts
+from .problems import ImportRefused, Problem
+from .snapshot import prefetched_services, service_payload
+from .tabular import read_table
+from .writer import apply_payload, find_organization, find_service, is_unchanged
+
+FORMATS = ("csv", "xlsx", "hsds")
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    file_format: str
+    dry_run: bool
+    services: int = 0  # services in the file
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    batch: ImportBatch | None = None
+
+    @property
+    def written(self) -> bool:
+        return self.batch is not None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "services": self.services,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "problems": [p.as_dict() for p in self.problems],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+
+
+def guess_format(file_name: str) -> str:
+    name = file_name.lower()
+    if name.endswith(".xlsx"):
+        return "xlsx"
+    if name.endswith(".json"):
+        return "hsds"
+    return "csv"
+
+
+def read_drafts_from(data: bytes, fmt: str, checker: Checker, default_offer_type: str = ""):
+    if fmt not in FORMATS:
+        raise ImportRefused(
+            [Problem(None, "-", _("unbekanntes Format „%(f)s“ (csv, xlsx, hsds).") % {"f": fmt})]
+        )
+    if fmt == "hsds":
+        from .hsds import read_hsds
+
+        return read_hsds(data, checker, default_offer_type)
+    header, rows = read_table(data, fmt)
+    check_header(header)
+    return read_drafts(rows, checker)
+
+
+def _check_points(drafts: list[Draft], checker: Checker) -> None:
+    points = [(d, p) for d in drafts for p in d.points]
+    outside = checker.outside([(p[2], p[3]) for _, p in points])
+    for (draft, (row, column, lon, lat)), is_outside in zip(points, outside, strict=True):
+        if is_outside:
+            draft.problems.append(Problem(row, column, checker.outside_message(lon, lat)))
+
+
+def _check_duplicates(drafts: list[Draft]) -> None:
+    seen: dict[str, int] = {}
+    for draft in drafts:
+        if not draft.key:
+            continue
+        if draft.key in seen:
+            draft.problems.append(
+                Problem(
+                    draft.row,
+                    "id",
+                    _("doppelte ID „%(id)s“ (schon an Position %(pos)s).")
+                    % {"id": draft.key, "pos": seen[draft.key]},
+                )
+            )
+        seen.setdefault(draft.key, draft.row)
+
+
+def _resolve_organization(
+    draft: Draft, forced: Organization | None, column: str
+) -> Organization | None:
+    """The provider for a draft: --organization, an existing one by id, or a new one (None)."""
+    if forced is not None:
+        return forced
+    if not draft.organization_key:
+        draft.problems.append(
+            Problem(
+                draft.row,
+                column,
+                _("Pflichtfeld ist leer (oder beim Import einen Träger auswählen)."),
+            )
+        )
+        return None
+    found = find_organization(draft.organization_key)
+    if found is None and not draft.organization_name:
+        draft.problems.append(
+            Problem(
+                draft.row,
+                column.replace("_id", "_name") if column.endswith("_id") else column,
+                _("Träger „%(id)s“ ist unbekannt; für einen neuen Träger den Namen angeben.")
+                % {"id": draft.organization_key},
+            )
+        )
+    return found
+
+
+def _check_permission(user, draft: Draft, existing: Service | None) -> None:
+    """State admins may import anything; coordinators services in or serving their regions."""
+    if user is None or permissions.is_state_admin(user):
+        return
+    regions = permissions.coordinator_region_keys(user)
+    if existing is not None:
+        allowed = permissions.can_review_service(user, existing)
+    else:
+        import numpy as np
+
+        from integrationsatlas.regions.locate import gemeinde_keys_at
+
+        keys = (
+            gemeinde_keys_at(
+                np.array([p[2] for p in draft.points]), np.array([p[3] for p in draft.points])
+            )
+            if draft.points
+            else []
+        )
+        places = [k for k in keys if k] + list(draft.payload.get("service_area") or [])
+        allowed = any(
+            place.startswith(r) or r.startswith(place) for place in places for r in regions
+        )
+    if not allowed:
+        draft.problems.append(
+            Problem(
+                draft.row,
+                "service_id",
+                _("keine Berechtigung: „%(id)s“ liegt nicht in Ihren Regionen.")
+                % {"id": draft.key},
+            )
+        )
+
+
+def may_import(user) -> bool:
+    """Direct imports: state administrators and coordinators (providers use the edit pages)."""
+    return (
+        user is None
+        or permissions.is_state_admin(user)
+        or bool(permissions.coordinator_region_keys(user))
+    )
+
+
+def import_file(
+    data: bytes,
+    file_name: str,
+    fmt: str | None = None,
+    *,
+    user=None,
+    dry_run: bool = False,
+    organization: Organization | None = None,
+    skip_invalid: bool = False,
+    default_offer_type: str = "",
+) -> ImportResult:
+    """Check a file and, unless `dry_run` or a problem stops it, write it as one ImportBatch.
+
+    Raises ImportRefused when the file cannot be read at all. Without `skip_invalid` nothing
+    is written if any service has a problem; with it the valid services are written.
+    """
+    fmt = fmt or guess_format(file_name)
+    result = ImportResult(file_name=file_name, file_format=fmt, dry_run=dry_run)
+    if not may_import(user):
+        raise ImportRefused(
+            [
+                Problem(
+                    None,
+                    "-",
+                    _(
+                        "Importieren dürfen Landesadministration und kommunale Koordination. "
+                        "Träger pflegen ihre Angebote auf den Bearbeitungsseiten."
+                    ),
+                )
+            ]
+        )
+    checker = Checker()
+    drafts = read_drafts_from(data, fmt, checker, default_offer_type)
+    result.services = len(drafts)
+    _check_duplicates(drafts)
+    _check_points(drafts, checker)
+    org_column = "organization" if fmt == "hsds" else "organization_id"
+    organizations: dict[int, Organization | None] = {}
+    existing: dict[int, Service | None] = {}
+    for index, draft in enumerate(drafts):
+        organizations[index] = _resolve_organization(draft, organization, org_column)
+        existing[index] = find_service(draft.key)
+        _check_permission(user, draft, existing[index])
+    for draft in drafts:
+        result.problems += draft.problems
+        result.warnings += draft.warnings
+    result.problems.sort(key=lambda p: (p.row or 0, p.column))
+    valid = [i for i, d in enumerate(drafts) if d.is_valid]
+    result.skipped = [d.key or f"#{d.row}" for d in drafts if not d.is_valid]
+    if dry_run or (result.problems and not skip_invalid) or not valid:
+        for i in valid:
+            target = existing[i]
+            bucket = result.created if target is None else result.updated
+            bucket.append(drafts[i].key)
+        if result.problems and not skip_invalid:
+            result.skipped = [d.key or f"#{d.row}" for d in drafts]
+        return result
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_name=file_name[:300],
+            file_format=fmt,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        reason = (_("Import #%(id)s: %(name)s") % {"id": batch.pk, "name": file_name})[:100]
+        before: dict[str, Any] = {}
+        created_orgs: list[int] = []
+        created_locations: list[int] = []
+        known_locations = set(Location.objects.values_list("pk", flat=True))
+        new_orgs: dict[str, Organization] = {}
+        for i in valid:
+            draft, target = drafts[i], existing[i]
+            org = organizations[i] or new_orgs.get(draft.organization_key)
+            if org is None:
+                org = Organization(
+                    external_id=draft.organization_key,
+                    name=draft.organization_name,
+                    description=draft.organization_description,
+                    email=draft.organization_email,
+                    website=draft.organization_website,
+                    is_demo=bool(draft.payload.get("is_demo")),
+                )
+                org._change_reason = reason
+                org._history_user = user if getattr(user, "is_authenticated", False) else None
+                org.save()
+                new_orgs[draft.organization_key] = org
+                created_orgs.append(org.pk)
+            payload = draft.payload | {"organization": org.pk}
+            if target is not None and is_unchanged(target, payload):
+                result.unchanged.append(draft.key)
+                continue
+            before[draft.key] = None
+            if target is not None:
+                state = prefetched_services(Service.objects.filter(pk=target.pk)).get()
+                before[draft.key] = service_payload(state) | {"is_published": target.is_published}
+            history_user = user if getattr(user, "is_authenticated", False) else None
+            apply_payload(payload, org, history_user, reason, service=target)
+            (result.created if target is None else result.updated).append(draft.key)
+        created_locations = list(
+            Location.objects.exclude(pk__in=known_locations).values_list("pk", flat=True)
+        )
+        batch.summary = result.summary() | {
+            "reason": reason,
+            "before": before,
+            "created_organizations": created_orgs,
+            "created_locations": created_locations,
+        }
+        batch.save()
+    result.batch = batch
+    return result
+
+
+class RollbackError(ValueError):
+    pass
+
+
+def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
+    """Restore every service the batch touched to its state before; remove what it created."""
+    if batch.rolled_back_at is not None:
+        raise RollbackError(
+            _("Import #%(id)s wurde schon am %(when)s zurückgenommen.")
+            % {"id": batch.pk, "when": f"{batch.rolled_back_at:%d.%m.%Y %H:%M}"}
+        )
+    if user is not None and not permissions.is_state_admin(user):
+        mine = batch.created_by_id == getattr(user, "pk", None)
+        if not (mine and may_import(user)):
+            raise RollbackError(
+                _("Zurücknehmen dürfen die Landesadministration und wer den Import ausgeführt hat.")
+            )
+    history_user = user if getattr(user, "is_authenticated", False) else None
+    reason = _("Rücknahme von Import #%(id)s") % {"id": batch.pk}
+    summary = batch.summary or {}
+    counts = {"restored": 0, "deleted": 0}
+    with transaction.atomic():
+        for key, state in sorted((summary.get("before") or {}).items()):
+            service = find_service(key)
+            if state is None:
+                if service is not None:
+                    service._change_reason = reason
+                    service._history_user = history_user
+                    for sal in service.service_at_locations.all():
+                        sal._change_reason = reason
+                        sal.delete()
+                    service.delete()
+                    counts["deleted"] += 1
+                continue
+            organization = Organization.objects.get(pk=state["organization"])
+            apply_payload(state, organization, history_user, reason, service=service)
+            counts["restored"] += 1
+        for location in Location.objects.filter(
+            pk__in=summary.get("created_locations") or [], service_at_locations__isnull=True
+        ):
+            location._change_reason = reason
+            location._history_user = history_user
+            location.delete()
+        for org in Organization.objects.filter(
+            pk__in=summary.get("created_organizations") or [],
+            services__isnull=True,
+            locations__isnull=True,
+        ):
+            org._change_reason = reason
+            org._history_user = history_user
+            org.delete()
+        batch.rolled_back_at = timezone.now()
+        batch.save(update_fields=["rolled_back_at"])
+    return counts

@@ -1,0 +1,107 @@
+"""`integrationsatlas import FILE`: import services from CSV, XLSX or HSDS JSON (or roll one back)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from integrationsatlas.interchange.importer import (
+    FORMATS,
+    RollbackError,
+    import_file,
+    rollback,
+)
+from integrationsatlas.interchange.problems import ImportRefused
+from integrationsatlas.interchange.writer import find_organization
+from integrationsatlas.registry.models import ImportBatch, Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Importiert Angebote aus CSV, XLSX oder HSDS-3.0-JSON. Standard: alles oder nichts; "
+        "jedes Problem wird mit Zeile, Spalte und Grund gemeldet."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", type=Path)
+        parser.add_argument("--format", choices=FORMATS, help="sonst nach Dateiendung")
+        parser.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
+        parser.add_argument(
+            "--organization", help="alle Angebote diesem Träger zuordnen (ID oder externe ID)"
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="gültige Angebote schreiben, fehlerhafte melden und auslassen",
+        )
+        parser.add_argument(
+            "--offer-type",
+            default="",
+            help="HSDS: Angebotsart für Angebote ohne bekannten Taxonomie-Begriff",
+        )
+        parser.add_argument("--rollback", type=int, metavar="BATCH_ID", help="Import zurücknehmen")
+
+    def handle(self, *args, file, format, dry_run, organization, skip_invalid, **options):
+        if options["rollback"]:
+            return self._rollback(options["rollback"])
+        if file is None:
+            raise CommandError(
+                "Datei fehlt: integrationsatlas import DATEI [--format csv|xlsx|hsds]"
+            )
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{file}: {exc.strerror}") from exc
+        org = None
+        if organization:
+            org = find_organization(organization)
+            if org is None and organization.isdigit():
+                org = Organization.objects.filter(pk=int(organization)).first()
+            if org is None:
+                raise CommandError(f"--organization {organization}: Träger nicht gefunden.")
+        try:
+            result = import_file(
+                data,
+                file.name,
+                format,
+                dry_run=dry_run,
+                organization=org,
+                skip_invalid=skip_invalid,
+                default_offer_type=options["offer_type"],
+            )
+        except ImportRefused as exc:
+            raise CommandError(f"{file}: nicht importiert.\n{exc}") from exc
+        for problem in result.problems:
+            self.stderr.write(f"{file}: {problem}")
+        for warning in result.warnings:
+            self.stderr.write(f"{file}: Hinweis: {warning}")
+        counts = (
+            f"{result.services} Angebote in der Datei: {len(result.created)} neu, "
+            f"{len(result.updated)} geändert, {len(result.unchanged)} unverändert, "
+            f"{len(result.skipped)} ausgelassen"
+        )
+        if result.batch is not None:
+            self.stdout.write(
+                self.style.SUCCESS(f"Import #{result.batch.pk} gespeichert. {counts}.")
+            )
+        elif dry_run:
+            self.stdout.write(f"Probelauf, nichts gespeichert. {counts}.")
+        if result.problems and not skip_invalid:
+            raise CommandError(
+                f"{len(result.problems)} Probleme: nichts gespeichert "
+                "(--skip-invalid schreibt die gültigen Angebote)."
+            )
+
+    def _rollback(self, batch_id: int) -> None:
+        batch = ImportBatch.objects.filter(pk=batch_id).first()
+        if batch is None:
+            raise CommandError(f"Import #{batch_id} gibt es nicht.")
+        try:
+            counts = rollback(batch)
+        except RollbackError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Import #{batch_id} zurückgenommen: {counts['restored']} Angebote "
+                f"wiederhergestellt, {counts['deleted']} gelöscht."
+            )
+        )
