@@ -243,13 +243,15 @@ class AssessmentRowOut(Schema):
     status: str
     demand: float | None
     supply: float | None
-    deficit: float
+    # Empty where the figure is unknown (no data) or not priced (reach, languages): never a silent 0.
+    deficit: float | None
     unit: str
-    cost_total: float
-    cost_land: float
-    cost_kreis: float
-    cost_gemeinde: float
-    cost_bund: float
+    cost_total: float | None
+    cost_land: float | None
+    cost_kreis: float | None
+    cost_gemeinde: float | None
+    cost_bund: float | None
+    uses_demo_data: bool
     explanation: str
 
 

@@ -141,6 +141,7 @@ def assessment_row_dict(row) -> dict[str, Any]:
                 "cost_kreis",
                 "cost_gemeinde",
                 "cost_bund",
+                "uses_demo_data",
                 "explanation",
             )
         },
