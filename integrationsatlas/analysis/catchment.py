@@ -26,14 +26,35 @@ def gaussian_weight(cost: FloatArray, sigma: float) -> FloatArray:
     return out
 
 
-def _decay(cost: FloatArray, weight: Weight, sigma: float | None) -> FloatArray:
-    if weight == "uniform":
-        return np.ones_like(cost)
+def _validate_weight(weight: Weight, sigma: float | None) -> None:
+    # Checked before any array work, so a bad call fails the same way for every input form.
     if weight == "gaussian":
         if sigma is None:
             raise ValueError('weight="gaussian" needs sigma (same unit as cost)')
-        return gaussian_weight(cost, sigma)
-    raise ValueError(f"unknown weight {weight!r}; use 'uniform' or 'gaussian'")
+        if sigma == 0 or not np.isfinite(sigma):
+            raise ValueError(f"sigma must be finite and non-zero, got {sigma}")
+    elif weight != "uniform":
+        raise ValueError(f"unknown weight {weight!r}; use 'uniform' or 'gaussian'")
+
+
+def reach_weights(
+    cost: FloatArray, max_cost: float, weight: Weight = "uniform", sigma: float | None = None
+) -> FloatArray:
+    """Element-wise f(d) where d <= ``max_cost``, else 0 (NaN compares False: unreachable).
+
+    Works on any shape: the stored values of a sparse matrix or a dense (n, m) array. The
+    mask is computed once; f(0) = 1, so a distance of 0 is fully in reach.
+    """
+    _validate_weight(weight, sigma)
+    d = np.asarray(cost, dtype=np.float64)  # float64 before comparing: no float32 rounding
+    keep = d <= max_cost
+    if weight == "uniform":
+        return keep.astype(np.float64)
+    # Out-of-reach costs (NaN, inf, huge) are replaced before squaring, so no NaN or
+    # overflow is computed; the mask then sets their weight to exactly 0.
+    w = gaussian_weight(np.where(keep, d, 0.0), cast(float, sigma))
+    np.copyto(w, 0.0, where=~keep)
+    return w
 
 
 def catchment_weights(
@@ -46,25 +67,40 @@ def catchment_weights(
 
     Dense ``cost``: ``inf`` or NaN = unreachable. Sparse ``cost``: an absent entry =
     unreachable, an explicit stored 0 = distance 0 (so only the stored pattern is read,
-    never arithmetic that would drop zeros). One stored entry per pair is expected: a
-    distance is not additive, so duplicates (which SciPy would sum) make no sense.
+    never arithmetic that would drop zeros). For inspection and explanations;
+    :func:`two_step_fca` computes the same weights without building this matrix.
     """
     if sp.issparse(cost):
-        csr = sp.csr_matrix(cast(Any, cost), dtype=np.float64)
-        d = csr.data
-        keep = d <= max_cost  # NaN compares False: unreachable
-        w = np.where(keep, _decay(np.where(keep, d, 0.0), weight, sigma), 0.0)
-        out = sp.csr_matrix((w, csr.indices.copy(), csr.indptr.copy()), shape=csr.shape)
+        csr = sp.csr_matrix(cast(Any, cost))
+        out = sp.csr_matrix(
+            (
+                reach_weights(csr.data, max_cost, weight, sigma),
+                csr.indices.copy(),
+                csr.indptr.copy(),
+            ),
+            shape=csr.shape,
+        )
     else:
-        dense = np.asarray(cost, dtype=np.float64)
-        if dense.ndim != 2:
-            raise ValueError(f"cost must be a 2-D (n, m) array, got shape {dense.shape}")
-        keep = dense <= max_cost
-        w = np.where(keep, _decay(np.where(keep, dense, 0.0), weight, sigma), 0.0)
-        out = sp.csr_matrix(w)
+        out = sp.csr_matrix(reach_weights(_dense(cost), max_cost, weight, sigma))
     # A weight of 0 (out of reach, or Gaussian underflow) contributes nothing either way.
     out.eliminate_zeros()
     return out
+
+
+def _dense(cost: Cost) -> FloatArray:
+    dense = np.asarray(cost, dtype=np.float64)
+    if dense.ndim != 2:
+        raise ValueError(f"cost must be a 2-D (n, m) array, got shape {dense.shape}")
+    return dense
+
+
+def _same_pattern(cost: Any, w: FloatArray) -> Any:
+    """A sparse matrix with ``cost``'s stored pattern (index arrays shared, not copied) and
+    values ``w``, so the two sparse products below run on the caller's own format."""
+    if cost.format == "coo":
+        return sp.coo_matrix((w, (cost.row, cost.col)), shape=cost.shape)
+    matrix = sp.csr_matrix if cost.format == "csr" else sp.csc_matrix
+    return matrix((w, cost.indices, cost.indptr), shape=cost.shape)
 
 
 def two_step_fca(
@@ -90,14 +126,33 @@ def two_step_fca(
     environment. Environment and Planning B 30(6):865-884. doi:10.1068/b29120
 
     Parameters: ``demand`` P (n,), ``supply`` S (m,), ``cost`` (n, m) dense or SciPy sparse.
+    Dense: ``inf``/NaN = unreachable. Sparse: an absent entry = unreachable, a stored 0 =
+    distance 0; each stored entry counts once, as each row of PySAL's cost table does.
+    COO, CSR and CSC input is used as given (no format conversion, no sorting); other
+    sparse formats are converted to CSR once.
     """
+    _validate_weight(weight, sigma)
     p = np.asarray(demand, dtype=np.float64).ravel()
     s = np.asarray(supply, dtype=np.float64).ravel()
     shape = cast(tuple[int, ...], cast(Any, cost).shape)
     if shape != (p.size, s.size):
         raise ValueError(f"cost has shape {shape}, expected ({p.size}, {s.size})")
-    w = catchment_weights(cost, max_cost, weight, sigma)
-    weighted_demand = np.asarray(w.T @ p, dtype=np.float64)  # (m,)
-    ratio = np.divide(s, weighted_demand, out=np.zeros_like(s), where=weighted_demand > 0)
-    out: FloatArray = np.asarray(w @ ratio, dtype=np.float64)
-    return out
+    if sp.issparse(cost):
+        c = cast(Any, cost)
+        if c.format not in ("coo", "csr", "csc"):
+            c = c.tocsr()
+        # Weights only over the stored values: one mask, explicit zeros stay in reach.
+        w_matrix = _same_pattern(c, reach_weights(c.data, max_cost, weight, sigma))
+        weighted_demand = np.asarray(w_matrix.T @ p, dtype=np.float64)  # (m,)
+        ratio = _ratio(s, weighted_demand)
+        out: FloatArray = np.asarray(w_matrix @ ratio, dtype=np.float64)
+        return out
+    w = reach_weights(_dense(cost), max_cost, weight, sigma)
+    ratio = _ratio(s, p @ w)
+    dense_out: FloatArray = w @ ratio
+    return dense_out
+
+
+def _ratio(s: FloatArray, weighted_demand: FloatArray) -> FloatArray:
+    # R_j is defined only where some weighted demand is in reach (see two_step_fca).
+    return np.divide(s, weighted_demand, out=np.zeros_like(s), where=weighted_demand > 0)

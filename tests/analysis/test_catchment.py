@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from access import Access, weights
 
 from integrationsatlas.analysis.catchment import gaussian_weight, two_step_fca
-from integrationsatlas.analysis.geo import neighbours_within
+from integrationsatlas.analysis.geo import neighbours_within, pairs_within
 
 # PySAL access still calls set_index(inplace=True), which pandas 3 deprecates.
 pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:Warning")
@@ -124,3 +124,41 @@ def test_matches_pysal_access_on_random_points(sigma: float | None, seed: int) -
         mine,
         rtol=1e-12,
     )
+
+
+@pytest.mark.parametrize("sigma", [None, 4_000.0])
+def test_every_input_form_matches_pysal_with_zero_distances_nan_and_inf(
+    sigma: float | None,
+) -> None:
+    rng = np.random.default_rng(11)
+    b = rng.uniform(0, 30_000, (40, 2))
+    a = np.vstack([b[:6], rng.uniform(0, 30_000, (150, 2))])  # six points exactly at sites
+    p = rng.uniform(1, 300, a.shape[0])
+    s = rng.uniform(0.5, 8, b.shape[0])
+    coo = pairs_within(a, b, 9_000.0)
+    zero = coo.data == 0
+    assert zero.sum() >= 6, "the case must store explicit zero distances"
+    # Some stored costs are unknown (NaN) or impassable (inf): both mean "not in reach".
+    data = coo.data.copy()
+    data[np.flatnonzero(~zero)[::17]] = np.nan
+    data[np.flatnonzero(~zero)[5::23]] = np.inf
+    cost = sp.coo_matrix((data, (coo.row, coo.col)), shape=coo.shape)
+    kind = "uniform" if sigma is None else "gaussian"
+    ref = _pysal(p, s, cost, 7_500.0, sigma)
+    assert ref[:6].min() > 0, "points at a site reach it"
+    dense = np.full(cost.shape, np.inf)
+    dense[cost.row, cost.col] = cost.data  # NaN and inf cells in the dense form
+    absent = np.flatnonzero(np.isinf(dense))[::50]
+    dense.flat[absent] = np.nan  # NaN also where no pair is stored
+    for form in (cost, cost.tocsr(), cost.tocsc(), sp.coo_array(cost), cost.todok(), dense):
+        got = two_step_fca(p, s, form, 7_500.0, weight=kind, sigma=sigma)
+        np.testing.assert_allclose(got, ref, rtol=1e-9, atol=0, err_msg=type(form).__name__)
+    # The input is read, never changed: explicit zeros are still stored afterwards.
+    assert cost.nnz == coo.nnz and (cost.data == 0).sum() == zero.sum()
+
+
+def test_float32_costs_are_compared_in_float64() -> None:
+    # 0.1 rounds up in float32; compared in float32 the point would count as in reach.
+    cost = sp.csr_matrix(np.array([[np.float32(0.1)]]), dtype=np.float32)
+    assert two_step_fca([1.0], [1.0], cost, 0.1)[0] == 0.0
+    assert two_step_fca([1.0], [1.0], cost, 0.11)[0] == 1.0

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from integrationsatlas.analysis.geo import haversine_m, nearest, neighbours_within, to_metric
+from integrationsatlas.analysis.geo import (
+    haversine_m,
+    nearest,
+    neighbours_within,
+    pairs_within,
+    to_metric,
+)
 
 
 def test_to_metric_is_utm33n_and_keeps_nan() -> None:
@@ -74,3 +80,18 @@ def test_neighbours_within_orders_rows_beyond_16_bits() -> None:
     np.testing.assert_allclose(m.toarray(), expected, atol=1e-9)
     assert m.nnz == int((brute <= 800.0).sum())
     assert (m.indptr[1:] >= m.indptr[:-1]).all()
+
+
+def test_pairs_within_is_the_same_pairs_as_neighbours_within_in_coo() -> None:
+    rng = np.random.default_rng(5)
+    a = rng.uniform(0, 1000, (80, 2))
+    b = np.vstack([a[:3], rng.uniform(0, 1000, (30, 2))])  # three zero distances
+    coo = pairs_within(a, b, 250.0)
+    assert coo.format == "coo" and coo.shape == (80, 33)
+    assert coo.row.dtype == np.int32 and coo.data.dtype == np.float64
+    brute = np.hypot(*(a[:, None, :] - b[None, :, :]).transpose(2, 0, 1))
+    assert coo.nnz == int((brute <= 250.0).sum())  # each pair once, zeros stored
+    np.testing.assert_allclose(coo.data, brute[coo.row, coo.col], atol=1e-9)
+    assert {(i, i) for i in range(3)} <= set(zip(coo.row, coo.col, strict=True))
+    np.testing.assert_allclose(coo.toarray(), neighbours_within(a, b, 250.0).toarray())
+    assert pairs_within(a, np.empty((0, 2)), 5.0).shape == (80, 0)
