@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -72,6 +73,7 @@ def easter_sunday(year: int) -> date:
     return date(year, month, day + 1)
 
 
+@lru_cache(maxsize=16)
 def saxony_holidays(year: int) -> dict[date, str]:
     """Saxony's statutory public holidays (SächsSFG), including Buß- und Bettag."""
     easter = easter_sunday(year)
