@@ -11,6 +11,8 @@ echo "== mypy (analysis engine)"
 $BIN/mypy || status=1
 
 echo "== pytest on SQLite"
+# The browser tests run in this pass only: make sure Debian's Chromium is there.
+scripts/install-browser.sh || status=1
 env -u DATABASE_URL $BIN/python -m pytest "$@" || status=1
 
 pg_url=${DATABASE_URL:-}
