@@ -31,7 +31,7 @@ from integrationsatlas.registry.models import (
 )
 from integrationsatlas.standards.models import OfferType
 
-from .hours import DayException, OpenState, WeeklyHours, open_state
+from .hours import BERLIN, DayException, OpenState, WeeklyHours, open_state
 from .places import Place
 
 EARTH_RADIUS_KM = 6371.0088
@@ -99,7 +99,57 @@ class TypeIndex:
     lat: np.ndarray  # radians
     lon: np.ndarray  # radians
     remote: list[Entry]
-    language_masks: dict[str, np.ndarray] = field(default_factory=dict)
+    masks: dict[tuple, np.ndarray] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _mask(self, key: tuple, build) -> np.ndarray:
+        """A boolean array over sites, computed once per key (per minute for "open now")."""
+        mask = self.masks.get(key)
+        if mask is None:
+            mask = np.fromiter((build(i) for i in range(len(self.sites))), bool, len(self.sites))
+            with self.lock:
+                if len(self.masks) > 500:  # old minutes of the open-now mask
+                    self.masks.clear()
+                self.masks[key] = mask
+        return mask
+
+    def entry_of(self, i: int) -> Entry:
+        return self.entries[int(self.service_of_site[i])]
+
+    def filter_mask(self, filters: Filters, moment: datetime) -> np.ndarray:
+        keep = np.ones(len(self.sites), dtype=bool)
+        if filters.language:
+            keep &= self._mask(
+                ("lang", filters.language), lambda i: filters.language in self.entry_of(i).languages
+            )
+        if filters.free:
+            keep &= self._mask(("free",), lambda i: self.entry_of(i).is_free)
+        if filters.target_group:
+            group = filters.target_group
+            keep &= self._mask(
+                ("group", group),
+                lambda i: (
+                    group in self.entry_of(i).target_groups
+                    or "all" in self.entry_of(i).target_groups
+                ),
+            )
+        if filters.accessible:
+            keep &= self._mask(("access",), lambda i: self.sites[i].wheelchair)
+        if filters.open_now:
+            minute = moment.astimezone(BERLIN).replace(second=0, microsecond=0)
+            keep &= self._mask(
+                ("open", minute),
+                lambda i: (
+                    open_state(minute, self.sites[i].weekly, self.sites[i].exceptions).is_open
+                ),
+            )
+        return keep
+
+    def hit(self, i: int, distance: float, moment: datetime) -> Hit:
+        site = self.sites[i]
+        return Hit(
+            self.entry_of(i), site, distance, open_state(moment, site.weekly, site.exceptions)
+        )
 
 
 @dataclass(frozen=True)
@@ -353,42 +403,25 @@ def search(
     """Nearest services of `offer_type` around `place` within `radius_km`, one row per service."""
     index = _cache.index(offer_type)
     moment = at or now()
-    found: list[tuple[int, float, OpenState | None]] = []
+    hits: list[Hit] = []
     nearest_beyond: Hit | None = None
+    total = 0
     if len(index.sites):
         distances = haversine_km(np.radians(place.lat), np.radians(place.lon), index.lat, index.lon)
-        order = np.argsort(distances, kind="stable")
+        keep = index.filter_mask(filters, moment)
+        candidates = np.flatnonzero(keep)
+        order = candidates[np.argsort(distances[candidates], kind="stable")]
         # Keep each service's nearest site only.
         _, first = np.unique(index.service_of_site[order], return_index=True)
         order = order[np.sort(first)]
-        for i in order.tolist():
-            site = index.sites[i]
-            entry = index.entries[int(index.service_of_site[i])]
-            if not _entry_passes(entry, filters) or (filters.accessible and not site.wheelchair):
-                continue
-            # Opening state is computed only where needed: the open-now filter or the shown page.
-            state = open_state(moment, site.weekly, site.exceptions) if filters.open_now else None
-            if state is not None and not state.is_open:
-                continue
-            if distances[i] > radius_km:
-                if not found:
-                    state = state or open_state(moment, site.weekly, site.exceptions)
-                    nearest_beyond = Hit(entry, site, float(distances[i]), state)
-                break
-            found.append((i, float(distances[i]), state))
-    start = (page - 1) * PAGE_SIZE
-    hits = []
-    for i, distance, state in found[start : start + PAGE_SIZE]:
-        site = index.sites[i]
-        hits.append(
-            Hit(
-                index.entries[int(index.service_of_site[i])],
-                site,
-                distance,
-                state or open_state(moment, site.weekly, site.exceptions),
-            )
-        )
-    total = len(found)
+        inside = order[distances[order] <= radius_km]
+        total = len(inside)
+        start = (page - 1) * PAGE_SIZE
+        for i in inside[start : start + PAGE_SIZE].tolist():
+            hits.append(index.hit(i, float(distances[i]), moment))
+        if total == 0 and len(order):
+            i = int(order[0])
+            nearest_beyond = index.hit(i, float(distances[i]), moment)
     pages = max(1, -(-total // PAGE_SIZE))
     serving = {place.ags, place.kreis_ags, place.ags[:2]}
     remote = []

@@ -125,6 +125,7 @@ def results(request: HttpRequest) -> HttpResponse:
             form=form,
         )
     language = get_language()
+    back = urlencode({"zurueck": request.get_full_path()})
     wider = [r for r in search.RADIUS_CHOICES if r > radius]
     map_view = data["ansicht"] == "karte"
     context = {
@@ -135,8 +136,8 @@ def results(request: HttpRequest) -> HttpResponse:
         "radius": radius,
         "filters": filters,
         "results": found,
-        "rows": [_row(hit, language) for hit in found.hits],
-        "remote_rows": [_row(hit, language) for hit in found.remote],
+        "rows": [_row(hit, language, back) for hit in found.hits],
+        "remote_rows": [_row(hit, language, back) for hit in found.remote],
         "map_view": map_view,
         "list_url": "?" + _query_without(request, "ansicht", "seite"),
         "map_url": "?" + _query_without(request, "seite", ansicht="karte"),
@@ -246,10 +247,13 @@ def _weekday_date(day) -> str:
     return f"{weekday}, {day:%d.%m.}"
 
 
-def _row(hit: search.Hit, language: str) -> dict:
+def _row(hit: search.Hit, language: str, back: str = "") -> dict:
     name, fallback = hit.entry.name_in(language)
+    url = reverse("finder:detail", args=[hit.entry.id])
     return {
         "hit": hit,
+        "url": url,
+        "link": f"{url}?{back}" if back else url,
         "name": name,
         "name_is_german": fallback,
         "distance": f"{hit.distance_km:.1f}" if hit.distance_km is not None else "",
