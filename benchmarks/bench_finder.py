@@ -106,7 +106,10 @@ def generate(services: int, seed: int) -> None:
     created = Service.objects.bulk_create(svc_rows, batch_size=2000)
     locations = Location.objects.bulk_create(loc_rows, batch_size=2000)
     sals = ServiceAtLocation.objects.bulk_create(
-        [ServiceAtLocation(service=s, location=loc) for s, loc in zip(created, locations, strict=True)],
+        [
+            ServiceAtLocation(service=s, location=loc)
+            for s, loc in zip(created, locations, strict=True)
+        ],
         batch_size=2000,
     )
     hours = []
