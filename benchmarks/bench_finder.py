@@ -205,6 +205,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="afterwards load /gesundheit/ (one tiny query) the same way: what the machine allows",
+    )
     args = parser.parse_args()
     if not (1 <= args.clients <= 200 and 1 <= args.duration <= 600 and args.services <= 100000):
         parser.error("bounded: 1–200 clients, 1–600 s, at most 100,000 services")
@@ -251,6 +256,8 @@ def main() -> int:
             # Warm every worker's per-type index (not measured).
             run_clients(base, min(args.clients, 8), min(5.0, args.duration), queries)
             latencies, errors = run_clients(base, args.clients, args.duration, queries)
+            if args.baseline:
+                floor, _ = run_clients(base, args.clients, args.duration, ["/gesundheit/"])
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -267,6 +274,12 @@ def main() -> int:
         f"p50={percentile(ms, 50):.1f} ms  p95={percentile(ms, 95):.1f} ms  "
         f"p99={percentile(ms, 99):.1f} ms  mean={statistics.fmean(ms):.1f} ms  errors={len(errors)}"
     )
+    if args.baseline and floor:
+        fm = [v * 1000 for v in floor]
+        print(
+            f"baseline /gesundheit/: rps={len(fm) / args.duration:.0f} p50={percentile(fm, 50):.1f} ms "
+            f"p95={percentile(fm, 95):.1f} ms p99={percentile(fm, 99):.1f} ms"
+        )
     for line in errors[:10]:
         print("  error:", line)
     return 0 if not errors else 1

@@ -131,7 +131,6 @@ def results(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "offer_type": offer_type,
-        "offer_types": _offer_types(),
         "place": place,
         "radius": radius,
         "filters": filters,
