@@ -277,7 +277,7 @@ def main() -> int:
     if args.baseline and floor:
         fm = [v * 1000 for v in floor]
         print(
-            f"baseline /gesundheit/: rps={len(fm) / args.duration:.0f} p50={percentile(fm, 50):.1f} ms "
+            f"baseline /gesundheit/: requests={len(fm)} rps={len(fm) / args.duration:.0f} p50={percentile(fm, 50):.1f} ms "
             f"p95={percentile(fm, 95):.1f} ms p99={percentile(fm, 99):.1f} ms"
         )
     for line in errors[:10]:
