@@ -343,7 +343,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "remote_hours": _hours_text(open_state(moment, remote_weekly, remote_exceptions))
         if (service.by_phone or service.online)
         else "",
-        "languages": [language_name(code) for code in service.languages],
+        "spoken_languages": [language_name(code) for code in service.languages],
         "target_groups": [
             str(Service.TargetGroup(g).label)
             for g in service.target_groups

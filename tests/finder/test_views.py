@@ -90,6 +90,8 @@ def test_detail_page(client, registry):
     assert "Pass oder Ankunftsnachweis" in html
     assert "Jetzt geöffnet, bis 16:00 Uhr" in html
     assert "Teamtag" in html
+    assert "Deutsch, Arabisch" in html  # languages spoken, not the interface languages
+    assert "name_local" not in html
     assert f"/suche/angebot/{service.pk}/" in html  # share link
 
 
