@@ -145,11 +145,18 @@ def results(request: HttpRequest) -> HttpResponse:
         "wider_url": "?" + _query_without(request, "seite", umkreis=wider[0]) if wider else "",
         "wider_radius": wider[0] if wider else None,
         "beyond_url": _beyond_url(request, found, radius),
+        "beyond_kreis": _kreis_of(found.nearest_beyond),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "language_name": language_name(filters.language) if filters.language else "",
     }
     return render(request, "finder/results.html", context)
+
+
+def _kreis_of(hit: search.Hit | None) -> str:
+    """The Kreis of the nearest offer beyond the radius: often the neighbouring one."""
+    gemeinde = places.place_by_ags(hit.site.gemeinde_ags) if hit and hit.site else None
+    return places.short_kreis(gemeinde.kreis_name) if gemeinde else ""
 
 
 def _beyond_url(request: HttpRequest, found: search.Results, radius: int) -> str:

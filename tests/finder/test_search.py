@@ -78,3 +78,17 @@ def test_cache_sees_a_newly_published_service(registry):
 def test_pagination(registry):
     found = search.search(mbe(), pirna(), 200, page=1)
     assert found.pages == 1 and len(found.hits) == 4
+
+
+def test_cache_sees_new_hours(registry, finder_clock):
+    from datetime import time
+
+    from integrationsatlas.registry.models import Schedule
+
+    assert not search.search(mbe(), pirna(), 25, search.Filters(open_now=True, language="ru")).hits
+    sal = registry["closed_nearby"].service_at_locations.get()
+    Schedule.objects.create(
+        service_at_location=sal, weekday=1, opens_at=time(9), closes_at=time(11)
+    )
+    found = search.search(mbe(), pirna(), 25, search.Filters(open_now=True, language="ru"))
+    assert [h.entry.name for h in found.hits] == ["MBE Pirna Markt"]

@@ -74,12 +74,21 @@ def test_ambiguous_place_offers_a_choice(client, registry):
 
 def test_empty_results_suggest_next_steps(client, registry):
     response = client.get(
-        RESULTS, {"art": "mbe", "ort": "Leipzig", "umkreis": "5", "sprache": "fa"}
+        RESULTS, {"art": "mbe", "ort": "Leipzig", "umkreis": "5", "sprache": "ru"}
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Hier haben wir nichts gefunden" in html
     assert "umkreis=" in html
+    assert "Sächsische Schweiz-Osterzgebirge" in html  # the Kreis of the nearest one beyond
+
+
+def test_back_link_only_to_finder_pages(client, registry):
+    url = reverse("finder:detail", args=[registry["open"].pk])
+    evil = client.get(url, {"zurueck": "//evil.example/suche/"}).content.decode()
+    assert 'href="//evil.example' not in evil and "Zurück zu den Ergebnissen" not in evil
+    ok = client.get(url, {"zurueck": "/suche/ergebnisse/?art=mbe&ort=Pirna"}).content.decode()
+    assert "Zurück zu den Ergebnissen" in ok
 
 
 def test_detail_page(client, registry):
