@@ -135,6 +135,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "radius": radius,
         "filters": filters,
         "results": found,
+        "first_number": (page - 1) * search.PAGE_SIZE + 1,
         "rows": [_row(hit, language, back) for hit in found.hits],
         "remote_rows": [_row(hit, language, back) for hit in found.remote],
         "map_view": map_view,

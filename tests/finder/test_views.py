@@ -191,3 +191,19 @@ def test_unknown_interface_language_falls_back_to_german(client):
 def test_language_choice_is_remembered_in_a_cookie(client):
     client.post("/i18n/setlang/", {"language": "uk", "next": "/suche/"})
     assert 'lang="uk"' in client.get("/suche/").content.decode()
+
+
+def test_second_page_continues_numbering(client, registry):
+    from integrationsatlas.registry.models import Organization
+
+    from .fixtures import add_service
+
+    org = Organization.objects.get(name="Beratungsverein Elbtal")
+    for n in range(9):
+        add_service(org, f"MBE Zusatz {n}", 13.95 + n * 0.001, 50.96)
+    first = client.get(RESULTS, {"art": "mbe", "ort": "Pirna"}).content.decode()
+    assert 'rel="next"' in first and "Seite 1 von 2" in first
+    second = client.get(RESULTS, {"art": "mbe", "ort": "Pirna", "seite": "2"})
+    html = second.content.decode()
+    assert second.status_code == 200
+    assert 'start="11"' in html and 'rel="prev"' in html
