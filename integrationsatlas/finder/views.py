@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -263,7 +264,8 @@ def _row(hit: search.Hit, language: str, back: str = "") -> dict:
         "link": f"{url}?{back}" if back else url,
         "name": name,
         "name_is_german": fallback,
-        "distance": f"{hit.distance_km:.1f}" if hit.distance_km is not None else "",
+        # Locale-aware decimal separator: "0,2 km" in German, "0.2 km" in English.
+        "distance": number_format(hit.distance_km, 1) if hit.distance_km is not None else "",
         "hours": _hours_text(hit.state),
         "languages": [language_name(code) for code in hit.entry.languages],
     }
