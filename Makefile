@@ -17,6 +17,7 @@ run: setup
 	$(IA) serve --bind 127.0.0.1:8000
 
 setup: $(STAMP)
+	scripts/build-static.sh
 
 $(STAMP): requirements.lock pyproject.toml
 	scripts/setup-python.sh "$(PYTHON)" "$(VENV)"

@@ -18,6 +18,8 @@ echo "== pip-audit (known vulnerabilities in the pinned dependencies)"
 $BIN/python scripts/audit.py || status=1
 
 echo "== pytest on SQLite"
+# The browser tests run in this pass only: make sure Debian's Chromium is there.
+scripts/install-browser.sh || status=1
 env -u DATABASE_URL $BIN/python -m pytest "$@" || status=1
 
 pg_url=${DATABASE_URL:-}

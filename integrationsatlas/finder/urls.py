@@ -1,3 +1,14 @@
-"""URL routes of the finder app."""
+"""URL routes of the finder app, under /suche/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "finder"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("ergebnisse/", views.results, name="results"),
+    path("angebot/<int:pk>/", views.detail, name="detail"),
+    path("orte.json", views.place_suggestions, name="places"),
+    path("grenzen/<str:ags>.geojson", views.boundaries, name="boundaries"),
+]

@@ -1,0 +1,421 @@
+"""Finder pages: start, results (list and map), choice of place, detail, suggestions, boundaries."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from shapely.geometry import mapping, shape
+
+from integrationsatlas.regions.models import Region
+from integrationsatlas.registry.models import Schedule, Service
+from integrationsatlas.standards.models import OfferType
+
+from . import places, search
+from .forms import SearchForm
+from .hours import DayException, WeeklyHours, open_state, week_hours
+from .languages import language_name
+
+# The names hours.py gives Saxony's holidays, translated for the week table.
+HOLIDAY_NAMES = {
+    "Neujahr": gettext_lazy("Neujahr"),
+    "Karfreitag": gettext_lazy("Karfreitag"),
+    "Ostermontag": gettext_lazy("Ostermontag"),
+    "Tag der Arbeit": gettext_lazy("Tag der Arbeit"),
+    "Christi Himmelfahrt": gettext_lazy("Christi Himmelfahrt"),
+    "Pfingstmontag": gettext_lazy("Pfingstmontag"),
+    "Tag der Deutschen Einheit": gettext_lazy("Tag der Deutschen Einheit"),
+    "Reformationstag": gettext_lazy("Reformationstag"),
+    "Buß- und Bettag": gettext_lazy("Buß- und Bettag"),
+    "1. Weihnachtstag": gettext_lazy("1. Weihnachtstag"),
+    "2. Weihnachtstag": gettext_lazy("2. Weihnachtstag"),
+}
+
+
+def _offer_types():
+    return list(OfferType.objects.filter(is_active=True).order_by("sort_order", "code"))
+
+
+def _problem(request: HttpRequest, status: int, title: str, message: str, **extra) -> HttpResponse:
+    """A helpful page for bad input: what went wrong and a search form to try again."""
+    context = {
+        "title": title,
+        "message": message,
+        "offer_types": _offer_types(),
+        "form": extra.pop("form", None) or SearchForm(),
+        **extra,
+    }
+    return render(request, "finder/problem.html", context, status=status)
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    selected = request.GET.get("art", "")
+    return render(
+        request,
+        "finder/start.html",
+        {"offer_types": _offer_types(), "form": SearchForm(), "selected": selected},
+    )
+
+
+def _query_without(request: HttpRequest, *drop: str, **set_values) -> str:
+    params = {k: v for k, v in request.GET.items() if k not in drop and v not in ("", None)}
+    params.update({k: v for k, v in set_values.items() if v is not None})
+    return urlencode(params)
+
+
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        if "art" in form.errors and request.GET.get("art"):
+            return _problem(
+                request,
+                404,
+                _("Angebotsart nicht gefunden"),
+                _("Diese Angebotsart kennen wir nicht. Bitte wählen Sie eine aus der Liste."),
+            )
+        return _problem(
+            request,
+            400,
+            _("Bitte prüfen Sie Ihre Eingabe"),
+            _("Einige Angaben passen nicht. Die Hinweise stehen bei den Feldern."),
+            form=form,
+        )
+    data = form.cleaned_data
+    offer_type = OfferType.objects.filter(code=data["art"], is_active=True).first()
+    if offer_type is None:
+        return _problem(
+            request,
+            404,
+            _("Angebotsart nicht gefunden"),
+            _("Diese Angebotsart kennen wir nicht. Bitte wählen Sie eine aus der Liste."),
+            form=form,
+        )
+    place, response = _place_from(request, form)
+    if response is not None:
+        return response
+    filters = search.Filters(
+        language=data["sprache"] or "",
+        open_now=data["offen"],
+        free=data["kostenlos"],
+        target_group=data["gruppe"] or "",
+        accessible=data["barrierefrei"],
+    )
+    page = data["seite"] or 1
+    radius = data["umkreis"] or search.DEFAULT_RADIUS
+    found = search.search(offer_type, place, radius, filters, page)
+    if page > found.pages:
+        return _problem(
+            request,
+            404,
+            _("Diese Seite gibt es nicht"),
+            _("Die Ergebnisliste hat nur %(pages)s Seiten.") % {"pages": found.pages},
+            form=form,
+        )
+    language = get_language()
+    back = urlencode({"zurueck": request.get_full_path()})
+    wider = [r for r in search.RADIUS_CHOICES if r > radius]
+    map_view = data["ansicht"] == "karte"
+    context = {
+        "form": form,
+        "offer_type": offer_type,
+        "place": place,
+        "radius": radius,
+        "filters": filters,
+        "results": found,
+        "first_number": (page - 1) * search.PAGE_SIZE + 1,
+        "rows": [_row(hit, language, back) for hit in found.hits],
+        "remote_rows": [_row(hit, language, back) for hit in found.remote],
+        "map_view": map_view,
+        "list_url": "?" + _query_without(request, "ansicht", "seite"),
+        "map_url": "?" + _query_without(request, "seite", ansicht="karte"),
+        "prev_url": "?" + _query_without(request, seite=page - 1) if page > 1 else "",
+        "next_url": "?" + _query_without(request, seite=page + 1) if page < found.pages else "",
+        "wider_url": "?" + _query_without(request, "seite", umkreis=wider[0]) if wider else "",
+        "wider_radius": wider[0] if wider else None,
+        "beyond_url": _beyond_url(request, found, radius),
+        "beyond_kreis": _kreis_of(found.nearest_beyond),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "language_name": language_name(filters.language) if filters.language else "",
+    }
+    return render(request, "finder/results.html", context)
+
+
+def _kreis_of(hit: search.Hit | None) -> str:
+    """The Kreis of the nearest offer beyond the radius: often the neighbouring one."""
+    gemeinde = places.place_by_ags(hit.site.gemeinde_ags) if hit and hit.site else None
+    return places.short_kreis(gemeinde.kreis_name) if gemeinde else ""
+
+
+def _beyond_url(request: HttpRequest, found: search.Results, radius: int) -> str:
+    hit = found.nearest_beyond
+    if hit is None or hit.distance_km is None:
+        return ""
+    needed = next((r for r in search.RADIUS_CHOICES if r >= hit.distance_km), None)
+    if needed is None:
+        return ""
+    return "?" + _query_without(request, "seite", umkreis=needed)
+
+
+def _place_from(request: HttpRequest, form: SearchForm):
+    """The search point, or a response: choice page (200), unknown place (404), outside (400)."""
+    data = form.cleaned_data
+    if data["lat"] is not None:
+        place = places.place_at(data["lon"], data["lat"])
+        if place is None:
+            return None, _problem(
+                request,
+                400,
+                _("Dieser Standort liegt nicht in Sachsen"),
+                _(
+                    "Der Integrationsatlas kennt Angebote in Sachsen. Bitte geben Sie einen Ort ein."
+                ),
+                form=form,
+            )
+        return place, None
+    if data["ags"]:
+        place = places.place_by_ags(data["ags"])
+        if place is None:
+            return None, _problem(
+                request,
+                404,
+                _("Ort nicht gefunden"),
+                _("Diese Gemeinde kennen wir nicht. Bitte geben Sie den Ortsnamen ein."),
+                form=form,
+            )
+        return place, None
+    resolution = places.resolve(data["ort"])
+    if resolution.place is not None:
+        return resolution.place, None
+    if resolution.choices:
+        choices = [
+            (p, "?" + _query_without(request, "ort", "seite", ags=p.ags))
+            for p in resolution.choices
+        ]
+        response = render(
+            request,
+            "finder/choose_place.html",
+            {"choices": choices, "query": data["ort"], "form": form},
+        )
+        return None, response
+    if resolution.problem == "unknown_postal_code":
+        message = _(
+            "Zu dieser Postleitzahl haben wir keinen Ort in Sachsen. "
+            "Bitte prüfen Sie die Zahl oder geben Sie den Ortsnamen ein."
+        )
+    else:
+        message = _(
+            "Diesen Ort finden wir in Sachsen nicht. Bitte prüfen Sie die Schreibweise "
+            "oder geben Sie die Postleitzahl ein."
+        )
+    return None, _problem(request, 404, _("Ort nicht gefunden"), message, form=form)
+
+
+def _hours_text(state) -> str:
+    if state.is_open and state.closes_at:
+        return _("Jetzt geöffnet, bis %(time)s Uhr") % {
+            "time": timezone.localtime(state.closes_at).strftime("%H:%M")
+        }
+    if state.next_opening:
+        moment = timezone.localtime(state.next_opening)
+        today = timezone.localdate(search.now())
+        if moment.date() == today:
+            return _("Geschlossen. Öffnet heute um %(time)s Uhr") % {
+                "time": moment.strftime("%H:%M")
+            }
+        if moment.date() == today + timedelta(days=1):
+            return _("Geschlossen. Öffnet morgen um %(time)s Uhr") % {
+                "time": moment.strftime("%H:%M")
+            }
+        return _("Geschlossen. Öffnet am %(day)s um %(time)s Uhr") % {
+            "day": _weekday_date(moment.date()),
+            "time": moment.strftime("%H:%M"),
+        }
+    if state.has_hours:
+        return _("Geschlossen. In den nächsten drei Wochen keine Öffnungszeit.")
+    return _("Keine Öffnungszeiten angegeben. Bitte vorher anrufen.")
+
+
+def _weekday_date(day) -> str:
+    weekday = str(Schedule.Weekday(day.isoweekday()).label)
+    return f"{weekday}, {day:%d.%m.}"
+
+
+def _row(hit: search.Hit, language: str, back: str = "") -> dict:
+    name, fallback = hit.entry.name_in(language)
+    url = reverse("finder:detail", args=[hit.entry.id])
+    return {
+        "hit": hit,
+        "url": url,
+        "link": f"{url}?{back}" if back else url,
+        "name": name,
+        "name_is_german": fallback,
+        # Locale-aware decimal separator: "0,2 km" in German, "0.2 km" in English.
+        "distance": number_format(hit.distance_km, 1) if hit.distance_km is not None else "",
+        "hours": _hours_text(hit.state),
+        "languages": [language_name(code) for code in hit.entry.languages],
+    }
+
+
+def _public_service(pk: int) -> Service:
+    service = (
+        Service.public.select_related("organization", "offer_type")
+        .prefetch_related(
+            "service_at_locations__location",
+            "service_at_locations__schedules",
+            "service_at_locations__exceptions",
+            "remote_schedules",
+            "remote_exceptions",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if service is None:
+        raise Http404(_("Dieses Angebot gibt es nicht oder nicht mehr."))
+    return service
+
+
+def _weekly(schedules) -> tuple[WeeklyHours, ...]:
+    return tuple(
+        WeeklyHours(s.weekday, s.opens_at, s.closes_at, s.valid_from, s.valid_to) for s in schedules
+    )
+
+
+def _exceptions(rows) -> tuple[DayException, ...]:
+    return tuple(DayException(e.date, e.closed, e.opens_at, e.closes_at, e.note) for e in rows)
+
+
+def _week_rows(weekly, exceptions, today):
+    return [
+        {
+            "day": _weekday_date(day),
+            "is_today": day == today,
+            "intervals": [f"{a:%H:%M}–{b:%H:%M}" for a, b in intervals],
+            "note": holiday_name(note),
+        }
+        for day, intervals, note in week_hours(today, weekly, exceptions)
+    ]
+
+
+def holiday_name(note: str) -> str:
+    """Holiday names from hours.py translated; a provider's own note stays as written."""
+    return str(HOLIDAY_NAMES.get(note, note)) if note else ""
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _public_service(pk)
+    language = get_language()
+    moment = search.now()
+    today = timezone.localdate(moment)
+    sites = []
+    for sal in service.service_at_locations.all():
+        weekly, exceptions = _weekly(sal.schedules.all()), _exceptions(sal.exceptions.all())
+        state = open_state(moment, weekly, exceptions)
+        sites.append(
+            {
+                "location": sal.location,
+                "note": sal.description,
+                "hours": _hours_text(state),
+                "state": state,
+                "week": _week_rows(weekly, exceptions, today),
+            }
+        )
+    remote_weekly = _weekly(service.remote_schedules.all())
+    remote_exceptions = _exceptions(service.remote_exceptions.all())
+    texts = {}
+    any_german = False
+    for field in ("name", "description", "eligibility", "documents"):
+        text, fallback = service.text(field, language)
+        texts[field] = text
+        any_german = any_german or fallback
+    share_url = request.build_absolute_uri(reverse("finder:detail", args=[service.pk]))
+    context = {
+        "service": service,
+        "texts": texts,
+        "shows_german": any_german,
+        "sites": sites,
+        "remote_week": _week_rows(remote_weekly, remote_exceptions, today) if remote_weekly else [],
+        "remote_hours": _hours_text(open_state(moment, remote_weekly, remote_exceptions))
+        if (service.by_phone or service.online)
+        else "",
+        "spoken_languages": [language_name(code) for code in service.languages],
+        "target_groups": [
+            str(Service.TargetGroup(g).label)
+            for g in service.target_groups
+            if g in Service.TargetGroup.values
+        ],
+        "share_url": share_url,
+        "back_url": request.GET.get("zurueck", "") if _safe_back(request) else "",
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+    return render(request, "finder/detail.html", context)
+
+
+def _safe_back(request: HttpRequest) -> bool:
+    back = request.GET.get("zurueck", "")
+    return back.startswith("/suche/") and "//" not in back and len(back) < 600
+
+
+@require_GET
+def place_suggestions(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"places": places.suggest(request.GET.get("q", ""))})
+
+
+BOUNDARY_TOLERANCE = 0.002  # degrees, about 150–200 m in Saxony: enough for a background map
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def boundaries(request: HttpRequest, ags: str) -> HttpResponse:
+    """Simplified GeoJSON: the Land's Kreise (`14`) or one Kreis's Gemeinden (`14628`)."""
+    key = f"finder:boundaries:{ags}:{Region.objects.count()}"
+    body = cache.get(key)
+    if body is None:
+        if len(ags) == 2:
+            regions = Region.objects.filter(level=Region.Level.KREIS, ags__startswith=ags)
+        elif len(ags) == 5:
+            regions = Region.objects.filter(level=Region.Level.GEMEINDE, parent_id=ags)
+        else:
+            regions = Region.objects.none()
+        features = []
+        for region in regions.exclude(boundary__isnull=True).only("ags", "name", "boundary"):
+            geometry = shape(region.boundary).simplify(BOUNDARY_TOLERANCE, preserve_topology=True)
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"ags": region.ags, "name": region.name},
+                    "geometry": _rounded(mapping(geometry)),
+                }
+            )
+        if not features:
+            raise Http404(_("Zu diesem Schlüssel gibt es keine Grenzen."))
+        body = json.dumps({"type": "FeatureCollection", "features": features})
+        cache.set(key, body, 86400)
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+def _rounded(geometry: dict) -> dict:
+    def walk(value):
+        if isinstance(value, (list, tuple)):
+            if value and isinstance(value[0], float):
+                return [round(v, 4) for v in value]
+            return [walk(v) for v in value]
+        return value
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}

@@ -1,0 +1,57 @@
+// Finder enhancements: place suggestions, "use my location" on request, print button. Pages work without it.
+(function () {
+  "use strict";
+  var form = document.querySelector(".finder-form");
+  if (form) {
+    var input = form.querySelector("#id_ort");
+    var list = document.getElementById("place-suggestions");
+    var url = form.getAttribute("data-suggest-url");
+    var timer = null;
+    if (input && list && url) {
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        var q = input.value.trim();
+        if (q.length < 2) { return; }
+        timer = setTimeout(function () {
+          fetch(url + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+            .then(function (r) { return r.ok ? r.json() : { places: [] }; })
+            .then(function (data) {
+              list.textContent = "";
+              data.places.forEach(function (p) {
+                var option = document.createElement("option");
+                option.value = p.value;
+                option.textContent = p.label;
+                list.appendChild(option);
+              });
+            })
+            .catch(function () { /* suggestions are optional */ });
+        }, 200);
+      });
+    }
+    var geo = form.querySelector("[data-geolocate]");
+    if (geo && "geolocation" in navigator) {
+      geo.parentNode.hidden = false;
+      var status = form.querySelector("[data-geo-status]");
+      geo.addEventListener("click", function () {
+        if (!form.querySelector("input[name=art]:checked")) {
+          form.reportValidity();
+          return;
+        }
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          // Rounded to about 100 m: precise enough for "nearest", less revealing.
+          form.elements.lat.value = pos.coords.latitude.toFixed(3);
+          form.elements.lon.value = pos.coords.longitude.toFixed(3);
+          input.value = "";
+          form.submit();
+        }, function () {
+          status.textContent = geo.getAttribute("data-error") || status.textContent;
+        }, { timeout: 15000, maximumAge: 600000 });
+      });
+    }
+  }
+  var printButton = document.querySelector("[data-print]");
+  if (printButton) {
+    printButton.hidden = false;
+    printButton.addEventListener("click", function () { window.print(); });
+  }
+})();

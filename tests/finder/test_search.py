@@ -1,0 +1,94 @@
+"""The search service: nearest first, one row per service, filters, remote services, version cache."""
+
+import pytest
+
+from integrationsatlas.finder import places, search
+from integrationsatlas.registry.models import Service
+from integrationsatlas.standards.models import OfferType
+
+pytestmark = pytest.mark.django_db
+
+
+def pirna():
+    return places.resolve("Pirna").place
+
+
+def mbe():
+    return OfferType.objects.get(code="mbe")
+
+
+def test_haversine_dresden_leipzig_is_about_100_km():
+    import numpy as np
+
+    d = search.haversine_km(
+        np.radians(51.0504), np.radians(13.7373), np.radians([51.3397]), np.radians([12.3731])
+    )
+    assert 99 < d[0] < 102
+
+
+def test_nearest_first_published_only(registry):
+    found = search.search(mbe(), pirna(), 25)
+    names = [h.entry.name for h in found.hits]
+    assert names[0] == "MBE Pirna Markt"
+    assert "MBE Entwurf" not in names and "MBE Leipzig Zentrum" not in names
+    assert names == sorted(
+        names, key=lambda n: [h for h in found.hits if h.entry.name == n][0].distance_km
+    )
+    assert found.total == 3
+
+
+def test_open_now_filter_keeps_the_open_one(registry):
+    found = search.search(mbe(), pirna(), 25, search.Filters(open_now=True))
+    assert [h.entry.name for h in found.hits] == ["MBE Pirna Sonnenstein", "MBE Heidenau Demo"]
+    assert found.hits[0].state.is_open
+
+
+def test_language_free_accessible_filters(registry):
+    ru = search.search(mbe(), pirna(), 25, search.Filters(language="ru"))
+    assert [h.entry.name for h in ru.hits] == ["MBE Pirna Markt"]
+    free = search.search(mbe(), pirna(), 25, search.Filters(free=True))
+    assert "MBE Heidenau Demo" not in [h.entry.name for h in free.hits]
+
+
+def test_phone_service_serving_the_kreis_is_listed(registry):
+    found = search.search(mbe(), pirna(), 25)
+    assert [h.entry.name for h in found.remote] == ["MBE Telefonberatung Sachsen"]
+    leipzig = places.resolve("Leipzig").place
+    assert search.search(mbe(), leipzig, 25).remote == []
+
+
+def test_empty_result_names_the_nearest_beyond(registry):
+    leipzig = places.resolve("Leipzig").place
+    found = search.search(mbe(), leipzig, 5, search.Filters(language="ar"))
+    assert found.total == 0
+    assert found.nearest_beyond is not None
+    assert found.nearest_beyond.distance_km > 5
+
+
+def test_cache_sees_a_newly_published_service(registry):
+    assert search.search(mbe(), pirna(), 25).total == 3
+    hidden = registry["hidden"]
+    hidden.is_published = True
+    hidden.save()
+    assert search.search(mbe(), pirna(), 25).total == 4
+    Service.objects.filter(pk=hidden.pk).delete()
+    assert search.search(mbe(), pirna(), 25).total == 3
+
+
+def test_pagination(registry):
+    found = search.search(mbe(), pirna(), 200, page=1)
+    assert found.pages == 1 and len(found.hits) == 4
+
+
+def test_cache_sees_new_hours(registry, finder_clock):
+    from datetime import time
+
+    from integrationsatlas.registry.models import Schedule
+
+    assert not search.search(mbe(), pirna(), 25, search.Filters(open_now=True, language="ru")).hits
+    sal = registry["closed_nearby"].service_at_locations.get()
+    Schedule.objects.create(
+        service_at_location=sal, weekday=1, opens_at=time(9), closes_at=time(11)
+    )
+    found = search.search(mbe(), pirna(), 25, search.Filters(open_now=True, language="ru"))
+    assert [h.entry.name for h in found.hits] == ["MBE Pirna Markt"]
