@@ -14,7 +14,7 @@ from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Funding, Service
 from integrationsatlas.standards.models import OfferType
 
-from .languages import is_known
+from integrationsatlas.registry.languages import is_known
 
 
 class Checker:

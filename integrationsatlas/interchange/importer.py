@@ -26,7 +26,7 @@ from .checks import Checker
 from .drafts import Draft
 from .flat_reader import check_header, read_drafts
 from .problems import ImportRefused, Problem
-from .snapshot import prefetched_services, service_payload
+from .payload import export_payload
 from .tabular import read_table
 from .writer import apply_payload, find_organization, find_service, is_unchanged
 
@@ -274,8 +274,7 @@ def import_file(
                 continue
             before[draft.key] = None
             if target is not None:
-                state = prefetched_services(Service.objects.filter(pk=target.pk)).get()
-                before[draft.key] = service_payload(state) | {"is_published": target.is_published}
+                before[draft.key] = export_payload(target) | {"is_published": target.is_published}
             history_user = user if getattr(user, "is_authenticated", False) else None
             apply_payload(payload, org, history_user, reason, service=target)
             (result.created if target is None else result.updated).append(draft.key)

@@ -22,7 +22,7 @@ from integrationsatlas.registry.models import (
 )
 from integrationsatlas.standards.models import OfferType
 
-from .snapshot import LOCATION_FIELDS, SERVICE_FIELDS, prefetched_services, service_payload
+from .payload import LOCATION_FIELDS, SERVICE_FIELDS, export_payload
 
 
 def _mark(instance, user, reason: str) -> None:
@@ -88,18 +88,22 @@ def _comparable(payload: dict[str, Any]) -> dict[str, Any]:
     result = {k: payload.get(k) for k in (*SERVICE_FIELDS, "offer_type", "is_demo")}
     result["organization"] = payload.get("organization")
     result["service_area"] = sorted(payload.get("service_area") or [])
-    result["locations"] = [
-        {k: loc.get(k) for k in (*LOCATION_FIELDS, "schedules", "exceptions")}
-        for loc in payload.get("locations") or []
-    ]
-    for key in ("remote_schedules", "remote_exceptions", "fundings"):
+    # Order is not content: the registry lists sites and funding by row, files by id or date.
+    result["locations"] = sorted(
+        (
+            {k: loc.get(k) for k in (*LOCATION_FIELDS, "schedules", "exceptions")}
+            for loc in payload.get("locations") or []
+        ),
+        key=lambda loc: str(loc.get("external_id") or ""),
+    )
+    for key in ("remote_schedules", "remote_exceptions"):
         result[key] = payload.get(key) or []
+    result["fundings"] = sorted(payload.get("fundings") or [], key=repr)
     return result
 
 
 def is_unchanged(service: Service, payload: dict[str, Any]) -> bool:
-    current = service_payload(prefetched_services(Service.objects.filter(pk=service.pk)).get())
-    return _comparable(current) == _comparable(payload)
+    return _comparable(export_payload(service)) == _comparable(payload)
 
 
 def _replace_hours(owner: dict[str, Any], schedules, exceptions, user, reason) -> None:
