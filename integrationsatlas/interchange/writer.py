@@ -61,6 +61,36 @@ def find_service(external_id: str | None) -> Service | None:
     return found
 
 
+def _numbered(keys, prefix: str) -> dict[int, str]:
+    """The row numbers inside ids like `ia-service-12` that exports give rows without an id."""
+    found = {}
+    for key in keys:
+        number = key.removeprefix(prefix)
+        if key.startswith(prefix) and number.isdigit():
+            found[int(number)] = key
+    return found
+
+
+def find_services(keys: list[str]) -> dict[str, Service]:
+    """`find_service` for many ids at once (two queries): id -> service, for those that exist."""
+    keys = [k for k in keys if k]
+    found = {s.external_id: s for s in Service.objects.filter(external_id__in=keys)}
+    numbered = _numbered([k for k in keys if k not in found], "ia-service-")
+    for service in Service.objects.filter(pk__in=list(numbered), external_id__isnull=True):
+        found[numbered[service.pk]] = service
+    return found
+
+
+def find_organizations(keys: list[str]) -> dict[str, Organization]:
+    """`find_organization` for many ids at once: id -> organization, for those that exist."""
+    keys = [k for k in keys if k]
+    found = {o.external_id: o for o in Organization.objects.filter(external_id__in=keys)}
+    numbered = _numbered([k for k in keys if k not in found], "ia-organization-")
+    for org in Organization.objects.filter(pk__in=list(numbered), external_id__isnull=True):
+        found[numbered[org.pk]] = org
+    return found
+
+
 def find_location(external_id: str | None) -> Location | None:
     if not external_id:
         return None
