@@ -62,6 +62,14 @@ def export_services(fmt: str, queryset=None) -> bytes:
     raise ValueError(f"unknown export format {fmt!r} (csv, xlsx, geojson, hsds)")
 
 
+def write_hsds_package(directory, queryset=None) -> list:
+    """The HSDS package (JSON, tabular CSV, datapackage.json) in `directory`."""
+    from .hsds import hsds_services
+    from .hsds_package import write_package
+
+    return write_package(directory, hsds_services(export_payloads(queryset)))
+
+
 def _dumps(document: Any) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
 
