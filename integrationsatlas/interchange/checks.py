@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import Region
+from integrationsatlas.registry.languages import is_known
 from integrationsatlas.registry.models import Funding, Service
 from integrationsatlas.standards.models import OfferType
-
-from .languages import is_known
 
 
 class Checker:

@@ -8,7 +8,7 @@ from typing import Any
 from integrationsatlas.registry.models import Service
 
 from .flat import COLUMNS, LOCATION_COLUMNS, SERVICE_COLUMNS, payload_rows
-from .snapshot import prefetched_services, service_payload
+from .payload import export_payload
 from .tabular import write_csv, write_xlsx
 
 EXPORT_FORMATS = ("csv", "xlsx", "geojson", "hsds")
@@ -30,15 +30,8 @@ def export_payloads(queryset=None) -> list[tuple[Service, dict[str, Any]]]:
     """(service, payload) pairs with ids filled in, ordered by service id."""
     queryset = Service.objects.filter(is_deleted=False) if queryset is None else queryset
     pairs = []
-    keys = list(queryset.order_by("pk").values_list("pk", flat=True))
-    # Chunks keep SQLite's query size limits and memory in check.
-    services = (
-        service
-        for start in range(0, len(keys), 400)
-        for service in prefetched_services(Service.objects.filter(pk__in=keys[start : start + 400]))
-    )
-    for service in services:
-        payload = service_payload(service)
+    for service in queryset.select_related("organization", "offer_type").order_by("pk"):
+        payload = export_payload(service)
         payload["external_id"] = service.external_id or f"ia-service-{service.pk}"
         for loc in payload["locations"]:
             loc["external_id"] = loc["external_id"] or f"ia-location-{loc['id']}"
@@ -67,6 +60,14 @@ def export_services(fmt: str, queryset=None) -> bytes:
 
         return _dumps(hsds_services(export_payloads(queryset)))
     raise ValueError(f"unknown export format {fmt!r} (csv, xlsx, geojson, hsds)")
+
+
+def write_hsds_package(directory, queryset=None) -> list:
+    """The HSDS package (JSON, tabular CSV, datapackage.json) in `directory`."""
+    from .hsds import hsds_services
+    from .hsds_package import write_package
+
+    return write_package(directory, hsds_services(export_payloads(queryset)))
 
 
 def _dumps(document: Any) -> bytes:

@@ -147,7 +147,7 @@ def hsds_service(service, payload: dict[str, Any], offer_types: dict[str, OfferT
         "status": STATUS_TO_HSDS[payload.get("status") or "active"],
         "fees_description": payload.get("fee_description") or "",
         "eligibility_description": payload.get("eligibility") or "",
-        "phones": [{"id": f"{sid}-phone", "number": payload["phone"]}]
+        "phones": [{"id": f"{sid}-phone", "service_id": sid, "number": payload["phone"]}]
         if payload.get("phone")
         else [],
         "schedules": _schedules(payload.get("remote_schedules") or [], sid, service_id=sid),

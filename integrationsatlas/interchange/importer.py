@@ -13,22 +13,26 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from integrationsatlas.registry import permissions
 from integrationsatlas.registry.models import (
+    ChangeRequest,
     ImportBatch,
     Location,
     Organization,
     Service,
 )
+from integrationsatlas.registry.workflow import save_service
 
+from .bulk import NewService, create_services
 from .checks import Checker
 from .drafts import Draft
 from .flat_reader import check_header, read_drafts
+from .payload import export_payload
 from .problems import ImportRefused, Problem
-from .snapshot import prefetched_services, service_payload
 from .tabular import read_table
-from .writer import apply_payload, find_organization, find_service, is_unchanged
+from .writer import apply_payload, find_organizations, find_service, find_services, is_unchanged
 
 FORMATS = ("csv", "xlsx", "hsds")
 
@@ -43,6 +47,7 @@ class ImportResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    submitted: list[str] = field(default_factory=list)  # change requests awaiting review
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     batch: ImportBatch | None = None
@@ -58,6 +63,7 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "submitted": self.submitted,
             "problems": [p.as_dict() for p in self.problems],
             "warnings": [p.as_dict() for p in self.warnings],
         }
@@ -112,7 +118,7 @@ def _check_duplicates(drafts: list[Draft]) -> None:
 
 
 def _resolve_organization(
-    draft: Draft, forced: Organization | None, column: str
+    draft: Draft, forced: Organization | None, column: str, known: dict[str, Organization]
 ) -> Organization | None:
     """The provider for a draft: --organization, an existing one by id, or a new one (None)."""
     if forced is not None:
@@ -126,7 +132,7 @@ def _resolve_organization(
             )
         )
         return None
-    found = find_organization(draft.organization_key)
+    found = known.get(draft.organization_key)
     if found is None and not draft.organization_name:
         draft.problems.append(
             Problem(
@@ -139,9 +145,21 @@ def _resolve_organization(
     return found
 
 
-def _check_permission(user, draft: Draft, existing: Service | None) -> None:
-    """State admins may import anything; coordinators services in or serving their regions."""
-    if user is None or permissions.is_state_admin(user):
+def _refuse(draft: Draft, message: str) -> None:
+    draft.problems.append(Problem(draft.row, "service_id", message))
+
+
+def _check_permission(user, draft: Draft, existing: Service | None, mode: str) -> None:
+    """Admins import anything; coordinators what lies in or serves their regions; providers
+    their own organization's services (as change requests, see `import_file`)."""
+    if mode == DIRECT_ALL:
+        return
+    if mode == VIA_REVIEW:
+        if existing is not None and not permissions.can_edit_service(user, existing):
+            _refuse(
+                draft,
+                _("keine Berechtigung: „%(id)s“ gehört nicht zu Ihrem Träger.") % {"id": draft.key},
+            )
         return
     regions = permissions.coordinator_region_keys(user)
     if existing is not None:
@@ -163,23 +181,77 @@ def _check_permission(user, draft: Draft, existing: Service | None) -> None:
             place.startswith(r) or r.startswith(place) for place in places for r in regions
         )
     if not allowed:
-        draft.problems.append(
-            Problem(
-                draft.row,
-                "service_id",
-                _("keine Berechtigung: „%(id)s“ liegt nicht in Ihren Regionen.")
-                % {"id": draft.key},
-            )
+        _refuse(
+            draft,
+            _("keine Berechtigung: „%(id)s“ liegt nicht in Ihren Regionen.") % {"id": draft.key},
         )
 
 
+# How an import writes: everything directly (state admins, command line), directly within the
+# coordinator's regions, or as change requests a coordinator reviews (providers).
+DIRECT_ALL = "direct"
+DIRECT_REGIONS = "regions"
+VIA_REVIEW = "review"
+
+
+def import_mode(user) -> str | None:
+    """How this user's imports are written (see above), or None if they may not import."""
+    if user is None or permissions.is_state_admin(user):
+        return DIRECT_ALL
+    if permissions.coordinator_region_keys(user):
+        return DIRECT_REGIONS
+    if permissions.organization_ids(user):
+        return VIA_REVIEW
+    return None
+
+
 def may_import(user) -> bool:
-    """Direct imports: state administrators and coordinators (providers use the edit pages)."""
-    return (
-        user is None
-        or permissions.is_state_admin(user)
-        or bool(permissions.coordinator_region_keys(user))
-    )
+    """State administrators, coordinators and provider editors (for their own organization)."""
+    return import_mode(user) is not None
+
+
+def _provider_organization(user, organization: Organization | None) -> Organization:
+    """A provider imports for one of their organizations: the chosen one, or their only one."""
+    allowed = permissions.editable_organizations(user)
+    if organization is not None:
+        if not allowed.filter(pk=organization.pk).exists():
+            raise ImportRefused(
+                [
+                    Problem(
+                        None, "organization", _("Für diesen Träger dürfen Sie nicht importieren.")
+                    )
+                ]
+            )
+        return organization
+    own = list(allowed[:2])
+    if len(own) != 1:
+        raise ImportRefused(
+            [
+                Problem(
+                    None, "organization", _("Bitte wählen Sie den Träger, für den Sie importieren.")
+                )
+            ]
+        )
+    return own[0]
+
+
+def _history_user(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _with_location_ids(payload: dict[str, Any], service: Service | None) -> dict[str, Any]:
+    """The registry workflow identifies sites by row id: add the ids of the sites already linked."""
+    linked = {}
+    if service is not None:
+        for link in service.service_at_locations.select_related("location"):
+            location = link.location
+            linked[location.external_id or f"ia-location-{location.pk}"] = location.pk
+    payload = dict(payload)
+    payload["locations"] = [
+        dict(row) | {"id": linked.get(row.get("external_id") or "")}
+        for row in payload.get("locations") or []
+    ]
+    return payload
 
 
 def import_file(
@@ -195,36 +267,43 @@ def import_file(
 ) -> ImportResult:
     """Check a file and, unless `dry_run` or a problem stops it, write it as one ImportBatch.
 
-    Raises ImportRefused when the file cannot be read at all. Without `skip_invalid` nothing
-    is written if any service has a problem; with it the valid services are written.
+    Raises ImportRefused when the file cannot be read at all or the user may not import.
+    Without `skip_invalid` nothing is written if any service has a problem; with it the valid
+    services are written. Providers' rows become change requests (state submitted) through
+    `registry.workflow.save_service`: public only after a coordinator approves them.
     """
     fmt = fmt or guess_format(file_name)
     result = ImportResult(file_name=file_name, file_format=fmt, dry_run=dry_run)
-    if not may_import(user):
+    mode = import_mode(user)
+    if mode is None:
         raise ImportRefused(
             [
                 Problem(
                     None,
                     "-",
                     _(
-                        "Importieren dürfen Landesadministration und kommunale Koordination. "
-                        "Träger pflegen ihre Angebote auf den Bearbeitungsseiten."
+                        "Importieren dürfen Landesadministration, kommunale Koordination und "
+                        "Träger-Redaktionen (für den eigenen Träger)."
                     ),
                 )
             ]
         )
+    if mode == VIA_REVIEW:
+        organization = _provider_organization(user, organization)
     checker = Checker()
     drafts = read_drafts_from(data, fmt, checker, default_offer_type)
     result.services = len(drafts)
     _check_duplicates(drafts)
     _check_points(drafts, checker)
     org_column = "organization" if fmt == "hsds" else "organization_id"
+    known_orgs = find_organizations([d.organization_key for d in drafts])
+    known_services = find_services([d.key for d in drafts])
     organizations: dict[int, Organization | None] = {}
     existing: dict[int, Service | None] = {}
     for index, draft in enumerate(drafts):
-        organizations[index] = _resolve_organization(draft, organization, org_column)
-        existing[index] = find_service(draft.key)
-        _check_permission(user, draft, existing[index])
+        organizations[index] = _resolve_organization(draft, organization, org_column, known_orgs)
+        existing[index] = known_services.get(draft.key)
+        _check_permission(user, draft, existing[index], mode)
     for draft in drafts:
         result.problems += draft.problems
         result.warnings += draft.warnings
@@ -239,23 +318,20 @@ def import_file(
         if result.problems and not skip_invalid:
             result.skipped = [d.key or f"#{d.row}" for d in drafts]
         return result
+    history_user = _history_user(user)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            file_name=file_name[:300],
-            file_format=fmt,
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            file_name=file_name[:300], file_format=fmt, created_by=history_user
         )
         reason = (_("Import #%(id)s: %(name)s") % {"id": batch.pk, "name": file_name})[:100]
         before: dict[str, Any] = {}
-        created_orgs: list[int] = []
-        created_locations: list[int] = []
         known_locations = set(Location.objects.values_list("pk", flat=True))
+        # New providers first, in one insert.
         new_orgs: dict[str, Organization] = {}
         for i in valid:
-            draft, target = drafts[i], existing[i]
-            org = organizations[i] or new_orgs.get(draft.organization_key)
-            if org is None:
-                org = Organization(
+            draft = drafts[i]
+            if organizations[i] is None and draft.organization_key not in new_orgs:
+                new_orgs[draft.organization_key] = Organization(
                     external_id=draft.organization_key,
                     name=draft.organization_name,
                     description=draft.organization_description,
@@ -263,30 +339,56 @@ def import_file(
                     website=draft.organization_website,
                     is_demo=bool(draft.payload.get("is_demo")),
                 )
-                org._change_reason = reason
-                org._history_user = user if getattr(user, "is_authenticated", False) else None
-                org.save()
-                new_orgs[draft.organization_key] = org
-                created_orgs.append(org.pk)
+        bulk_create_with_history(
+            list(new_orgs.values()),
+            Organization,
+            default_user=history_user,
+            default_change_reason=reason,
+        )
+        fresh: list[NewService] = []
+        changes: list[int] = []
+        for i in valid:
+            draft, target = drafts[i], existing[i]
+            org = organizations[i] or new_orgs[draft.organization_key]
             payload = draft.payload | {"organization": org.pk}
             if target is not None and is_unchanged(target, payload):
                 result.unchanged.append(draft.key)
                 continue
-            before[draft.key] = None
-            if target is not None:
-                state = prefetched_services(Service.objects.filter(pk=target.pk)).get()
-                before[draft.key] = service_payload(state) | {"is_published": target.is_published}
-            history_user = user if getattr(user, "is_authenticated", False) else None
+            if mode == VIA_REVIEW:
+                service, change = save_service(
+                    user, target, _with_location_ids(payload, target), reason, organization=org
+                )
+                if target is None:
+                    before[draft.key] = None
+                    if change is not None:
+                        # The new service's sites exist now (unpublished); the change must name
+                        # their ids, or approving it would create them a second time.
+                        change.payload = _with_location_ids(change.payload, service)
+                        change.save(update_fields=["payload"])
+                if change is not None:
+                    changes.append(change.pk)
+                    result.submitted.append(draft.key)
+                else:
+                    (result.created if target is None else result.updated).append(draft.key)
+                continue
+            if target is None:
+                fresh.append(NewService(payload, org))
+                before[draft.key] = None
+                result.created.append(draft.key)
+                continue
+            before[draft.key] = export_payload(target) | {"is_published": target.is_published}
             apply_payload(payload, org, history_user, reason, service=target)
-            (result.created if target is None else result.updated).append(draft.key)
+            result.updated.append(draft.key)
+        create_services(fresh, history_user, reason)
         created_locations = list(
             Location.objects.exclude(pk__in=known_locations).values_list("pk", flat=True)
         )
         batch.summary = result.summary() | {
             "reason": reason,
             "before": before,
-            "created_organizations": created_orgs,
+            "created_organizations": [org.pk for org in new_orgs.values()],
             "created_locations": created_locations,
+            "change_requests": changes,
         }
         batch.save()
     result.batch = batch
@@ -330,6 +432,15 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
             organization = Organization.objects.get(pk=state["organization"])
             apply_payload(state, organization, history_user, reason, service=service)
             counts["restored"] += 1
+        # A provider's changes still waiting for review are withdrawn.
+        for change in ChangeRequest.objects.filter(
+            pk__in=summary.get("change_requests") or [],
+            state__in=[ChangeRequest.State.DRAFT, ChangeRequest.State.SUBMITTED],
+        ):
+            change.state = ChangeRequest.State.WITHDRAWN
+            change._change_reason = reason
+            change._history_user = history_user
+            change.save()
         for location in Location.objects.filter(
             pk__in=summary.get("created_locations") or [], service_at_locations__isnull=True
         ):

@@ -14,7 +14,16 @@ from integrationsatlas.registry import permissions
 from integrationsatlas.registry.models import ImportBatch
 
 from .exporter import CONTENT_TYPES, template
-from .importer import FORMATS, RollbackError, guess_format, import_file, may_import, rollback
+from .importer import (
+    FORMATS,
+    VIA_REVIEW,
+    RollbackError,
+    guess_format,
+    import_file,
+    import_mode,
+    may_import,
+    rollback,
+)
 from .problems import ImportRefused
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -31,9 +40,13 @@ def _recent_batches(user):
 def import_page(request):
     if not may_import(request.user):
         raise PermissionDenied(
-            _("Importieren dürfen Landesadministration und kommunale Koordination.")
+            _(
+                "Importieren dürfen Landesadministration, kommunale Koordination und "
+                "Träger-Redaktionen."
+            )
         )
-    context = {"formats": FORMATS, "result": None, "problems": []}
+    via_review = import_mode(request.user) == VIA_REVIEW
+    context = {"formats": FORMATS, "result": None, "problems": [], "via_review": via_review}
     if request.method == "POST":
         upload = request.FILES.get("file")
         fmt = request.POST.get("format") or ""

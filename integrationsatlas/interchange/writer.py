@@ -22,7 +22,7 @@ from integrationsatlas.registry.models import (
 )
 from integrationsatlas.standards.models import OfferType
 
-from .snapshot import LOCATION_FIELDS, SERVICE_FIELDS, prefetched_services, service_payload
+from .payload import LOCATION_FIELDS, SERVICE_FIELDS, export_payload
 
 
 def _mark(instance, user, reason: str) -> None:
@@ -61,6 +61,36 @@ def find_service(external_id: str | None) -> Service | None:
     return found
 
 
+def _numbered(keys, prefix: str) -> dict[int, str]:
+    """The row numbers inside ids like `ia-service-12` that exports give rows without an id."""
+    found = {}
+    for key in keys:
+        number = key.removeprefix(prefix)
+        if key.startswith(prefix) and number.isdigit():
+            found[int(number)] = key
+    return found
+
+
+def find_services(keys: list[str]) -> dict[str, Service]:
+    """`find_service` for many ids at once (two queries): id -> service, for those that exist."""
+    keys = [k for k in keys if k]
+    found = {s.external_id: s for s in Service.objects.filter(external_id__in=keys)}
+    numbered = _numbered([k for k in keys if k not in found], "ia-service-")
+    for service in Service.objects.filter(pk__in=list(numbered), external_id__isnull=True):
+        found[numbered[service.pk]] = service
+    return found
+
+
+def find_organizations(keys: list[str]) -> dict[str, Organization]:
+    """`find_organization` for many ids at once: id -> organization, for those that exist."""
+    keys = [k for k in keys if k]
+    found = {o.external_id: o for o in Organization.objects.filter(external_id__in=keys)}
+    numbered = _numbered([k for k in keys if k not in found], "ia-organization-")
+    for org in Organization.objects.filter(pk__in=list(numbered), external_id__isnull=True):
+        found[numbered[org.pk]] = org
+    return found
+
+
 def find_location(external_id: str | None) -> Location | None:
     if not external_id:
         return None
@@ -88,18 +118,22 @@ def _comparable(payload: dict[str, Any]) -> dict[str, Any]:
     result = {k: payload.get(k) for k in (*SERVICE_FIELDS, "offer_type", "is_demo")}
     result["organization"] = payload.get("organization")
     result["service_area"] = sorted(payload.get("service_area") or [])
-    result["locations"] = [
-        {k: loc.get(k) for k in (*LOCATION_FIELDS, "schedules", "exceptions")}
-        for loc in payload.get("locations") or []
-    ]
-    for key in ("remote_schedules", "remote_exceptions", "fundings"):
+    # Order is not content: the registry lists sites and funding by row, files by id or date.
+    result["locations"] = sorted(
+        (
+            {k: loc.get(k) for k in (*LOCATION_FIELDS, "schedules", "exceptions")}
+            for loc in payload.get("locations") or []
+        ),
+        key=lambda loc: str(loc.get("external_id") or ""),
+    )
+    for key in ("remote_schedules", "remote_exceptions"):
         result[key] = payload.get(key) or []
+    result["fundings"] = sorted(payload.get("fundings") or [], key=repr)
     return result
 
 
 def is_unchanged(service: Service, payload: dict[str, Any]) -> bool:
-    current = service_payload(prefetched_services(Service.objects.filter(pk=service.pk)).get())
-    return _comparable(current) == _comparable(payload)
+    return _comparable(export_payload(service)) == _comparable(payload)
 
 
 def _replace_hours(owner: dict[str, Any], schedules, exceptions, user, reason) -> None:

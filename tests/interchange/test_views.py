@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from integrationsatlas.registry.models import ImportBatch, Membership, Organization, Service
+from integrationsatlas.registry.models import ImportBatch, Membership, Service
 
 from .conftest import make_csv, service_row
 
@@ -25,10 +25,9 @@ def test_template_download(client):
     assert client.get("/austausch/vorlage.pdf").status_code == 404
 
 
-def test_anonymous_and_providers_may_not_import(client):
+def test_anonymous_may_not_import_and_members_without_role_neither(client):
     assert client.get(reverse("interchange:import")).status_code == 302
-    org = Organization.objects.create(name="T")
-    client.force_login(_user("p", "provider", organization=org))
+    client.force_login(get_user_model().objects.create_user("nobody", password="x-long-pass-1"))
     assert client.get(reverse("interchange:import")).status_code == 403
 
 

@@ -5,7 +5,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from integrationsatlas.interchange.exporter import EXPORT_FORMATS, export_services, template
+from integrationsatlas.interchange.exporter import (
+    EXPORT_FORMATS,
+    export_services,
+    template,
+    write_hsds_package,
+)
 
 
 class Command(BaseCommand):
@@ -13,7 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
-        parser.add_argument("--out", type=Path, help="Zieldatei (sonst Standardausgabe)")
+        parser.add_argument(
+            "--out",
+            type=Path,
+            help="Zieldatei (sonst Standardausgabe); bei hsds ein Verzeichnis für das ganze Paket",
+        )
         parser.add_argument(
             "--template", action="store_true", help="die leere Importvorlage (csv oder xlsx)"
         )
@@ -23,6 +32,14 @@ class Command(BaseCommand):
             if format not in ("csv", "xlsx"):
                 raise CommandError("Die Vorlage gibt es als csv oder xlsx.")
             data = template(format)
+        elif format == "hsds" and out is not None and (out.is_dir() or not out.suffix):
+            # A directory: the HSDS package (JSON, tabular CSV, datapackage.json).
+            try:
+                written = write_hsds_package(out)
+            except OSError as exc:
+                raise CommandError(f"{out}: {exc.strerror}") from exc
+            self.stdout.write(self.style.SUCCESS(f"{out}: {len(written)} Dateien geschrieben."))
+            return
         else:
             data = export_services(format)
         if out is None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from integrationsatlas.interchange.hsds_package import read_package
 from integrationsatlas.interchange.importer import (
     FORMATS,
     RollbackError,
@@ -48,7 +49,12 @@ class Command(BaseCommand):
                 "Datei fehlt: integrationsatlas import DATEI [--format csv|xlsx|hsds]"
             )
         try:
-            data = file.read_bytes()
+            # A directory is an HSDS package (services.json, or the tabular CSV files).
+            data = read_package(file) if file.is_dir() else file.read_bytes()
+            if file.is_dir():
+                format = "hsds"
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from exc
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
         org = None

@@ -1,0 +1,71 @@
+"""Benchmark: export the demo registry (~2,000 services) and import it into an empty registry.
+
+Builds a fresh SQLite database in a temporary directory (or uses DATABASE_URL if set: it must
+be a scratch database, the registry in it is emptied), loads regions, offer types and the demo
+registry, exports it, empties the registry and times `import_file` on the export. Checks that
+the second export is identical to the first. Target: import < 15 s for 2,000 services.
+
+Usage: .venv/bin/python benchmarks/bench_import.py [--format csv|xlsx|hsds] [--services 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--format", default="csv", choices=("csv", "xlsx", "hsds"))
+    parser.add_argument("--services", type=int, default=2000)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    tmp = tempfile.mkdtemp(prefix="bench-import-")
+    os.environ.setdefault("INTEGRATIONSATLAS_VAR_DIR", tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrationsatlas.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from integrationsatlas.interchange.exporter import export_services
+    from integrationsatlas.interchange.importer import import_file
+    from integrationsatlas.registry.models import Location, Organization, Service
+
+    started = time.perf_counter()
+    for command in ("migrate", "load_regions", "load_offer_types"):
+        call_command(command, verbosity=0)
+    call_command("load_demo", services=args.services, verbosity=0)
+    print(f"setup (migrate, regions, offer types, demo): {time.perf_counter() - started:.1f} s")
+
+    started = time.perf_counter()
+    first = export_services(args.format)
+    print(
+        f"export {Service.objects.count()} services as {args.format}: "
+        f"{time.perf_counter() - started:.1f} s ({len(first) / 1e6:.1f} MB)"
+    )
+    Service.objects.all().delete()
+    Location.objects.all().delete()
+    Organization.objects.all().delete()
+
+    started = time.perf_counter()
+    result = import_file(first, f"demo.{args.format}", args.format)
+    seconds = time.perf_counter() - started
+    if result.problems:
+        sys.exit(f"import reported problems: {[str(p) for p in result.problems[:5]]}")
+    print(
+        f"import into the empty registry: {seconds:.1f} s "
+        f"({len(result.created)} services created, target < 15 s)"
+    )
+    second = export_services(args.format)
+    print("second export identical:", second == first)
+
+
+if __name__ == "__main__":
+    main()
