@@ -359,12 +359,8 @@ def import_file(
                     user, target, _with_location_ids(payload, target), reason, organization=org
                 )
                 if target is None:
+                    # The workflow's proposal already names the new (unpublished) sites' ids.
                     before[draft.key] = None
-                    if change is not None:
-                        # The new service's sites exist now (unpublished); the change must name
-                        # their ids, or approving it would create them a second time.
-                        change.payload = _with_location_ids(change.payload, service)
-                        change.save(update_fields=["payload"])
                 if change is not None:
                     changes.append(change.pk)
                     result.submitted.append(draft.key)

@@ -545,6 +545,9 @@ def save_service(
             # A new service lives as invisible rows until approval, so it has an id and a page.
             text = reason or _("Neu eingereicht")
             service = _apply(user, service, payload, text, publish=False)
+            # The proposal now names the rows just written (site ids), so approving it
+            # publishes these rows instead of creating the sites a second time.
+            payload = service_snapshot(service)
         change = open_change(service) or ChangeRequest(service=service, created_by=user)
         change.payload = _clean_payload(payload)
         change.base_version = service.version

@@ -164,3 +164,20 @@ def test_every_history_row_names_user_and_reason(coordinator_dresden, org_a):
         assert all(row.history_change_reason for row in rows), model
     deleted = Schedule.history.filter(history_type="-").get()
     assert deleted.history_change_reason == "nur noch Telefon"
+
+
+def test_approving_a_new_service_publishes_its_sites_without_recreating_them(
+    provider_a, org_a, coordinator_dresden
+):
+    from integrationsatlas.registry.models import Location
+
+    data = payload(org_a, locations=[site(DRESDEN_POINTS[0]), site(DRESDEN_POINTS[1])])
+    service, change = workflow.save_service(provider_a, None, data, reason="neu")
+    before = sorted(service.service_at_locations.values_list("location_id", flat=True))
+    assert len(before) == 2
+    workflow.approve(coordinator_dresden, change, "passt")
+    after = sorted(service.service_at_locations.values_list("location_id", flat=True))
+    assert after == before
+    assert Location.objects.filter(organization=org_a).count() == 2
+    # One history row per site: created once, never deleted and made again.
+    assert Location.history.filter(id__in=before).count() == 2
