@@ -36,7 +36,7 @@ from integrationsatlas.registry import models as registry
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 # Examples per test: CI keeps the suite fast, `long` is for a deliberate fuzzing session.
 GENERATED_EXAMPLES = 1000 if LONG else 60
-MUTATED_EXAMPLES = 600 if LONG else 40
+MUTATED_EXAMPLES = 600 if LONG else 25
 FUZZ = settings(
     max_examples=GENERATED_EXAMPLES,
     deadline=None,
