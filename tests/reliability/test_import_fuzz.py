@@ -650,3 +650,19 @@ def test_mutated_hsds(demo_exports, data, dry_run, skip_invalid):
 def test_hsds_wrong_json_types_are_reported(document):
     data = json.dumps(document).encode()
     assert run_import("regressions", data, "x.json", "hsds") == "problems"
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("name", "x" * 5000),  # PostgreSQL: value too long for type character varying(300)
+        ("organization_name", "x" * 301),
+        ("phone", "1" * 100),
+        ("funding_funder", "x" * 400),
+        ("description", "a\x00b"),  # PostgreSQL refuses NUL in text
+        ("location_name", "\x00"),
+    ],
+)
+def test_too_long_or_nul_text_is_reported(column, value):
+    data = csv_bytes(COLUMNS, [valid_row(1) | {column: value}])
+    assert run_import("regressions", data, "x.csv", "csv") == "problems"
