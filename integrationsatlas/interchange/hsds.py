@@ -592,7 +592,19 @@ def read_hsds(data: bytes, checker: Checker, default_offer_type: str = "") -> li
         raise ImportRefused(
             [Problem(None, "-", _("erwartet wird eine Liste von HSDS-Diensten (services)."))]
         )
-    return [
-        _service(item, position, checker, default_offer_type)
-        for position, item in enumerate(document, start=1)
-    ]
+    drafts = []
+    for position, item in enumerate(document, start=1):
+        try:
+            drafts.append(_service(item, position, checker, default_offer_type))
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            # A value of the wrong JSON type somewhere in the entry (found by fuzzing).
+            draft = Draft(key="", row=position, payload={})
+            draft.problems.append(
+                Problem(
+                    position,
+                    "-",
+                    _("Eintrag hat einen Wert vom falschen JSON-Typ (%(e)s).") % {"e": exc},
+                )
+            )
+            drafts.append(draft)
+    return drafts

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from integrationsatlas.registry import permissions
 from integrationsatlas.registry.models import (
     ChangeRequest,
+    Funding,
     ImportBatch,
     Location,
     Organization,
@@ -115,6 +117,64 @@ def _check_duplicates(drafts: list[Draft]) -> None:
                 )
             )
         seen.setdefault(draft.key, draft.row)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _check_text(draft: Draft) -> None:
+    """Text longer than its database column, or with a NUL character, is a problem.
+
+    PostgreSQL refuses both at write time; found by fuzzing (tests/reliability).
+    """
+    payload = draft.payload
+    organization = {"external_id": draft.organization_key, "name": draft.organization_name}
+    checks: list[tuple[Any, dict, dict[str, str]]] = [
+        (Service, payload, {"external_id": "service_id"}),
+        (
+            Organization,
+            organization,
+            {"external_id": "organization_id", "name": "organization_name"},
+        ),
+    ]
+    checks += [
+        (Location, loc, {"external_id": "location_id", "name": "location_name"})
+        for loc in payload.get("locations") or []
+    ]
+    checks += [
+        (Funding, f, {"funder_name": "funding_funder", "programme": "funding_programme"})
+        for f in payload.get("fundings") or []
+    ]
+    for model, values, columns in checks:
+        for key, value in values.items():
+            column = columns.get(key, key)
+            if _has_nul(value):
+                draft.problems.append(
+                    Problem(draft.row, column, _("enthält ein unzulässiges NUL-Zeichen."))
+                )
+                continue
+            if not isinstance(value, str):
+                continue
+            try:
+                limit = getattr(model._meta.get_field(key), "max_length", None)
+            except FieldDoesNotExist:
+                limit = None
+            if limit and len(value) > limit:
+                draft.problems.append(
+                    Problem(
+                        draft.row,
+                        column,
+                        _("Text ist %(n)s Zeichen lang, erlaubt sind %(max)s.")
+                        % {"n": len(value), "max": limit},
+                    )
+                )
 
 
 def _resolve_organization(
@@ -293,6 +353,8 @@ def import_file(
     checker = Checker()
     drafts = read_drafts_from(data, fmt, checker, default_offer_type)
     result.services = len(drafts)
+    for draft in drafts:
+        _check_text(draft)
     _check_duplicates(drafts)
     _check_points(drafts, checker)
     org_column = "organization" if fmt == "hsds" else "organization_id"
