@@ -327,12 +327,26 @@ def _check_fundings(check: _Checker, payload: dict) -> None:
             check.add(f"{here}.end", _("Das Ende liegt vor dem Beginn."))
 
 
+def _check_nul(check: _Checker, value: Any, path: str) -> None:
+    """PostgreSQL cannot store NUL characters: name every text that holds one."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            check.add(path or "service", _("NUL-Zeichen sind nicht erlaubt."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_nul(check, item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_nul(check, item, f"{path}[{index}]")
+
+
 def validate_snapshot(payload: Any) -> list[str]:
     """Every problem of a proposed service state, each starting with the field path."""
     check = _Checker()
     if not isinstance(payload, dict):
         check.add("service", _("muss ein Objekt sein."))
         return check.problems
+    _check_nul(check, payload, "")
     _check_service_fields(check, payload)
     _check_locations(check, payload)
     check.schedules("remote_schedules", payload.get("remote_schedules") or [])

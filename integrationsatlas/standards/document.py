@@ -97,6 +97,9 @@ def parse_yaml(text: str, origin: str = "Dokument") -> dict[str, Any]:
         raise DocumentError([f"{origin}: kein gültiges YAML{line} ({problem})."]) from exc
     if not isinstance(data, dict):
         raise DocumentError([f"{origin}: ein YAML-Objekt mit name, version und rules erwartet."])
+    # PostgreSQL cannot store NUL characters; refuse them here with a message, not a 500 later.
+    if "\\u0000" in json.dumps(data, default=str):
+        raise DocumentError([f"{origin}: NUL-Zeichen sind nicht erlaubt."])
     return data
 
 
