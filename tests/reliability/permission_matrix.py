@@ -48,7 +48,10 @@ MATRIX = {
     "registry:restore": ("Frühere Fassung wiederherstellen", REVIEWERS_OF_X),
     "registry:delete": ("Veröffentlichtes Angebot löschen", REVIEWERS_OF_X),
     "registry:undelete": ("Löschen rückgängig machen", REVIEWERS_OF_X),
-    "interchange:import": ("Datei importieren (Angebot in Kreis X)", REVIEWERS_OF_X),
+    "interchange:import": (
+        "Datei importieren (neues Angebot in Kreis X)",
+        _row(_NO, _REVIEW, _REVIEW, _OK, _NO, _OK),
+    ),
     "interchange:rollback": ("Import zurücknehmen (Import von Koordination X)", REVIEWERS_OF_X),
     "standards:import": ("Standardsatz importieren (Entwurf)", PLANNERS),
     "standards:copy": ("Standardsatz kopieren", PLANNERS),

@@ -39,6 +39,9 @@ def _assert_escaped(response, where: str) -> None:
             assert raw not in html, f"{where}: {raw!r} unescaped"
 
 
+PIRNA_AGS = "14628270"
+
+
 def _pages(world, service: Service) -> dict[str, str]:
     return {
         "mine": reverse("registry:mine"),
@@ -46,6 +49,11 @@ def _pages(world, service: Service) -> dict[str, str]:
         "edit": reverse("registry:edit", args=[service.pk]),
         "history": reverse("registry:history", args=[service.pk]),
         "review": reverse("registry:review_queue"),
+        # The public finder shows the published name and texts.
+        "finder-detail": reverse("finder:detail", args=[service.pk]),
+        "finder-results": reverse("finder:results")
+        + f"?art={service.offer_type.code}&ags={PIRNA_AGS}&umkreis=50",
+        "finder-hostile-place": reverse("finder:results") + "?art=mbe&ort=%3Cscript%3Ealert(1)",
     }
 
 
