@@ -71,10 +71,11 @@ def choropleth(
     for shape in svg_map.shapes:
         status = status_by_ags.get(shape.ags, "no_data")
         label = f"{shape.name}: {status_label(status)}"
-        stroke = ' stroke="#000" stroke-width="4"' if shape.ags == highlight else ""
+        # A class, not a stroke attribute: the stylesheet's stroke would override an attribute.
+        extra = " highlight" if shape.ags == highlight else ""
         path = (
             f'<path d="{shape.path}" fill="url(#{prefix}-{status})" '
-            f'class="region-shape status-{status}"{stroke}><title>{escape(label)}</title></path>'
+            f'class="status-shape status-{status}{extra}"><title>{escape(label)}</title></path>'
         )
         if link:
             path = f'<a href="{escape(link(shape.ags))}" aria-label="{escape(label)}">{path}</a>'
