@@ -8,6 +8,7 @@ Only presentation attributes are used (no style attributes): the CSP forbids inl
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
@@ -172,8 +173,18 @@ def line_chart(
             f'<text x="{left + 4}" y="{top_pad - 3}" font-size="11">{escape(y_label)}</text>'
         )
     years = sorted({d.year for d in dates})
+    last_label = -math.inf
     for year in years:
         first = next(d for d in dates if d.year == year)
+        # A tick for every year, a label only where it does not run into the previous one
+        # (the first year often starts in mid-year, a few pixels before the next January).
+        out.append(
+            f'<line x1="{x(first):.1f}" y1="{top_pad + plot_h}" x2="{x(first):.1f}" '
+            f'y2="{top_pad + plot_h + 4}" stroke="#000"/>'
+        )
+        if x(first) - last_label < 34:
+            continue
+        last_label = x(first)
         out.append(
             f'<text x="{x(first):.1f}" y="{height - 8}" font-size="11" text-anchor="middle">'
             f"{year}</text>"
