@@ -69,7 +69,9 @@ def choropleth(
         f"<title>{escape(title)}</title>",
         _pattern_defs(prefix),
     ]
-    for shape in svg_map.shapes:
+    # The highlighted region last, so its neighbours do not paint over its outline.
+    ordered = sorted(svg_map.shapes, key=lambda s: s.ags == highlight)
+    for shape in ordered:
         status = status_by_ags.get(shape.ags, "no_data")
         label = f"{shape.name}: {status_label(status)}"
         # A class, not a stroke attribute: the stylesheet's stroke would override an attribute.
