@@ -8,6 +8,7 @@ Only presentation attributes are used (no style attributes): the CSP forbids inl
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
@@ -68,13 +69,16 @@ def choropleth(
         f"<title>{escape(title)}</title>",
         _pattern_defs(prefix),
     ]
-    for shape in svg_map.shapes:
+    # The highlighted region last, so its neighbours do not paint over its outline.
+    ordered = sorted(svg_map.shapes, key=lambda s: s.ags == highlight)
+    for shape in ordered:
         status = status_by_ags.get(shape.ags, "no_data")
         label = f"{shape.name}: {status_label(status)}"
-        stroke = ' stroke="#000" stroke-width="4"' if shape.ags == highlight else ""
+        # A class, not a stroke attribute: the stylesheet's stroke would override an attribute.
+        extra = " highlight" if shape.ags == highlight else ""
         path = (
             f'<path d="{shape.path}" fill="url(#{prefix}-{status})" '
-            f'class="region-shape status-{status}"{stroke}><title>{escape(label)}</title></path>'
+            f'class="status-shape status-{status}{extra}"><title>{escape(label)}</title></path>'
         )
         if link:
             path = f'<a href="{escape(link(shape.ags))}" aria-label="{escape(label)}">{path}</a>'
@@ -171,8 +175,18 @@ def line_chart(
             f'<text x="{left + 4}" y="{top_pad - 3}" font-size="11">{escape(y_label)}</text>'
         )
     years = sorted({d.year for d in dates})
+    last_label = -math.inf
     for year in years:
         first = next(d for d in dates if d.year == year)
+        # A tick for every year, a label only where it does not run into the previous one
+        # (the first year often starts in mid-year, a few pixels before the next January).
+        out.append(
+            f'<line x1="{x(first):.1f}" y1="{top_pad + plot_h}" x2="{x(first):.1f}" '
+            f'y2="{top_pad + plot_h + 4}" stroke="#000"/>'
+        )
+        if x(first) - last_label < 34:
+            continue
+        last_label = x(first)
         out.append(
             f'<text x="{x(first):.1f}" y="{height - 8}" font-size="11" text-anchor="middle">'
             f"{year}</text>"

@@ -35,11 +35,12 @@ class TypeCliff:
     unknown: float
     includes_demo: bool
 
-    def yearly(self) -> list[tuple[int, float]]:
-        """The value each December (and the first month), for the data table next to the chart."""
-        points = [(self.months[0].year, self.remaining[0])] if self.months else []
+    def yearly(self) -> list[tuple[str, float]]:
+        """The value each December (and the first month), for the data table next to the chart;
+        labelled month/year, since the first month and December can fall in the same year."""
+        points = [(f"{self.months[0]:%m/%Y}", self.remaining[0])] if self.months else []
         points += [
-            (m.year, v)
+            (f"{m:%m/%Y}", v)
             for m, v in zip(self.months, self.remaining, strict=True)
             if m.month == 12 and m != self.months[0]
         ]

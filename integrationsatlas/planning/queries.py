@@ -20,8 +20,8 @@ SORT_KEYS = {
     "target": lambda r: r.target,
     "ratio": lambda r: (r.ratio is None, r.ratio or 0.0),
     "status": lambda r: (STATUS_ORDER.get(r.status, 9), r.region_id),
-    "deficit": lambda r: r.deficit,
-    "cost": lambda r: r.cost_total,
+    "deficit": lambda r: (r.deficit is None, r.deficit or 0.0),
+    "cost": lambda r: (r.cost_total is None, r.cost_total or 0.0),
 }
 
 
@@ -158,7 +158,7 @@ def trend(user_assessments, assessment: Assessment, ags: str) -> list[dict[str, 
                 "met": met,
                 "met_share": met / len(judged) if judged else None,
                 "mean_fulfilment": sum(ratios) / len(ratios) if ratios else None,
-                "cost_total": sum(r.cost_total for r in rows),
+                "cost_total": sum(r.cost_total or 0.0 for r in rows),
             }
         )
     return points

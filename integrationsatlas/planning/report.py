@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from integrationsatlas.regions.models import Region
+from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.regions.queries import latest_indicators
 from integrationsatlas.regions.svgmap import region_map
 from integrationsatlas.standards.models import Assessment
@@ -22,6 +22,19 @@ from .queries import cost_summary, peer_rank, rows_of, rules_by_code, status_by_
 BASE_INDICATORS = ("population", "foreign_population", "protection_seekers", "children_under_6")
 
 
+def _indicators_as_of(
+    codes: tuple[str, ...], region: Region, assessment: Assessment | None
+) -> dict[str, IndicatorValue]:
+    """The figures the engine used: newest on or before the assessment's reference date
+    (a later edition would show numbers the result was not computed from)."""
+    if assessment is None:
+        return latest_indicators(codes, [region.ags]).get(region.ags, {})
+    values = IndicatorValue.objects.filter(
+        code__in=codes, region=region, reference_date__lte=assessment.reference_date
+    ).order_by("code", "reference_date")
+    return {v.code: v for v in values}  # later dates overwrite
+
+
 def report_context(
     region: Region, assessment: Assessment | None, readable, today: dt.date
 ) -> dict[str, Any]:
@@ -32,7 +45,7 @@ def report_context(
     demand_codes = tuple(
         sorted(set(BASE_INDICATORS) | {r.demand_indicator for r in rules.values()})
     )
-    indicators = latest_indicators(demand_codes, [region.ags]).get(region.ags, {})
+    indicators = _indicators_as_of(demand_codes, region, assessment)
     context["indicators"] = sorted(indicators.values(), key=lambda v: v.code)
     services = region_services(region.ags)
     context["offers"] = list(

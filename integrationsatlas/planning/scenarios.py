@@ -2,16 +2,16 @@
 
 A scenario is a StandardSet with ``is_scenario=True`` whose ``document["scenario"]`` holds the
 planned services (never written to the registry, so the public never sees them). Running a
-scenario re-evaluates a stored base assessment's demand and supply with the scenario's rules
-and planned capacity through the engine's own status/deficit/cost functions, and stores the
-result as a new Assessment with ``is_scenario=True``. Rules whose values depend on geography
-(reach, languages) keep their base value and are judged against the new target.
+scenario runs the engine (`standards.assessing.run_assessment`) for the scenario's rules at the
+base assessment's level and reference date and stores the result with ``is_scenario=True``.
+Planned services go to the engine as ``extra_services`` when it accepts them; until then their
+capacity is added to the engine's ratio/hours rows of their region and those rows re-judged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+import inspect
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,14 +19,17 @@ import numpy as np
 from django.db import transaction
 from django.utils.text import slugify
 
-from integrationsatlas.analysis.assess import COSTED_KINDS
 from integrationsatlas.analysis.rules import RuleValues
 from integrationsatlas.analysis.status import check_financing, deficit, fulfilment, split_cost
 from integrationsatlas.analysis.status import status as judge
 from integrationsatlas.regions.models import Region
+from integrationsatlas.standards.assessing import AssessmentError, run_assessment
+from integrationsatlas.standards.loader import load_regions
 from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, StandardSet
 
-SUPPLY_KINDS = {"ratio", "hours", "presence"}
+#: Kinds whose value is supply per 1,000 of demand; planned capacity can be added to them.
+REJUDGED_KINDS = ("ratio", "hours")
+SCALE = 1000.0
 
 
 class ScenarioError(ValueError):
@@ -148,100 +151,134 @@ def add_planned_service(scenario: StandardSet, data: dict[str, Any]) -> dict[str
     return entry
 
 
-def _scale(row: AssessmentRow) -> float:
-    if row.kind in ("ratio", "hours"):
-        return 1000.0
-    if row.value and row.supply and row.demand:
-        return row.value * row.demand / row.supply
-    return 1.0
+def engine_takes_planned_services() -> bool:
+    """Whether `run_assessment` accepts planned services itself (`extra_services`)."""
+    return "extra_services" in inspect.signature(run_assessment).parameters
 
 
-def _planned_supply(planned: list[dict[str, Any]], row: AssessmentRow, on: dt.date) -> float:
-    """Planned capacity (presence: one per service) started by `on` in the row's region."""
-    total = 0.0
-    for entry in planned:
-        if entry["offer_type"] != row.offer_type_code:
-            continue
-        if dt.date.fromisoformat(entry["start"]) > on:
-            continue
-        if not entry["region"].startswith(row.region_id):
-            continue
-        total += 1.0 if row.kind == "presence" else float(entry["capacity"])
-    return total
+def engine_service(entry: dict[str, Any]) -> dict[str, Any]:
+    """A stored planned service as `run_assessment(extra_services=...)` expects it."""
+    region = Region.objects.get(ags=entry["region"])
+    item: dict[str, Any] = {
+        "name": entry["name"],
+        "offer_type": entry["offer_type"],
+        "capacity": entry["capacity"],
+        "weekly_hours": entry.get("weekly_hours"),
+        "languages": entry.get("languages") or [],
+        "start": entry["start"],
+        "fundings": [
+            {
+                "funder_level": entry.get("funder_level") or "",
+                "amount_per_year": entry.get("amount_per_year"),
+                "end": entry.get("funding_end"),
+            }
+        ],
+    }
+    if region.level == Region.Level.GEMEINDE:
+        item["gemeinde"] = region.ags
+    item["lon"], item["lat"] = region.point_lon, region.point_lat
+    return item
 
 
 @transaction.atomic
 def run_scenario(
     user, scenario: StandardSet, base: Assessment, reference_date: dt.date | None = None
 ) -> Assessment:
-    """Re-assess `base`'s stored demand and supply with the scenario's rules and planned services."""
+    """Run the engine (`run_assessment`) for the scenario's rules at `base`'s level and date
+    (or a later `reference_date`), with the planned services; store it as a scenario."""
     if not scenario.is_scenario:
         raise ScenarioError("Kein Szenario.")
     on = reference_date or base.reference_date
-    rules = {rule.code: rule for rule in scenario.rules.all()}
+    if on < base.reference_date:
+        raise ScenarioError("reference_date: Der Stichtag darf nicht vor dem der Basis liegen.")
     planned = planned_services(scenario)
-    result = Assessment.objects.create(
-        standard_set=scenario,
-        standard_set_version=scenario.version,
-        level=base.level,
-        reference_date=on,
-        label=f"Szenario {scenario.name} (Basis: Bewertung {base.pk})",
-        data_reference={**(base.data_reference or {}), "base_assessment": base.pk},
-        includes_demo_data=base.includes_demo_data,
-        is_scenario=True,
-        scenario={"standard_set": scenario.slug, "planned_services": planned},
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    new_rows = []
-    for row in base.rows.select_related("region"):
-        rule = rules.get(row.rule_code)
-        if rule is None:
-            continue
-        new_rows.append(_reassessed(result, row, rule, planned, on))
-    AssessmentRow.objects.bulk_create(new_rows)
+    started = [p for p in planned if dt.date.fromisoformat(p["start"]) <= on]
+    params = inspect.signature(run_assessment).parameters
+    extra: dict[str, Any] = {}
+    if "extra_services" in params:
+        extra["extra_services"] = [engine_service(p) for p in started]
+    if "is_scenario" in params:
+        extra["is_scenario"] = True
+    label = f"Szenario {scenario.name} (Basis: Bewertung {base.pk})"
+    try:
+        result = run_assessment(scenario, base.level, on, user=user, label=label, **extra)
+    except AssessmentError as error:
+        raise ScenarioError(str(error)) from None
+    if started and "extra_services" not in params:
+        _add_planned_capacity(result, scenario, started, on)
+    result.is_scenario = True
+    result.scenario = {"standard_set": scenario.slug, "planned_services": planned}
+    result.data_reference = {**(result.data_reference or {}), "base_assessment": base.pk}
+    result.save(update_fields=["is_scenario", "scenario", "data_reference"])
     return result
 
 
-def _reassessed(result, row, rule, planned, on) -> AssessmentRow:
-    added = _planned_supply(planned, row, on) if row.kind in SUPPLY_KINDS else 0.0
-    note = [f"Szenario: Ziel {rule.target:g} (Basis {row.target:g})."]
-    if added:
-        note.append(f"Geplante Angebote ab Stichtag {on}: +{added:g} {row.unit}.")
-    if row.supply is not None and row.demand is not None:
-        supply = row.supply + added
-        scale = _scale(row)
-        value = np.array([supply / row.demand * scale if row.demand > 0 else math.nan])
-        values = RuleValues(value, np.array([supply]), np.array([row.demand]), scale)
+def _planned_supply(planned: list[dict[str, Any]], row: AssessmentRow) -> float:
+    """Planned capacity (hours rules: weekly hours) in the row's region and offer type."""
+    total = 0.0
+    for entry in planned:
+        if entry["offer_type"] != row.offer_type_code:
+            continue
+        if not entry["region"].startswith(row.region_id):
+            continue
+        total += float(entry.get("weekly_hours") or 0) if row.kind == "hours" else entry["capacity"]
+    return total
+
+
+def _add_planned_capacity(
+    result: Assessment, scenario: StandardSet, planned: list[dict[str, Any]], on: dt.date
+) -> None:
+    """Fallback while the engine cannot take planned services: add their capacity to the
+    engine's ratio/hours rows of their region and re-judge those rows with the engine's own
+    status, deficit and cost functions. Other kinds (reach, languages, presence) need sites
+    and stay as the engine judged them."""
+    rules = {rule.code: rule for rule in scenario.rules.all()}
+    rows = [
+        row
+        for row in result.rows.filter(kind__in=REJUDGED_KINDS)
+        if row.value is not None and _planned_supply(planned, row)
+    ]
+    if not rows:
+        return
+    regions, *_ = load_regions({rules[r.rule_code].demand_indicator for r in rows}, on)
+    index = {key: i for i, key in enumerate(regions.keys.tolist())}
+    for row in rows:
+        rule = rules[row.rule_code]
+        demand = float(regions.indicators[rule.demand_indicator][index[row.region_id]])
+        if not demand > 0:
+            continue
+        added = _planned_supply(planned, row)
+        supply = row.value * demand / SCALE + added
+        values = RuleValues(
+            np.array([supply / demand * SCALE]), np.array([supply]), np.array([demand]), SCALE
+        )
         missing = float(deficit(values, rule.target)[0])
-    else:
-        supply = row.supply
-        value = np.array([math.nan if row.value is None else row.value])
-        missing = math.nan
-    ratio = float(fulfilment(value, rule.target)[0])
-    if math.isnan(missing):
-        missing = 0.0
-    cost = missing * float(rule.unit_cost) if rule.kind in COSTED_KINDS else 0.0
-    split = split_cost(np.array([cost]), rule.financing)
-    return AssessmentRow(
-        assessment=result,
-        region=row.region,
-        rule=rule,
-        rule_code=row.rule_code,
-        offer_type_code=row.offer_type_code,
-        kind=row.kind,
-        responsible_level=rule.responsible_level,
-        value=None if math.isnan(value[0]) else float(value[0]),
-        target=rule.target,
-        ratio=None if math.isnan(ratio) else ratio,
-        status=str(judge(np.array([ratio]))[0]),
-        demand=row.demand,
-        supply=supply,
-        deficit=missing,
-        unit=row.unit,
-        cost_total=cost,
-        cost_land=float(split["land"][0]),
-        cost_kreis=float(split["kreis"][0]),
-        cost_gemeinde=float(split["gemeinde"][0]),
-        cost_bund=float(split["bund"][0]),
-        explanation=" ".join(note) + "\n" + row.explanation,
+        ratio = float(fulfilment(values.value, rule.target)[0])
+        cost = missing * float(rule.unit_cost)
+        split = split_cost(np.array([cost]), rule.financing)
+        row.value, row.ratio, row.deficit = float(values.value[0]), ratio, missing
+        row.status = str(judge(np.array([ratio]))[0])
+        row.demand, row.supply, row.cost_total = demand, supply, cost
+        for payer in ("land", "kreis", "gemeinde", "bund"):
+            setattr(row, f"cost_{payer}", float(split[payer][0]))
+        row.explanation = (
+            f"Szenario: geplante Angebote ab Stichtag {on}: +{added:g} {row.unit}.\n"
+            + row.explanation
+        )
+    AssessmentRow.objects.bulk_update(
+        rows,
+        [
+            "value",
+            "ratio",
+            "deficit",
+            "status",
+            "demand",
+            "supply",
+            "cost_total",
+            "cost_land",
+            "cost_kreis",
+            "cost_gemeinde",
+            "cost_bund",
+            "explanation",
+        ],
     )

@@ -8,6 +8,7 @@ app_name = "planning"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("bewertungen/neu/", views.new_assessment, name="new_assessment"),
     path("bewertungen/<int:pk>/", views.state_view, name="state"),
     path("bewertungen/<int:pk>/zeilen/<int:row_id>/", views.row_detail, name="row"),
     path("bewertungen/<int:pk>/kosten/", views.costs, name="costs"),

@@ -19,12 +19,14 @@ from django.views.decorators.http import require_POST
 from integrationsatlas.regions.models import Region
 from integrationsatlas.regions.svgmap import region_map
 from integrationsatlas.regions.views import AGS_PATTERN
+from integrationsatlas.standards.assessing import AssessmentError, run_assessment
 from integrationsatlas.standards.models import Assessment, Level, StandardSet
 
 from . import charts, exports
 from .access import (
     LoginNeeded,
     assessment_or_deny,
+    is_planner,
     is_state_admin,
     login_redirect,
     require_planner,
@@ -83,8 +85,41 @@ def index(request: HttpRequest) -> HttpResponse:
             "assessments": assessments,
             "kreise": Region.objects.filter(level=Region.Level.KREIS),
             "can_publish": is_state_admin(request.user),
+            "can_assess": is_planner(request.user),
+            "standard_sets": StandardSet.objects.filter(is_scenario=False).order_by("name"),
+            "today": _today(),
         },
     )
+
+
+@require_POST
+@planning_view
+def new_assessment(request: HttpRequest) -> HttpResponse:
+    """A planner runs the engine from the start page: standard set, level, reference date."""
+    require_planner(request)
+    standard_set = StandardSet.objects.filter(
+        pk=request.POST.get("standard_set") or None, is_scenario=False
+    ).first()
+    raw_date = request.POST.get("reference_date", "").strip()
+    try:
+        date = dt.date.fromisoformat(raw_date) if raw_date else _today()
+    except ValueError:
+        messages.error(
+            request, _("Stichtag: „%(d)s“ ist kein Datum (JJJJ-MM-TT).") % {"d": raw_date}
+        )
+        return redirect("planning:index")
+    if standard_set is None:
+        messages.error(request, _("Standardsatz: Bitte einen Standardsatz wählen."))
+        return redirect("planning:index")
+    try:
+        assessment = run_assessment(
+            standard_set, request.POST.get("level", ""), date, user=request.user
+        )
+    except AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect("planning:index")
+    messages.success(request, _("Bewertung berechnet."))
+    return redirect("planning:state", pk=assessment.pk)
 
 
 @planning_view

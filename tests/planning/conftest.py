@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+import yaml
 from django.contrib.auth import get_user_model
 
 from integrationsatlas.regions.models import IndicatorValue, Region
+from integrationsatlas.registry.demo import load_demo
 from integrationsatlas.registry.models import (
     Funding,
     Location,
@@ -16,6 +19,7 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
+from integrationsatlas.standards.assessing import run_assessment
 from integrationsatlas.standards.models import (
     Assessment,
     AssessmentRow,
@@ -23,6 +27,7 @@ from integrationsatlas.standards.models import (
     Rule,
     StandardSet,
 )
+from integrationsatlas.standards.sets import import_document
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -176,3 +181,18 @@ def provider(db):
     user = get_user_model().objects.create_user("traeger", password="x")
     Membership.objects.create(user=user, role=Membership.Role.PROVIDER, organization=org)
     return user
+
+
+EXAMPLE_SET = (
+    Path(__file__).resolve().parents[2]
+    / "integrationsatlas/standards/data/beispielstandard-sachsen-2030.yaml"
+)
+PIPELINE_DATE = dt.date(2025, 6, 1)
+
+
+@pytest.fixture
+def pipeline(db):
+    """The real pipeline on a small demo registry: load_demo, the example set, a Kreis run."""
+    load_demo(seed=2025, target=300)
+    standard_set, _ = import_document(yaml.safe_load(EXAMPLE_SET.read_text(encoding="utf-8")))
+    return run_assessment(standard_set, "kreis", PIPELINE_DATE, label="Demo-Bewertung")

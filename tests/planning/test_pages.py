@@ -114,3 +114,28 @@ def test_only_admin_publishes(client, planner, admin_user, assessment):
 
 def test_nav_links_to_planning(client):
     assert reverse("planning:index") in client.get("/").content.decode()
+
+
+def test_planner_computes_an_assessment_from_the_start_page(client, planner, standard_set):
+    client.force_login(planner)
+    index = client.get(reverse("planning:index")).content.decode()
+    assert reverse("planning:new_assessment") in index and "Neue Bewertung berechnen" in index
+    url = reverse("planning:new_assessment")
+    bad = client.post(
+        url, {"standard_set": standard_set.pk, "level": "kreis", "reference_date": "x"}
+    )
+    assert bad.url == reverse("planning:index") and not standard_set.assessments.exists()
+    response = client.post(
+        url, {"standard_set": standard_set.pk, "level": "kreis", "reference_date": "2025-01-01"}
+    )
+    run = standard_set.assessments.get()
+    assert response.url == reverse("planning:state", args=[run.pk])
+    assert run.level == "kreis" and run.rows.count() == 13 * 2 and not run.is_scenario
+
+
+def test_non_planner_cannot_compute(client, provider, standard_set):
+    client.force_login(provider)
+    assert "Neue Bewertung" not in client.get(reverse("planning:index")).content.decode()
+    url = reverse("planning:new_assessment")
+    response = client.post(url, {"standard_set": standard_set.pk, "level": "kreis"})
+    assert response.status_code == 403 and not standard_set.assessments.exists()

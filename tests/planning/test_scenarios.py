@@ -1,12 +1,17 @@
-"""A scenario that raises one target costs more, has more gaps, and the comparison names
-exactly the regions whose status changed."""
+"""Scenarios: the comparison names exactly the regions whose status changed; planned services
+add capacity without entering the registry; bad input names the field and changes nothing."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from integrationsatlas.standards.models import Assessment, StandardSet
+from integrationsatlas.planning.scenarios import engine_takes_planned_services
+from integrationsatlas.regions.models import Region
+from integrationsatlas.registry.models import Service
+from integrationsatlas.standards.models import Assessment, AssessmentRow, StandardSet
+
+from .conftest import make_row
 
 pytestmark = pytest.mark.django_db
 
@@ -19,70 +24,67 @@ def _create_scenario(client, standard_set):
     return StandardSet.objects.get(is_scenario=True, copied_from=standard_set)
 
 
-def test_raised_target_costs_more_and_lists_changed_regions(client, planner, assessment):
-    client.force_login(planner)
-    scenario = _create_scenario(client, assessment.standard_set)
-    url = reverse("planning:scenario", args=[scenario.pk])
-    client.post(
-        url,
-        {
-            "action": "rule",
-            "code": "mbe-ratio",
-            "target": "0.75",
-            "financing_bund": "0.5",
-            "financing_land": "0.5",
-        },
+def test_comparison_lists_exactly_the_regions_whose_status_changed(client, planner, assessment):
+    """Stored rows only: B raises the MBE target from 0.5 to 0.75 (same supply)."""
+    mbe = assessment.standard_set.rules.get(code="mbe-ratio")
+    mbe.target = 0.75
+    later = Assessment.objects.create(
+        standard_set=assessment.standard_set,
+        standard_set_version="1",
+        level="kreis",
+        reference_date=assessment.reference_date,
+        includes_demo_data=True,
     )
-    assert scenario.rules.get(code="mbe-ratio").target == 0.75
-    assert assessment.standard_set.rules.get(code="mbe-ratio").target == 0.5  # base untouched
-    response = client.post(url, {"action": "run", "base": assessment.pk})
-    result = Assessment.objects.get(standard_set=scenario)
-    assert result.is_scenario and not result.is_published
-    assert response.url == reverse("planning:compare") + f"?a={assessment.pk}&b={result.pk}"
-    page = client.get(response.url)
+    kreise = Region.objects.filter(level="kreis").order_by("ags")
+    rows = [make_row(later, k, mbe, supply=2.0 + i, demand=10000.0) for i, k in enumerate(kreise)]
+    for row in assessment.rows.filter(rule_code="kita-ratio"):  # unchanged in B
+        row.pk, row.assessment = None, later
+        rows.append(row)
+    AssessmentRow.objects.bulk_create(rows)
+    client.force_login(planner)
+    page = client.get(reverse("planning:compare"), {"a": assessment.pk, "b": later.pk})
     data = page.context["result"]
     assert data["total_b"] > data["total_a"]
     assert data["counts_b"]["gap"] > data["counts_a"]["gap"]
     # Supply (2 + i) per 10,000 over Kreise in key order: ratios 0.3 and 0.5..0.7 cross a
     # status boundary when the target moves from 0.5 to 0.75.
-    assert [ags for ags, _ in data["changed_regions"]] == ["14521", "14523", "14524", "14612"]
-    html = page.content.decode()
-    listed = html.split('id="changed-regions"')[1].split("</ul>")[0]
-    assert listed.count("<li") == 4 and "Erzgebirgskreis" in listed
-    kita = data["payers"]
-    assert next(p for p in kita if p["payer"] == "gemeinde")["change"] == pytest.approx(0)
+    expected = {"14521", "14523", "14524", "14612"}
+    assert {ags for ags, _ in data["changed_regions"]} == expected
+    listed = page.content.decode().split('id="changed-regions"')[1].split("</ul>")[0]
+    assert listed.count("<li") == len(expected) and "Erzgebirgskreis" in listed
+    gemeinde = next(p for p in data["payers"] if p["payer"] == "gemeinde")
+    assert gemeinde["a"] > 0 and gemeinde["change"] == pytest.approx(0)  # MBE: Bund and Land
 
 
-def test_planned_service_closes_a_gap_without_publishing(client, planner, assessment):
+def test_planned_service_adds_capacity_without_publishing(client, planner, pipeline):
     client.force_login(planner)
-    scenario = _create_scenario(client, assessment.standard_set)
+    scenario = _create_scenario(client, pipeline.standard_set)
     url = reverse("planning:scenario", args=[scenario.pk])
     client.post(
         url,
         {
             "action": "planned",
-            "name": "Neue MBE Chemnitz",
-            "offer_type": "mbe",
+            "name": "Neue Kita Chemnitz",
+            "offer_type": "kita",
             "region": "14511",
-            "capacity": "3",
+            "capacity": "500",
             "start": "2024-09-01",
-            "funder_level": "bund",
+            "funder_level": "gemeinde",
         },
     )
-    assert (
-        scenario.__class__.objects.get(pk=scenario.pk).document["scenario"]["planned_services"][0][
-            "region"
-        ]
-        == "14511"
-    )
-    from integrationsatlas.registry.models import Service
-
-    assert not Service.objects.filter(name="Neue MBE Chemnitz").exists()
-    client.post(url, {"action": "run", "base": assessment.pk})
+    stored = StandardSet.objects.get(pk=scenario.pk).document["scenario"]["planned_services"]
+    assert [p["region"] for p in stored] == ["14511"]
+    assert not Service.objects.filter(name="Neue Kita Chemnitz").exists()
+    client.post(url, {"action": "run", "base": pipeline.pk})
     result = Assessment.objects.get(standard_set=scenario)
-    row = result.rows.get(region_id="14511", rule_code="mbe-ratio")
-    assert row.supply == 5.0 and row.status == "met" and row.cost_total == 0
-    assert "Geplante Angebote" in row.explanation
+    before = pipeline.rows.get(region_id="14511", rule_code="kita-plaetze")
+    after = result.rows.get(region_id="14511", rule_code="kita-plaetze")
+    assert after.value > before.value and after.cost_total < before.cost_total
+    assert after.deficit == pytest.approx(before.deficit - 500, abs=1)
+    other = result.rows.get(region_id="14612", rule_code="kita-plaetze")
+    assert other.value == pipeline.rows.get(region_id="14612", rule_code="kita-plaetze").value
+    if not engine_takes_planned_services():
+        assert "geplante Angebote" in after.explanation
 
 
 def test_bad_scenario_input_names_the_field_and_changes_nothing(client, planner, assessment):

@@ -31,7 +31,7 @@ def page_url(context, number: int) -> str:
 
 @register.filter
 def status_word(status: str | None) -> str:
-    return "–" if status is None else status_label(status)
+    return "–" if not status else status_label(status)
 
 
 @register.filter
