@@ -23,20 +23,31 @@ from .problems import ImportRefused, Problem
 _CENT = Decimal("0.01")
 
 
+def _header_label(position: int, column: str) -> str:
+    """How a header cell is named in a message; an empty cell is named by its position."""
+    return column if column.strip() else _("Spalte %(number)d (ohne Namen)") % {"number": position}
+
+
 def check_header(header: list[str]) -> None:
     problems = [
         Problem(1, column, _("Pflichtspalte fehlt."))
         for column in sorted(REQUIRED_COLUMNS - set(header))
     ]
     problems += [
-        Problem(1, column, _("unbekannte Spalte (Vorlage herunterladen, um die Spalten zu sehen)."))
-        for column in header
+        Problem(
+            1,
+            _header_label(position, column),
+            _("unbekannte Spalte (Vorlage herunterladen, um die Spalten zu sehen)."),
+        )
+        for position, column in enumerate(header, start=1)
         if column not in COLUMNS
     ]
     seen: set[str] = set()
-    for column in header:
+    for position, column in enumerate(header, start=1):
         if column in seen:
-            problems.append(Problem(1, column, _("Spalte kommt doppelt vor.")))
+            problems.append(
+                Problem(1, _header_label(position, column), _("Spalte kommt doppelt vor."))
+            )
         seen.add(column)
     if problems:
         raise ImportRefused(problems)

@@ -114,3 +114,15 @@ def test_hostile_strings_are_stored_as_text(existing):
     assert result.written
     service = Service.objects.get(external_id="test-svc-2")
     assert service.name == "<script>alert(1)</script>"
+
+
+def test_unnamed_header_cells_are_named_by_position():
+    from integrationsatlas.interchange.flat_reader import check_header
+    from integrationsatlas.interchange.problems import ImportRefused
+
+    with pytest.raises(ImportRefused) as refused:
+        check_header(["service_id", "", "name", ""])
+    columns = [problem.column for problem in refused.value.problems]
+    assert "Spalte 2 (ohne Namen)" in columns
+    assert "Spalte 4 (ohne Namen)" in columns
+    assert "" not in columns
