@@ -1,20 +1,36 @@
-"""Map registry rows to Open Referral HSDS 3.0 objects (dicts valid against the compiled schemas).
+"""The one mapping of registry rows to Open Referral HSDS 3.0 objects, for the API and exports.
 
-Used by the `/hsds/` API and reusable for exports. Identifiers: HSDS wants UUIDs, our rows have
-integer keys, so every row gets a reversible UUID (RFC 9562 version 8, vendor layout):
-`1a7eTTTT-0000-8000-8000-PPPPPPPPPPPP` with TTTT the entity kind and P the primary key in hex.
-Objects without a row of their own (a language, a phone number) get a stable UUID5.
+The `/hsds/` API and `integrationsatlas export --format hsds` both call these functions; the
+import (`interchange.hsds.read_hsds`) reads their output back. Every object is valid against
+the official compiled schemas.
+
+Identifiers (stable across restarts, exports and re-imports):
+- an organization, service or location whose `external_id` is a UUID (canonical lower-case
+  form) keeps it as its HSDS id;
+- one with another external id gets `uuid5(NAMESPACE, "<kind>:<external id>")`, and the
+  external id travels as an attribute (term `external_id` of "Integrationsatlas-Felder") so an
+  import restores it exactly;
+- one without an external id gets `1a7eTTTT-0000-8000-8000-PPPPPPPPPPPP` (TTTT the kind,
+  P the primary key in hex; RFC 9562 version 8 layout);
+- everything else (service at location, schedules, funding, phones, ...) gets a uuid5 of its
+  owner's HSDS id and its position or content, so it is as stable as its owner.
+An import stores the HSDS id as the external id (or the original one from the attribute).
 
 Demo data is marked with an HSDS `attribute` linking to the term `demo` of the taxonomy
-"Integrationsatlas-Kennzeichen", and an `alert` text on services for human readers.
-Times are local Saxon time (Europe/Berlin); weekly hours are iCal-style WEEKLY schedules.
+"Integrationsatlas-Kennzeichen", and an `alert` text on services for human readers. Fields HSDS
+has no column for (capacity, target groups, free of charge, ...) are attributes with terms of
+the taxonomy "Integrationsatlas-Felder". Times are local Saxon time (Europe/Berlin); weekly
+hours are iCal-style WEEKLY schedules, exception days one-day schedules without `freq`.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import get_language_info
 
 from integrationsatlas.registry.models import (
@@ -47,11 +63,37 @@ STATUS = {"active": "active", "planned": "inactive", "ended": "defunct"}
 
 OFFER_TYPE_TAXONOMY_PK = 1
 MARKER_TAXONOMY_PK = 2
+FIELD_TAXONOMY_PK = 3
 DEMO_TERM_PK = 1
 DEMO_ALERT = "Demo-Datensatz: erfundenes Beispiel, kein echtes Angebot."
+FREE_TEXT = "kostenlos"
+ACCESSIBLE_TEXT = "barrierefreier Zugang"
+NOT_ACCESSIBLE_TEXT = "kein barrierefreier Zugang angegeben"
+# Fields HSDS has no column for: attribute term code -> German description.
+FIELD_TERMS = {
+    "external_id": "Externe ID im Integrationsatlas (wenn sie keine UUID ist)",
+    "capacity": "Kapazität in der Einheit der Angebotsart",
+    "target_groups": "Zielgruppen (mit | getrennt)",
+    "is_free": "kostenlos (ja/nein)",
+    "by_phone": "telefonisch erreichbar (ja/nein)",
+    "online": "online erreichbar (ja/nein)",
+    "translations": "Übersetzungen (JSON)",
+    "wheelchair_accessible": "barrierefreier Zugang (ja/nein)",
+    "funder_level": "Geldgeber-Ebene",
+    "funder_name": "Geldgeber",
+    "programme": "Programm",
+    "amount_per_year": "Betrag pro Jahr (EUR)",
+    "share": "Anteil am Angebot",
+    "start": "Beginn",
+    "end": "Ende",
+}
+
+
+# ---- identifiers ---------------------------------------------------------------------------
 
 
 def hsds_id(kind: str, pk: int) -> str:
+    """The pk-derived id of a row without an external id."""
     return f"1a7e{KINDS[kind]:04x}-0000-8000-8000-{pk:012x}"
 
 
@@ -71,6 +113,45 @@ def derived_id(*parts: object) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
 
 
+def is_uuid(text: str | None) -> bool:
+    """True for a UUID in canonical lower-case form (the form HSDS ids take here)."""
+    try:
+        return bool(text) and str(uuid.UUID(str(text))) == text
+    except ValueError:
+        return False
+
+
+def external_hsds_id(kind: str, external_id: str) -> str:
+    return external_id if is_uuid(external_id) else derived_id(kind, external_id)
+
+
+def object_id(kind: str, obj: Organization | Service | Location) -> str:
+    """The HSDS id of an organization, service or location (see the module docstring)."""
+    if obj.external_id:
+        return external_hsds_id(kind, obj.external_id)
+    return hsds_id(kind, obj.pk)
+
+
+def sal_id(service_id: str, location_id: str) -> str:
+    return derived_id("service_at_location", service_id, location_id)
+
+
+def resolve(kind: str, queryset: QuerySet, text: str) -> int | None:
+    """The pk in `queryset` whose HSDS id is `text`: pk-derived id, external id, or its uuid5."""
+    text = (text or "").strip()
+    pk = parse_hsds_id(kind, text)
+    if pk is not None and queryset.filter(pk=pk).exists():
+        return pk
+    found = queryset.filter(external_id=text).values_list("pk", flat=True).first()
+    if found is not None or not is_uuid(text):
+        return found
+    # A uuid5 cannot be inverted: compare with the ids of all rows with an external id.
+    for pk, external_id in queryset.exclude(external_id=None).values_list("pk", "external_id"):
+        if derived_id(kind, external_id) == text:
+            return pk
+    return None
+
+
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
     """Drop empty optional values: HSDS prefers an absent field to an empty or null one."""
     return {k: v for k, v in data.items() if v not in (None, "", [])}
@@ -79,57 +160,83 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 # ---- taxonomies ----------------------------------------------------------------------------
 
 
+def _taxonomy(pk: int, name: str, description: str) -> dict[str, Any]:
+    return {"id": hsds_id("taxonomy", pk), "name": name, "description": description,
+            "version": "1"}  # fmt: skip
+
+
 def offer_type_taxonomy() -> dict[str, Any]:
-    return {
-        "id": hsds_id("taxonomy", OFFER_TYPE_TAXONOMY_PK),
-        "name": "Integrationsatlas-Angebotsarten",
-        "description": "Arten von Integrationsangeboten in Sachsen (Integrationsatlas).",
-        "version": "1",
-    }
-
-
-def marker_taxonomy() -> dict[str, Any]:
-    return {
-        "id": hsds_id("taxonomy", MARKER_TAXONOMY_PK),
-        "name": "Integrationsatlas-Kennzeichen",
-        "description": "Kennzeichen zur Datenqualität, z. B. Demo-Datensätze.",
-        "version": "1",
-    }
-
-
-def taxonomies() -> list[dict[str, Any]]:
-    return [offer_type_taxonomy(), marker_taxonomy()]
-
-
-def taxonomy_term_to_hsds(offer_type: OfferType) -> dict[str, Any]:
-    taxonomy = offer_type_taxonomy()
-    return _clean(
-        {
-            "id": hsds_id("taxonomy_term", offer_type.pk),
-            "code": offer_type.code,
-            "name": offer_type.name_in("de"),
-            "description": (offer_type.descriptions or {}).get("de", "")
-            or offer_type.name_in("de"),
-            "taxonomy": taxonomy["name"],
-            "taxonomy_id": taxonomy["id"],
-            "taxonomy_detail": taxonomy,
-            "language": "de",
-        }
+    return _taxonomy(
+        OFFER_TYPE_TAXONOMY_PK,
+        "Integrationsatlas-Angebotsarten",
+        "Arten von Integrationsangeboten in Sachsen (Integrationsatlas).",
     )
 
 
-def demo_term() -> dict[str, Any]:
-    taxonomy = marker_taxonomy()
+def marker_taxonomy() -> dict[str, Any]:
+    return _taxonomy(
+        MARKER_TAXONOMY_PK,
+        "Integrationsatlas-Kennzeichen",
+        "Kennzeichen zur Datenqualität, z. B. Demo-Datensätze.",
+    )
+
+
+def field_taxonomy() -> dict[str, Any]:
+    return _taxonomy(
+        FIELD_TAXONOMY_PK,
+        "Integrationsatlas-Felder",
+        "Angaben des Integrationsatlas, für die HSDS kein eigenes Feld hat.",
+    )
+
+
+def taxonomies() -> list[dict[str, Any]]:
+    return [offer_type_taxonomy(), marker_taxonomy(), field_taxonomy()]
+
+
+def _term(term_id: str, code: str, name: str, description: str, taxonomy: dict) -> dict:
     return {
-        "id": hsds_id("marker_term", DEMO_TERM_PK),
-        "code": "demo",
-        "name": "Demo",
-        "description": "Erfundener Beispieldatensatz zum Ausprobieren, kein echtes Angebot.",
+        "id": term_id,
+        "code": code,
+        "name": name,
+        "description": description or name,
         "taxonomy": taxonomy["name"],
         "taxonomy_id": taxonomy["id"],
         "taxonomy_detail": taxonomy,
         "language": "de",
     }
+
+
+def offer_type_term_id(code: str) -> str:
+    """Offer type terms are named by their code, so they are the same in every installation."""
+    return derived_id("offer_type", code)
+
+
+def taxonomy_term_to_hsds(offer_type: OfferType) -> dict[str, Any]:
+    return _term(
+        offer_type_term_id(offer_type.code),
+        offer_type.code,
+        offer_type.name_in("de"),
+        (offer_type.descriptions or {}).get("de", ""),
+        offer_type_taxonomy(),
+    )
+
+
+def demo_term() -> dict[str, Any]:
+    return _term(
+        hsds_id("marker_term", DEMO_TERM_PK),
+        "demo",
+        "Demo",
+        "Erfundener Beispieldatensatz zum Ausprobieren, kein echtes Angebot.",
+        marker_taxonomy(),
+    )
+
+
+def field_term(code: str) -> dict[str, Any]:
+    return _term(derived_id("field", code), code, code, FIELD_TERMS[code], field_taxonomy())
+
+
+def field_terms() -> list[dict[str, Any]]:
+    return [field_term(code) for code in FIELD_TERMS]
 
 
 def _attribute(link_entity: str, link_id: str, link_type: str, term: dict, value: str = "") -> dict:
@@ -146,6 +253,32 @@ def _attribute(link_entity: str, link_id: str, link_type: str, term: dict, value
     )
 
 
+def _yes(value: bool) -> str:
+    return "ja" if value else "nein"
+
+
+def _number(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _fields(link_entity: str, link_id: str, values: dict[str, str]) -> list[dict]:
+    """Attributes for the fields HSDS has no column for; empty values are left out."""
+    return [
+        _attribute(link_entity, link_id, "integrationsatlas", field_term(code), value)
+        for code, value in values.items()
+        if value != ""
+    ]
+
+
+def _external(obj: Organization | Service | Location) -> dict[str, str]:
+    """The original external id, when the HSDS id cannot carry it itself."""
+    text = obj.external_id or ""
+    return {"external_id": "" if is_uuid(text) else text}
+
+
 def _demo_attributes(link_entity: str, link_id: str, is_demo: bool) -> list[dict]:
     if not is_demo:
         return []
@@ -159,10 +292,31 @@ def _hhmm(value) -> str | None:
     return None if value is None else value.strftime("%H:%M")
 
 
-def schedule_to_hsds(schedule: Schedule, links: dict[str, str], attending: str = "") -> dict:
+def _schedule_key(schedule: Schedule) -> tuple:
+    return (schedule.weekday, str(schedule.opens_at), str(schedule.closes_at),
+            str(schedule.valid_from), str(schedule.valid_to), schedule.note)  # fmt: skip
+
+
+def schedules_to_hsds(
+    schedules, exceptions, owner_id: str, links: dict[str, str], attending: str = ""
+) -> list[dict[str, Any]]:
+    """Weekly hours, then exception days (one-day schedules), with ids from owner and position."""
+    weekly = sorted(schedules, key=_schedule_key)
+    days = sorted(exceptions, key=lambda e: (e.date, str(e.opens_at), e.note))
+    return [
+        schedule_to_hsds(s, derived_id("schedule", owner_id, i), links, attending)
+        for i, s in enumerate(weekly)
+    ] + [
+        exception_to_hsds(e, derived_id("exception", owner_id, i), links)
+        for i, e in enumerate(days)
+    ]
+
+
+def schedule_to_hsds(schedule: Schedule, schedule_id: str, links: dict[str, str],
+                     attending: str = "") -> dict:  # fmt: skip
     return _clean(
         {
-            "id": hsds_id("schedule", schedule.pk),
+            "id": schedule_id,
             **links,
             "valid_from": schedule.valid_from.isoformat() if schedule.valid_from else None,
             "valid_to": schedule.valid_to.isoformat() if schedule.valid_to else None,
@@ -177,13 +331,13 @@ def schedule_to_hsds(schedule: Schedule, links: dict[str, str], attending: str =
     )
 
 
-def exception_to_hsds(exception: ScheduleException, links: dict[str, str]) -> dict:
+def exception_to_hsds(exception: ScheduleException, schedule_id: str, links: dict[str, str]):
     """HSDS has no exception object: a one-day schedule whose description says what differs."""
     day = exception.date.isoformat()
     text = "geschlossen" if exception.closed else "geänderte Öffnungszeiten"
     return _clean(
         {
-            "id": hsds_id("exception", exception.pk),
+            "id": schedule_id,
             **links,
             "valid_from": day,
             "valid_to": day,
@@ -191,32 +345,39 @@ def exception_to_hsds(exception: ScheduleException, links: dict[str, str]) -> di
             "opens_at": None if exception.closed else _hhmm(exception.opens_at),
             "closes_at": None if exception.closed else _hhmm(exception.closes_at),
             "description": f"{day}: {text}" + (f" ({exception.note})" if exception.note else ""),
+            "notes": exception.note,
         }
     )
 
 
-def location_to_hsds(location: Location) -> dict[str, Any]:
-    location_id = hsds_id("location", location.pk)
+def location_to_hsds(location: Location, organization: Organization | None = None) -> dict:
+    """A site; `organization` saves a query when the caller has the site's provider at hand."""
+    location_id = object_id("location", location)
+    if location.organization_id and (
+        organization is None or organization.pk != location.organization_id
+    ):
+        organization = location.organization
     accessibility = []
     if location.wheelchair_accessible or location.accessibility_notes:
         accessibility.append(
             _clean(
                 {
-                    "id": derived_id("accessibility", location.pk),
+                    "id": derived_id("accessibility", location_id),
                     "location_id": location_id,
-                    "description": "barrierefreier Zugang"
+                    "description": ACCESSIBLE_TEXT
                     if location.wheelchair_accessible
-                    else "kein barrierefreier Zugang angegeben",
+                    else NOT_ACCESSIBLE_TEXT,
                     "details": location.accessibility_notes,
                 }
             )
         )
+    fields = _external(location) | {"wheelchair_accessible": _yes(location.wheelchair_accessible)}
     return _clean(
         {
             "id": location_id,
             "location_type": "physical",
-            "organization_id": hsds_id("organization", location.organization_id)
-            if location.organization_id
+            "organization_id": object_id("organization", organization)
+            if location.organization_id and organization is not None
             else None,
             "name": location.name,
             "transportation": location.transit_notes,
@@ -226,7 +387,7 @@ def location_to_hsds(location: Location) -> dict[str, Any]:
             "external_identifier_type": "AGS (Gemeindeschlüssel)" if location.gemeinde_id else None,
             "addresses": [
                 {
-                    "id": derived_id("address", location.pk),
+                    "id": derived_id("address", location_id),
                     "location_id": location_id,
                     "address_1": location.address,
                     "city": location.city,
@@ -237,14 +398,15 @@ def location_to_hsds(location: Location) -> dict[str, Any]:
                 }
             ],
             "accessibility": accessibility,
-            "attributes": _demo_attributes("location", location_id, location.is_demo),
+            "attributes": _fields("location", location_id, fields)
+            + _demo_attributes("location", location_id, location.is_demo),
         }
     )
 
 
 def organization_to_hsds(org: Organization, services: list[Service] | None = None) -> dict:
     """An organization; with `services`, their one-to-one fields nested as HSDS asks."""
-    org_id = hsds_id("organization", org.pk)
+    org_id = object_id("organization", org)
     data = {
         "id": org_id,
         "name": org.name,
@@ -252,15 +414,12 @@ def organization_to_hsds(org: Organization, services: list[Service] | None = Non
         "email": org.email,
         "website": org.website,
         "phones": [
-            {
-                "id": derived_id("phone", "organization", org.pk),
-                "organization_id": org_id,
-                "number": org.phone,
-            }
+            {"id": derived_id("phone", org_id), "organization_id": org_id, "number": org.phone}
         ]
         if org.phone
         else [],  # fmt: skip
-        "attributes": _demo_attributes("organization", org_id, org.is_demo),
+        "attributes": _fields("organization", org_id, _external(org))
+        + _demo_attributes("organization", org_id, org.is_demo),
     }
     if services is not None:
         data["services"] = [service_summary(s) for s in services]
@@ -270,21 +429,26 @@ def organization_to_hsds(org: Organization, services: list[Service] | None = Non
 # ---- services ------------------------------------------------------------------------------
 
 
-def service_summary(service: Service) -> dict[str, Any]:
-    """The one-to-one fields of a service (the shape of HSDS list endpoints)."""
+def service_summary(service: Service, timestamps: bool = True) -> dict[str, Any]:
+    """The one-to-one fields of a service (the shape of HSDS list endpoints).
+
+    Exports leave out `last_modified` (`timestamps=False`): an import sets it anew.
+    """
     return _clean(
         {
-            "id": hsds_id("service", service.pk),
-            "organization_id": hsds_id("organization", service.organization_id),
+            "id": object_id("service", service),
+            "organization_id": object_id("organization", service.organization),
             "name": service.name,
             "description": service.description,
             "url": service.website,
             "email": service.email,
             "status": STATUS.get(service.status, "inactive"),
-            "fees_description": "kostenlos" if service.is_free else service.fee_description,
+            "fees_description": service.fee_description or (FREE_TEXT if service.is_free else ""),
             "eligibility_description": service.eligibility,
             "alert": DEMO_ALERT if service.is_demo else None,
-            "last_modified": service.updated_at.isoformat() if service.updated_at else None,
+            "last_modified": service.updated_at.isoformat()
+            if timestamps and service.updated_at
+            else None,
         }
     )
 
@@ -307,34 +471,79 @@ def _funding_source(funding: Funding) -> str:
     return "; ".join(p for p in (", ".join(parts), period, share, amount) if p)
 
 
-def service_to_hsds(service: Service, nested_locations: bool = True) -> dict[str, Any]:
+def _funding_key(funding: Funding) -> tuple:
+    return (funding.funder_level, funding.funder_name, funding.programme, str(funding.start),
+            str(funding.end), str(funding.amount_per_year), funding.share)  # fmt: skip
+
+
+def _amount(value: Any) -> str:
+    return "" if value is None else str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+def funding_to_hsds(funding: Funding, funding_id: str, service_id: str) -> dict[str, Any]:
+    values = {
+        "funder_level": funding.funder_level,
+        "funder_name": funding.funder_name,
+        "programme": funding.programme,
+        "amount_per_year": _amount(funding.amount_per_year),
+        "share": _number(funding.share),
+        "start": funding.start.isoformat() if funding.start else "",
+        "end": funding.end.isoformat() if funding.end else "",
+    }
+    return {
+        "id": funding_id,
+        "service_id": service_id,
+        "source": _funding_source(funding),
+        "attributes": _fields("funding", funding_id, values),
+    }
+
+
+def _service_fields(service: Service) -> dict[str, str]:
+    return _external(service) | {
+        "capacity": _number(service.capacity),
+        "target_groups": "|".join(service.target_groups or []),
+        "is_free": _yes(service.is_free),
+        "by_phone": _yes(service.by_phone),
+        "online": _yes(service.online),
+        "translations": json.dumps(service.translations, ensure_ascii=False, sort_keys=True)
+        if service.translations
+        else "",
+    }
+
+
+def service_to_hsds(
+    service: Service, nested_locations: bool = True, timestamps: bool = True
+) -> dict[str, Any]:
     """A fully nested HSDS service; expects the prefetching of `search.with_details`."""
-    data = service_summary(service)
+    data = service_summary(service, timestamps)
     service_id = data["id"]
     links = {"service_id": service_id}
     attending = "telefonisch" if service.by_phone else ""
     if service.online:
         attending = f"{attending}, online" if attending else "online"
     area = []
-    for region in service.service_area.all():
+    for region in sorted(service.service_area.all(), key=lambda r: r.ags):
         area.append(
             {
-                "id": derived_id("service_area", service.pk, region.ags),
+                "id": derived_id("service_area", service_id, region.ags),
                 "service_id": service_id,
                 "name": region.name,
                 "description": f"{region.get_level_display()} {region.name}, "
                 f"Regionalschlüssel {region.ags}",
+                "extent": region.ags,
+                "extent_type": "text",
                 "uri": f"/api/v1/regions/{region.ags}?geometry=true",
             }
         )
     offer_term = taxonomy_term_to_hsds(service.offer_type)
     documents = [line.strip() for line in service.required_documents.splitlines() if line.strip()]
+    fundings = sorted(service.fundings.all(), key=_funding_key)
     data.update(
         {
             "organization": organization_to_hsds(service.organization),
             "phones": [
                 {
-                    "id": derived_id("phone", "service", service.pk),
+                    "id": derived_id("phone", service_id),
                     "service_id": service_id,
                     "number": service.phone,
                     "type": "voice",
@@ -342,23 +551,22 @@ def service_to_hsds(service: Service, nested_locations: bool = True) -> dict[str
             ]
             if service.phone
             else [],  # fmt: skip
-            "schedules": [
-                schedule_to_hsds(s, links, attending) for s in service.remote_schedules.all()
-            ]
-            + [exception_to_hsds(e, links) for e in service.remote_exceptions.all()],
+            "schedules": schedules_to_hsds(
+                service.remote_schedules.all(),
+                service.remote_exceptions.all(),
+                service_id,
+                links,
+                attending,
+            ),
             "service_areas": area,
             "languages": [_language(service_id, code) for code in service.languages or []],
             "funding": [
-                {
-                    "id": hsds_id("funding", f.pk),
-                    "service_id": service_id,
-                    "source": _funding_source(f),
-                }
-                for f in service.fundings.all()
-            ],  # fmt: skip
+                funding_to_hsds(f, derived_id("funding", service_id, i), service_id)
+                for i, f in enumerate(fundings)
+            ],
             "required_documents": [
                 {
-                    "id": derived_id("document", service.pk, i),
+                    "id": derived_id("document", service_id, i),
                     "service_id": service_id,
                     "document": text,
                 }
@@ -367,7 +575,7 @@ def service_to_hsds(service: Service, nested_locations: bool = True) -> dict[str
             "contacts": [
                 _clean(
                     {
-                        "id": derived_id("contact", service.pk),
+                        "id": derived_id("contact", service_id),
                         "service_id": service_id,
                         "name": service.contact_name,
                         "email": service.email,
@@ -377,30 +585,34 @@ def service_to_hsds(service: Service, nested_locations: bool = True) -> dict[str
             if service.contact_name
             else [],  # fmt: skip
             "attributes": [_attribute("service", service_id, "offer_type", offer_term)]
+            + _fields("service", service_id, _service_fields(service))
             + _demo_attributes("service", service_id, service.is_demo),
         }
     )
     if nested_locations:
-        data["service_at_locations"] = [
+        sals = [
             service_at_location_to_hsds(sal, nested_service=False)
             for sal in service.service_at_locations.all()
         ]
+        data["service_at_locations"] = sorted(sals, key=lambda s: s["location_id"])
     return _clean(data)
 
 
 def service_at_location_to_hsds(sal: ServiceAtLocation, nested_service: bool = True) -> dict:
-    sal_id = hsds_id("service_at_location", sal.pk)
-    links = {"service_at_location_id": sal_id}
+    service = sal.service
+    service_id = object_id("service", service)
+    location = location_to_hsds(sal.location, service.organization)
+    the_id = sal_id(service_id, location["id"])
+    links = {"service_at_location_id": the_id}
     data = {
-        "id": sal_id,
-        "service_id": hsds_id("service", sal.service_id),
-        "location_id": hsds_id("location", sal.location_id),
+        "id": the_id,
+        "service_id": service_id,
+        "location_id": location["id"],
         "description": sal.description,
-        "schedules": [schedule_to_hsds(s, links) for s in sal.schedules.all()]
-        + [exception_to_hsds(e, links) for e in sal.exceptions.all()],
-        "location": location_to_hsds(sal.location),
-        "attributes": _demo_attributes("service_at_location", sal_id, sal.location.is_demo),
+        "schedules": schedules_to_hsds(sal.schedules.all(), sal.exceptions.all(), the_id, links),
+        "location": location,
+        "attributes": _demo_attributes("service_at_location", the_id, sal.location.is_demo),
     }
     if nested_service:
-        data["service"] = service_to_hsds(sal.service, nested_locations=False)
+        data["service"] = service_to_hsds(service, nested_locations=False)
     return _clean(data)

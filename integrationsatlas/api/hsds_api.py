@@ -114,9 +114,12 @@ def meta(request: HttpRequest):
 def _term_filter(params, prefix: str = "") -> Q:
     query = Q()
     if params.taxonomy_term_id:
-        offer_pk = hsds.parse_hsds_id("taxonomy_term", params.taxonomy_term_id)
-        if offer_pk is not None:
-            query &= Q(**{f"{prefix}offer_type_id": offer_pk})
+        codes = {
+            hsds.offer_type_term_id(c): c for c in OfferType.objects.values_list("code", flat=True)
+        }
+        code = codes.get(params.taxonomy_term_id.lower())
+        if code is not None:
+            query &= Q(**{f"{prefix}offer_type__code": code})
         elif hsds.parse_hsds_id("marker_term", params.taxonomy_term_id) == hsds.DEMO_TERM_PK:
             query &= Q(**{f"{prefix}is_demo": True})
         else:
@@ -128,7 +131,7 @@ def _term_filter(params, prefix: str = "") -> Q:
         elif taxonomy_pk != hsds.OFFER_TYPE_TAXONOMY_PK:
             query &= Q(pk__in=[])
     if params.organization_id:
-        org_pk = hsds.parse_hsds_id("organization", params.organization_id)
+        org_pk = hsds.resolve("organization", Organization.objects.all(), params.organization_id)
         query &= Q(**{f"{prefix}organization_id": org_pk}) if org_pk else Q(pk__in=[])
     if params.modified_after:
         query &= Q(**{f"{prefix}updated_at__gte": params.modified_after})
@@ -147,7 +150,7 @@ def list_services(request: HttpRequest, params: Query[ServiceParams]):
             services,
             params,
             lambda s: {
-                "id": hsds.hsds_id("service", s.pk),
+                "id": hsds.object_id("service", s),
                 "last_modified": s.updated_at.isoformat(),
             },
         )
@@ -158,7 +161,7 @@ def list_services(request: HttpRequest, params: Query[ServiceParams]):
 
 @api.get("/services/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
 def get_service(request: HttpRequest, id: str):  # noqa: A002 (HSDS names it id)
-    pk = hsds.parse_hsds_id("service", id)
+    pk = hsds.resolve("service", Service.public.all(), id)
     service = with_details(Service.public.filter(pk=pk)).first() if pk else None
     if service is None:
         raise ApiError(404, f"id: kein Angebot {id!r}.", "id")
@@ -198,7 +201,7 @@ def list_organizations(request: HttpRequest, params: Query[OrganizationParams]):
 
 @api.get("/organizations/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
 def get_organization(request: HttpRequest, id: str, full_service: bool = False):  # noqa: A002
-    pk = hsds.parse_hsds_id("organization", id)
+    pk = hsds.resolve("organization", Organization.objects.filter(is_deleted=False), id)
     org = Organization.objects.filter(pk=pk, is_deleted=False).first() if pk else None
     if org is None:
         raise ApiError(404, f"id: kein Träger {id!r}.", "id")
@@ -257,9 +260,34 @@ def _full_sal(sal: ServiceAtLocation) -> dict[str, Any]:
     return hsds.service_at_location_to_hsds(sal)
 
 
+def _resolve_sal(text: str) -> int | None:
+    """The public service-at-location whose id (derived from service and site ids) is `text`."""
+    text = (text or "").strip().lower()
+    pk = hsds.parse_hsds_id("service_at_location", text)  # ids of earlier versions
+    if pk is not None or not hsds.is_uuid(text):
+        return pk
+    rows = _sal_queryset().values_list(
+        "pk", "service_id", "service__external_id", "location_id", "location__external_id"
+    )
+    for pk, service_pk, service_ext, location_pk, location_ext in rows:
+        service_id = (
+            hsds.external_hsds_id("service", service_ext)
+            if service_ext
+            else hsds.hsds_id("service", service_pk)
+        )
+        location_id = (
+            hsds.external_hsds_id("location", location_ext)
+            if location_ext
+            else hsds.hsds_id("location", location_pk)
+        )
+        if hsds.sal_id(service_id, location_id) == text:
+            return pk
+    return None
+
+
 @api.get("/service_at_locations/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
 def get_service_at_location(request: HttpRequest, id: str):  # noqa: A002
-    pk = hsds.parse_hsds_id("service_at_location", id)
+    pk = _resolve_sal(id)
     sal = _sal_queryset().filter(pk=pk).first() if pk else None
     if sal is None:
         raise ApiError(404, f"id: kein Angebot am Standort {id!r}.", "id")
@@ -285,7 +313,7 @@ def get_taxonomy(request: HttpRequest, id: str):  # noqa: A002
 
 def _all_terms() -> list[dict[str, Any]]:
     terms = [hsds.taxonomy_term_to_hsds(o) for o in OfferType.objects.filter(is_active=True)]
-    return [*terms, hsds.demo_term()]
+    return [*terms, hsds.demo_term(), *hsds.field_terms()]
 
 
 @api.get("/taxonomy_terms", response={200: HsdsPage, **ERRORS}, tags=["HSDS"])

@@ -18,6 +18,7 @@ class Draft:
     organization_description: str = ""
     organization_email: str = ""
     organization_website: str = ""
+    organization_phone: str = ""
     problems: list[Problem] = field(default_factory=list)
     # Parts that cannot be stored and are left out (do not block the import).
     warnings: list[Problem] = field(default_factory=list)

@@ -58,7 +58,7 @@ def export_services(fmt: str, queryset=None) -> bytes:
     if fmt == "hsds":
         from .hsds import hsds_services
 
-        return _dumps(hsds_services(export_payloads(queryset)))
+        return _dumps(hsds_services(queryset))
     raise ValueError(f"unknown export format {fmt!r} (csv, xlsx, geojson, hsds)")
 
 
@@ -67,7 +67,7 @@ def write_hsds_package(directory, queryset=None) -> list:
     from .hsds import hsds_services
     from .hsds_package import write_package
 
-    return write_package(directory, hsds_services(export_payloads(queryset)))
+    return write_package(directory, hsds_services(queryset))
 
 
 def _dumps(document: Any) -> bytes:

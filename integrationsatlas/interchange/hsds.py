@@ -1,9 +1,13 @@
-"""HSDS 3.0 JSON: services as the HSDS API returns them, written from and read into payloads.
+"""HSDS 3.0 JSON for exports and imports: services as the HSDS API returns them.
 
-Mapping: service ↔ Service, organization ↔ Organization, service_at_locations[].location ↔
-Location, schedules (freq WEEKLY, byday) ↔ Schedule, languages[].code ↔ languages,
-funding[] ↔ Funding (structured values as attributes), service_areas[].extent (AGS) ↔ service
-area, attributes with a taxonomy_term ↔ the offer type and the fields HSDS has no column for.
+Writing uses the one mapping in `integrationsatlas.api.hsds` (the API's); this module reads
+such services (and foreign HSDS data) back into import payloads: service ↔ Service,
+organization ↔ Organization, service_at_locations[].location ↔ Location, schedules (freq
+WEEKLY, byday) ↔ Schedule, one-day schedules without freq ↔ ScheduleException,
+languages[].code ↔ languages, funding[] ↔ Funding (structured values as attributes),
+service_areas[].extent (AGS) ↔ service area, attributes ↔ offer type, demo mark and the fields
+HSDS has no column for. An object's HSDS id becomes its external id, unless an `external_id`
+attribute carries the original one.
 """
 
 from __future__ import annotations
@@ -15,259 +19,33 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from integrationsatlas.api import hsds
+from integrationsatlas.api.search import with_details
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.registry.models import Service
 
 from .checks import Checker
 from .drafts import Draft
 from .flat import _time
 from .problems import ImportRefused, Problem
 
-TAXONOMY_TYPES = "integrationsatlas-angebotsarten"
-TAXONOMY_FIELDS = "integrationsatlas-felder"
-DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-STATUS_TO_HSDS = {"active": "active", "planned": "inactive", "ended": "defunct"}
 STATUS_FROM_HSDS = {
     "active": "active",
     "inactive": "planned",
     "temporarily closed": "planned",
     "defunct": "ended",
 }
-FIELD_NAMES = {
-    "capacity": "Kapazität in der Einheit der Angebotsart",
-    "target_groups": "Zielgruppen (mit | getrennt)",
-    "is_free": "kostenlos (ja/nein)",
-    "by_phone": "telefonisch erreichbar (ja/nein)",
-    "online": "online erreichbar (ja/nein)",
-    "demo": "Demodaten (ja/nein)",
-    "translations": "Übersetzungen (JSON)",
-    "contact_name": "Ansprechperson",
-    "wheelchair_accessible": "barrierefreier Zugang (ja/nein)",
-    "funder_level": "Geldgeber-Ebene",
-    "funder_name": "Geldgeber",
-    "programme": "Programm",
-    "amount_per_year": "Betrag pro Jahr (EUR)",
-    "share": "Anteil am Angebot",
-    "start": "Beginn",
-    "end": "Ende",
-}
+# Field terms: ours, and the lower-case taxonomy name exports before the shared mapping used.
+FIELD_TAXONOMIES = {hsds.field_taxonomy()["name"], "integrationsatlas-felder"}
+MARKER_TAXONOMY = hsds.marker_taxonomy()["name"]
+DAYS = list(hsds.WEEKDAYS.values())
 
 
-# --- writing ---------------------------------------------------------------------------------
-
-
-def _attribute(owner_id: str, code: str, value: str) -> dict[str, Any]:
-    return {
-        "id": f"{owner_id}-{code}",
-        "link_id": owner_id,
-        "link_type": "integrationsatlas",
-        "value": value,
-        "taxonomy_term": {
-            "id": f"ia-field-{code}",
-            "code": code,
-            "name": code,
-            "description": FIELD_NAMES.get(code, code),
-            "taxonomy": TAXONOMY_FIELDS,
-        },
-    }
-
-
-def _yes(value: bool) -> str:
-    return "ja" if value else "nein"
-
-
-def _number(value) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _schedules(rows: list[dict], owner_id: str, **links: str) -> list[dict[str, Any]]:
-    result = []
-    for index, row in enumerate(rows):
-        item = {
-            "id": f"{owner_id}-schedule-{index + 1}",
-            **links,
-            "freq": "WEEKLY",
-            "byday": DAYS[row["weekday"] - 1],
-            "opens_at": row["opens_at"],
-            "closes_at": row["closes_at"],
-        }
-        if row.get("valid_from"):
-            item["valid_from"] = row["valid_from"]
-        if row.get("valid_to"):
-            item["valid_to"] = row["valid_to"]
-        if row.get("note"):
-            item["notes"] = row["note"]
-        result.append(item)
-    return result
-
-
-def hsds_service(service, payload: dict[str, Any], offer_types: dict[str, OfferType]) -> dict:
-    sid = payload["external_id"]
-    org = service.organization
-    org_id = org.external_id or f"ia-organization-{org.pk}"
-    offer_type = offer_types[payload["offer_type"]]
-    attributes = [
-        {
-            "id": f"{sid}-offer-type",
-            "link_id": sid,
-            "link_type": "integrationsatlas",
-            "value": offer_type.code,
-            "taxonomy_term": {
-                "id": f"ia-offer-type-{offer_type.code}",
-                "code": offer_type.code,
-                "name": offer_type.name_in("de"),
-                "description": (offer_type.descriptions or {}).get("de")
-                or offer_type.name_in("de"),
-                "taxonomy": TAXONOMY_TYPES,
-            },
-        },
-        _attribute(sid, "capacity", _number(payload.get("capacity"))),
-        _attribute(sid, "target_groups", "|".join(payload.get("target_groups") or [])),
-        _attribute(sid, "is_free", _yes(payload.get("is_free", True))),
-        _attribute(sid, "by_phone", _yes(payload.get("by_phone", False))),
-        _attribute(sid, "online", _yes(payload.get("online", False))),
-        _attribute(sid, "demo", _yes(payload.get("is_demo", False))),
-        _attribute(sid, "contact_name", payload.get("contact_name") or ""),
-        _attribute(
-            sid,
-            "translations",
-            json.dumps(payload.get("translations") or {}, ensure_ascii=False, sort_keys=True),
-        ),
-    ]
-    regions = {r.ags: r.name for r in Region.objects.filter(ags__in=payload["service_area"])}
-    document: dict[str, Any] = {
-        "id": sid,
-        "organization_id": org_id,
-        "name": payload["name"],
-        "description": payload.get("description") or "",
-        "url": payload.get("website") or None,
-        "email": payload.get("email") or None,
-        "status": STATUS_TO_HSDS[payload.get("status") or "active"],
-        "fees_description": payload.get("fee_description") or "",
-        "eligibility_description": payload.get("eligibility") or "",
-        "phones": [{"id": f"{sid}-phone", "service_id": sid, "number": payload["phone"]}]
-        if payload.get("phone")
-        else [],
-        "schedules": _schedules(payload.get("remote_schedules") or [], sid, service_id=sid),
-        "service_areas": [
-            {
-                "id": f"{sid}-area-{ags}",
-                "service_id": sid,
-                "name": regions.get(ags, ags),
-                "description": f"Regionalschlüssel {ags}",
-                "extent": ags,
-                "extent_type": "ags",
-            }
-            for ags in payload.get("service_area") or []
-        ],
-        "service_at_locations": [],
-        "languages": [
-            {"id": f"{sid}-language-{code}", "service_id": sid, "code": code}
-            for code in payload.get("languages") or []
-        ],
-        "organization": {
-            "id": org_id,
-            "name": org.name,
-            "description": org.description or org.name,
-            "email": org.email or None,
-            "website": org.website or None,
-        },
-        "funding": [],
-        "required_documents": [
-            {"id": f"{sid}-documents", "service_id": sid, "document": payload["required_documents"]}
-        ]
-        if payload.get("required_documents")
-        else [],
-        "attributes": attributes,
-    }
-    for key in ("url", "email"):
-        if document[key] is None:
-            del document[key]
-    for key in ("email", "website"):
-        if document["organization"][key] is None:
-            del document["organization"][key]
-    for loc in payload.get("locations") or []:
-        lid = loc["external_id"]
-        sal_id = f"{sid}@{lid}"
-        location = {
-            "id": lid,
-            "location_type": "physical",
-            "organization_id": org_id,
-            "name": loc.get("name") or "",
-            "transportation": loc.get("transit_notes") or "",
-            "latitude": loc["latitude"],
-            "longitude": loc["longitude"],
-            "addresses": [
-                {
-                    "id": f"{lid}-address",
-                    "location_id": lid,
-                    "address_1": loc.get("address") or "",
-                    "city": loc.get("city") or "",
-                    "state_province": "Sachsen",
-                    "postal_code": loc.get("postal_code") or "",
-                    "country": "DE",
-                    "address_type": "physical",
-                }
-            ],
-            "accessibility": [
-                {
-                    "id": f"{lid}-accessibility",
-                    "location_id": lid,
-                    "description": loc.get("accessibility_notes") or "",
-                }
-            ]
-            if loc.get("accessibility_notes")
-            else [],
-            "attributes": [
-                _attribute(lid, "wheelchair_accessible", _yes(loc.get("wheelchair_accessible")))
-            ],
-        }
-        document["service_at_locations"].append(
-            {
-                "id": sal_id,
-                "service_id": sid,
-                "location_id": lid,
-                "schedules": _schedules(
-                    loc.get("schedules") or [], sal_id, service_at_location_id=sal_id
-                ),
-                "location": location,
-            }
-        )
-    for index, funding in enumerate(payload.get("fundings") or []):
-        fid = f"{sid}-funding-{index + 1}"
-        period = f"{funding.get('start') or '…'} bis {funding.get('end') or 'unbefristet'}"
-        document["funding"].append(
-            {
-                "id": fid,
-                "service_id": sid,
-                "source": f"{funding['funder_level']}: {funding.get('funder_name') or ''} – "
-                f"{funding.get('programme') or ''} ({period})",
-                "attributes": [
-                    _attribute(
-                        fid,
-                        key,
-                        _number(funding[key]) if key == "share" else (funding.get(key) or ""),
-                    )
-                    for key in (
-                        "funder_level",
-                        "funder_name",
-                        "programme",
-                        "amount_per_year",
-                        "share",
-                        "start",
-                        "end",
-                    )
-                ],
-            }
-        )
-    return document
-
-
-def hsds_services(pairs) -> list[dict[str, Any]]:
-    offer_types = {t.code: t for t in OfferType.objects.all()}
-    return [hsds_service(service, payload, offer_types) for service, payload in pairs]
+def hsds_services(queryset=None) -> list[dict[str, Any]]:
+    """All not deleted services (or those of `queryset`) as HSDS, ordered by id, for exports."""
+    queryset = Service.objects.filter(is_deleted=False) if queryset is None else queryset
+    services = [hsds.service_to_hsds(s, timestamps=False) for s in with_details(queryset)]
+    return sorted(services, key=lambda s: s["id"])
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -278,17 +56,40 @@ def _fields(item: dict) -> dict[str, str]:
     values = {}
     for attribute in item.get("attributes") or []:
         term = attribute.get("taxonomy_term") or {}
-        if term.get("taxonomy") == TAXONOMY_FIELDS and term.get("code"):
+        if term.get("taxonomy") in FIELD_TAXONOMIES and term.get("code"):
             values[term["code"]] = str(attribute.get("value") or "")
     return values
+
+
+def _is_demo(item: dict, fields: dict[str, str]) -> bool:
+    for attribute in item.get("attributes") or []:
+        term = attribute.get("taxonomy_term") or {}
+        if term.get("taxonomy") == MARKER_TAXONOMY and term.get("code") == "demo":
+            return str(attribute.get("value") or "").lower() in ("true", "ja", "1")
+    return fields.get("demo", "").lower() == "ja"  # exports before the shared mapping
+
+
+def _key(item: dict) -> str:
+    """The external id to store: the original from the attribute, else the HSDS id."""
+    return _fields(item).get("external_id") or str(item.get("id") or "")
 
 
 def _offer_type(item: dict, checker: Checker) -> str | None:
     for attribute in item.get("attributes") or []:
         term = attribute.get("taxonomy_term") or {}
+        if term.get("taxonomy") in FIELD_TAXONOMIES | {MARKER_TAXONOMY}:
+            continue
         if term.get("code") in checker.offer_types:
             return term["code"]
     return None
+
+
+def _is_exception(item: dict) -> bool:
+    return (
+        not item.get("freq")
+        and bool(item.get("valid_from"))
+        and item.get("valid_from") == item.get("valid_to")
+    )
 
 
 class _Reader:
@@ -322,10 +123,38 @@ class _Reader:
             self.problem(path, _("„%(v)s“ ist kein Datum JJJJ-MM-TT.") % {"v": value})
             return None
 
+    def exceptions(self, items: list, path: str) -> list[dict[str, Any]]:
+        """One-day schedules without `freq` (how exception days are written) as exceptions."""
+        rows = []
+        for i, item in enumerate(items or []):
+            if not _is_exception(item):
+                continue
+            where = f"{path}[{i}]"
+            day = self.date(item.get("valid_from"), f"{where}.valid_from")
+            opens, closes = item.get("opens_at"), item.get("closes_at")
+            o, c = _time(str(opens or "")), _time(str(closes or ""))
+            if (opens or closes) and (o is None or c is None or c <= o):
+                self.problem(f"{where}.opens_at", _("ungültige Uhrzeit „%(o)s“–„%(c)s“.")
+                             % {"o": opens, "c": closes})  # fmt: skip
+                continue
+            if day:
+                rows.append(
+                    {
+                        "date": day,
+                        "closed": o is None,
+                        "opens_at": o.strftime("%H:%M") if o else None,
+                        "closes_at": c.strftime("%H:%M") if c else None,
+                        "note": str(item.get("notes") or "")[:200],
+                    }
+                )
+        return sorted(rows, key=lambda e: (e["date"], e["opens_at"] or "", e["note"]))
+
     def schedules(self, items: list, path: str) -> list[dict[str, Any]]:
         rows = []
         for i, item in enumerate(items or []):
             where = f"{path}[{i}]"
+            if _is_exception(item):
+                continue
             opens, closes = item.get("opens_at"), item.get("closes_at")
             if not opens and not closes:
                 continue  # a described schedule without times: nothing to store
@@ -365,11 +194,12 @@ class _Reader:
 
 
 def _service(item: dict, position: int, checker: Checker, default_offer_type: str) -> Draft:
-    draft = Draft(key=str(item.get("id") or ""), row=position, payload={})
-    reader = _Reader(draft, checker)
     if not isinstance(item, dict):
-        reader.problem("", _("Eintrag ist kein JSON-Objekt."))
+        draft = Draft(key="", row=position, payload={})
+        _Reader(draft, checker).problem("", _("Eintrag ist kein JSON-Objekt."))
         return draft
+    draft = Draft(key=_key(item), row=position, payload={})
+    reader = _Reader(draft, checker)
     if not draft.key:
         reader.problem("id", _("Pflichtfeld fehlt."))
     if not item.get("name"):
@@ -441,7 +271,7 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
     for i, sal in enumerate(item.get("service_at_locations") or []):
         where = f"service_at_locations[{i}].location"
         location = (sal or {}).get("location") or {}
-        lid = str(location.get("id") or sal.get("location_id") or "")
+        lid = _key(location) or str(sal.get("location_id") or "")
         if not lid:
             reader.problem(f"{where}.id", _("Pflichtfeld fehlt."))
         elif lid in seen_locations:
@@ -480,15 +310,15 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
                 "wheelchair_accessible": reader.yes(
                     loc_fields, "wheelchair_accessible", f"{where}.attributes"
                 ),
-                "accessibility_notes": "\n".join(
-                    str(a.get("description") or "") for a in location.get("accessibility") or []
-                ).strip(),
+                "accessibility_notes": _accessibility_notes(location),
                 "transit_notes": str(location.get("transportation") or "")[:300],
                 "schedules": reader.schedules(
                     sal.get("schedules") or location.get("schedules") or [],
                     f"service_at_locations[{i}].schedules",
                 ),
-                "exceptions": [],
+                "exceptions": reader.exceptions(
+                    sal.get("schedules") or [], f"service_at_locations[{i}].schedules"
+                ),
             }
         )
     fundings = []
@@ -535,9 +365,15 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
             }
         )
     organization = item.get("organization") or {}
-    draft.organization_key = str(organization.get("id") or item.get("organization_id") or "")
+    draft.organization_key = _key(organization) or str(item.get("organization_id") or "")
     draft.organization_name = str(organization.get("name") or "")[:300]
-    draft.organization_description = str(organization.get("description") or "")
+    description = str(organization.get("description") or "")
+    # The mapping writes the name where a provider has no description.
+    draft.organization_description = "" if description == draft.organization_name else description
+    org_phones = organization.get("phones") or []
+    draft.organization_phone = (
+        str((org_phones[0] or {}).get("number") or "")[:60] if org_phones else ""
+    )
     for key, check in (("email", checker.email), ("website", checker.url)):
         value = str(organization.get(key) or "")
         if value and (message := check(value)):
@@ -546,6 +382,12 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
             setattr(draft, f"organization_{key}", value)
     phones = item.get("phones") or []
     documents = item.get("required_documents") or []
+    is_free = reader.yes(fields, "is_free", "attributes.is_free", default=True)
+    fees = str(item.get("fees_description") or "")[:300]
+    contacts = item.get("contacts") or []
+    contact_name = fields.get("contact_name") or (
+        str((contacts[0] or {}).get("name") or "") if contacts else ""
+    )
     draft.payload = {
         "external_id": draft.key,
         "offer_type": offer_type,
@@ -556,24 +398,37 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
         "languages": languages,
         "status": status or "active",
         "capacity": capacity,
-        "is_free": reader.yes(fields, "is_free", "attributes.is_free", default=True),
-        "fee_description": str(item.get("fees_description") or "")[:300],
+        "is_free": is_free,
+        # The mapping writes "kostenlos" for a free service without a fee text.
+        "fee_description": "" if is_free and fees == hsds.FREE_TEXT else fees,
         "eligibility": str(item.get("eligibility_description") or ""),
         "required_documents": "\n".join(str(d.get("document") or "") for d in documents),
         "email": email,
         "phone": str((phones[0] or {}).get("number") or "")[:60] if phones else "",
         "website": website,
-        "contact_name": fields.get("contact_name", "")[:200],
+        "contact_name": contact_name[:200],
         "by_phone": reader.yes(fields, "by_phone", "attributes.by_phone"),
         "online": reader.yes(fields, "online", "attributes.online"),
         "service_area": sorted(area),
         "remote_schedules": reader.schedules(item.get("schedules") or [], "schedules"),
-        "remote_exceptions": [],
+        "remote_exceptions": reader.exceptions(item.get("schedules") or [], "schedules"),
         "fundings": fundings,
-        "is_demo": reader.yes(fields, "demo", "attributes.demo"),
+        "is_demo": _is_demo(item, fields),
         "locations": sorted(locations, key=lambda loc: loc["external_id"]),
     }
     return draft
+
+
+def _accessibility_notes(location: dict) -> str:
+    """Our notes are in `details`; foreign data may have them in `description`."""
+    notes = []
+    for item in location.get("accessibility") or []:
+        text = str(item.get("details") or "")
+        description = str(item.get("description") or "")
+        if not text and description not in (hsds.ACCESSIBLE_TEXT, hsds.NOT_ACCESSIBLE_TEXT):
+            text = description
+        notes.append(text)
+    return "\n".join(n for n in notes if n).strip()
 
 
 def read_hsds(data: bytes, checker: Checker, default_offer_type: str = "") -> list[Draft]:

@@ -49,13 +49,11 @@ TABLES: dict[str, list[str]] = {
                 "state_province", "postal_code", "country", "address_type"],
     "accessibility": ["id", "location_id", "description", "details", "url"],
     "required_document": ["id", "service_id", "document"],
+    "contact": ["id", "organization_id", "service_id", "service_at_location_id", "location_id",
+                "name", "title", "department", "email"],
 }  # fmt: skip
 NUMBER_COLUMNS = {"latitude", "longitude", "minimum_age", "maximum_age", "count", "interval"}
 JSON_FILES = ("services", "organizations", "taxonomies", "taxonomy_terms")
-
-
-def _taxonomy_id(name: str) -> str:
-    return f"ia-taxonomy-{name}"
 
 
 class _Tables:
@@ -83,10 +81,10 @@ class _Tables:
     def term(self, term: dict[str, Any]) -> None:
         if not term.get("id"):
             return
-        name = term.get("taxonomy") or ""
-        taxonomy = {"id": _taxonomy_id(name), "name": name, "description": name}
-        self.add("taxonomy", taxonomy)
-        self.add("taxonomy_term", term, taxonomy_id=taxonomy["id"])
+        taxonomy = term.get("taxonomy_detail") or {}
+        if taxonomy.get("id"):
+            self.add("taxonomy", taxonomy)
+        self.add("taxonomy_term", term)
 
     def schedules(self, items: list[dict[str, Any]]) -> None:
         for schedule in items or []:
@@ -96,6 +94,9 @@ class _Tables:
         organization = service.get("organization") or {}
         if organization.get("id"):
             self.add("organization", organization)
+            self.attributes(organization, "organization")
+            for phone in organization.get("phones") or []:
+                self.add("phone", phone)
         self.add("service", service | {"organization": None})
         self.attributes(service, "service")
         for key, table in (
@@ -103,6 +104,7 @@ class _Tables:
             ("languages", "language"),
             ("service_areas", "service_area"),
             ("required_documents", "required_document"),
+            ("contacts", "contact"),
         ):
             for item in service.get(key) or []:
                 self.add(table, item)
@@ -152,7 +154,7 @@ def datapackage() -> dict[str, Any]:
         "name": "integrationsatlas-hsds",
         "title": "Integrationsatlas: Integrationsangebote in Sachsen (Open Referral HSDS 3.0)",
         "description": "Alle nicht gelöschten Angebote des Registers; Demo-Datensätze tragen das "
-        "Attribut demo = ja (Taxonomie integrationsatlas-felder).",
+        "Attribut mit dem Begriff demo (Taxonomie Integrationsatlas-Kennzeichen).",
         "resources": [
             {
                 "name": table,
@@ -240,13 +242,19 @@ def services_from_tables(directory: Path) -> list[dict[str, Any]]:
     sal_by_service = by("service_at_location", "service_id")
     schedules_by_sal = by("schedule", "service_at_location_id")
     phones, languages = by("phone", "service_id"), by("language", "service_id")
+    org_phones, contacts = by("phone", "organization_id"), by("contact", "service_id")
     areas, documents = by("service_area", "service_id"), by("required_document", "service_id")
     schedules, fundings = by("schedule", "service_id"), by("funding", "service_id")
     services = []
     for row in t["service"]:
         sid = row["id"]
         service = dict(row)
-        service["organization"] = organizations.get(row.get("organization_id", ""), {})
+        organization = dict(organizations.get(row.get("organization_id", ""), {}))
+        if organization:
+            organization["attributes"] = attributes.get(organization["id"], [])
+            organization["phones"] = org_phones.get(organization["id"], [])
+        service["organization"] = organization
+        service["contacts"] = contacts.get(sid, [])
         service["attributes"] = attributes.get(sid, [])
         service["phones"] = phones.get(sid, [])
         service["languages"] = languages.get(sid, [])

@@ -399,6 +399,7 @@ def import_file(
                     description=draft.organization_description,
                     email=draft.organization_email,
                     website=draft.organization_website,
+                    phone=draft.organization_phone,
                     is_demo=bool(draft.payload.get("is_demo")),
                 )
         bulk_create_with_history(

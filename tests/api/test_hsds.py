@@ -196,3 +196,25 @@ def test_ids_round_trip():
 def test_validator_catches_a_broken_object(validate, published):
     with pytest.raises(AssertionError):
         validate("service", {"id": "17", "name": "x", "status": "open"})
+
+
+def test_ids_follow_external_ids_and_detail_endpoints_resolve_them(client, published, demo_service):
+    """UUID external id: used as is; other external id: uuid5; none: pk-derived. All resolve."""
+    uuid_text = "5f0c3a1e-2b7d-4c8e-9a6f-1d2e3f4a5b6c"
+    published.external_id = uuid_text
+    published.save()
+    demo_service.external_id = "bib-7"
+    demo_service.save()
+    org = published.organization
+    assert client.get(f"/hsds/services/{uuid_text}").json()["name"] == published.name
+    derived = hsds.derived_id("service", "bib-7")
+    body = client.get(f"/hsds/services/{derived}").json()
+    assert body["id"] == derived and body["name"] == "Demo-Bibliothek"
+    (external,) = [a for a in body["attributes"] if a["taxonomy_term"]["code"] == "external_id"]
+    assert external["value"] == "bib-7"
+    org_id = hsds.hsds_id("organization", org.pk)
+    assert client.get(f"/hsds/organizations/{org_id}").json()["id"] == org_id
+    assert client.get(f"/hsds/services?organization_id={org_id}").json()["total_items"] == 2
+    (sal,) = client.get(f"/hsds/services/{uuid_text}").json()["service_at_locations"]
+    assert client.get(f"/hsds/service_at_locations/{sal['id']}").json()["id"] == sal["id"]
+    assert client.get(f"/hsds/services/{hsds.derived_id('service', 'other')}").status_code == 404

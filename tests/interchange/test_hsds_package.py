@@ -82,3 +82,31 @@ def test_tabular_columns_are_those_of_the_official_schema(tmp_path):
         header = next(csv.reader(files[f"{table}.csv"].decode().splitlines()))
         assert header == official[table], table
     assert files["service.csv"].count(b"\n") == Service.objects.count() + 1
+
+
+def test_ids_survive_reimport_and_exception_days_travel(tmp_path):
+    """A pk-only service keeps its HSDS id through export and import into an empty registry;
+    a non-UUID external id comes back exactly; exception days and provider phones travel."""
+    import datetime as dt
+
+    from integrationsatlas.api import hsds
+    from integrationsatlas.registry.models import ScheduleException
+
+    load_demo(seed=3, target=20)
+    first_service = Service.objects.order_by("pk").first()
+    first_service.external_id = None
+    first_service.save()
+    link = first_service.service_at_locations.first()
+    ScheduleException.objects.create(
+        service_at_location=link, date=dt.date(2030, 12, 24), note="Heiligabend"
+    )
+    pk_id = hsds.hsds_id("service", first_service.pk)
+    other = Service.objects.exclude(pk=first_service.pk).order_by("pk").first()
+    other_external = other.external_id
+    first = _export(tmp_path / "a")
+    _empty_registry()
+    call_command("import", str(tmp_path / "a"), stdout=StringIO())
+    assert Service.objects.get(external_id=pk_id).name == first_service.name
+    assert Service.objects.filter(external_id=other_external).exists()
+    assert ScheduleException.objects.filter(note="Heiligabend", closed=True).count() == 1
+    assert _export(tmp_path / "b") == first
