@@ -11,7 +11,6 @@ from integrationsatlas.standards import document as doc_module
 from integrationsatlas.standards.assessing import (
     COLUMNS,
     AssessmentError,
-    assessment_rows,
     run_assessment,
 )
 from integrationsatlas.standards.document import DocumentError
@@ -77,7 +76,7 @@ class Command(BaseCommand):
                     chosen, level=level, reference_date=date, label=label, step=step
                 )
                 step("Ausgabe")
-                text = format_rows(assessment_rows(assessment), COLUMNS, format)
+                text = format_rows(assessment.listing, COLUMNS, format)
         except AssessmentError as exc:
             raise CommandError(str(exc)) from exc
         if out is None:
