@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from integrationsatlas.analysis.assess import assess
@@ -50,6 +50,42 @@ def _known(x: float) -> float | None:
 
 class AssessmentError(ValueError):
     """The run could not be made (e.g. a level with no regions); nothing was stored."""
+
+
+_ROW_FIELDS = [
+    "region_id",
+    "rule_id",
+    "rule_code",
+    "offer_type_code",
+    "kind",
+    "responsible_level",
+    "target",
+    "status",
+    "unit",
+    "explanation",
+    "uses_demo_data",
+]
+
+
+#: Numeric row fields, NULL when unknown (order of the tuples' tail in _insert_rows).
+_VALUE_FIELDS = ["value", "ratio", "deficit", "demand", "supply"] + [
+    f"cost_{p}" for p in ("total", "land", "kreis", "gemeinde", "bund")
+]
+
+
+def _insert_rows(assessment_id: int, rows: list[tuple]) -> None:
+    """Store the rows with one executemany: thousands of rows without building model
+    instances (bulk_create spends seconds preparing values; the engine rows are plain)."""
+    table = AssessmentRow._meta.db_table
+    names = ["assessment_id", *_ROW_FIELDS, *_VALUE_FIELDS]
+    columns = [AssessmentRow._meta.get_field(n.removesuffix("_id")).column for n in names]
+    quote = connection.ops.quote_name
+    # Only quoted names from the model's metadata go into the text; values are parameters.
+    names_sql = ", ".join(quote(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(table)} ({names_sql}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(assessment_id, *row) for row in rows])
 
 
 ESTIMATE_SENTENCE = "Nachfrage geschätzt: Kreiswert anteilig nach Einwohnern."
@@ -121,25 +157,21 @@ def run_assessment(
             explanation = f"{explanation} {ESTIMATE_SENTENCE}"
         if demo:
             explanation = f"{explanation} {DEMO_SENTENCE}"
-        known = {
-            name: _known(getattr(result, name))
-            for name in ("value", "ratio", "deficit", "demand", "supply")
-            + tuple(f"cost_{p}" for p in ("total", "land", "kreis", "gemeinde", "bund"))
-        }
+        known = {name: _known(getattr(result, name)) for name in _VALUE_FIELDS}
         rows.append(
-            AssessmentRow(
-                region_id=result.region_key,
-                rule_id=rule.pk,
-                rule_code=rule.code,
-                offer_type_code=rule.offer_type.code,
-                kind=rule.kind,
-                responsible_level=rule.responsible_level,
-                target=result.target,
-                status=STATUS_STORED[result.status],
-                unit=result.unit,
-                explanation=explanation,
-                uses_demo_data=demo,
-                **known,
+            (
+                result.region_key,
+                rule.pk,
+                rule.code,
+                rule.offer_type.code,
+                rule.kind,
+                rule.responsible_level,
+                result.target,
+                STATUS_STORED[result.status],
+                result.unit,
+                explanation,
+                demo,
+                *known.values(),
             )
         )
         item = {
@@ -184,9 +216,7 @@ def run_assessment(
             else {},
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        for row in rows:
-            row.assessment_id = assessment.pk
-        AssessmentRow.objects.bulk_create(rows, batch_size=5000)
+        _insert_rows(assessment.pk, rows)
     assessment.region_names = data.names  # type: ignore[attr-defined]
     assessment.listing = listing  # type: ignore[attr-defined]
     return assessment
