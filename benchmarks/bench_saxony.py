@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -44,15 +45,16 @@ def main() -> None:
         sys.exit("Needs the demo registry and the example set; see the docstring.")
     rules = list(standard_set.rules.select_related("offer_type"))
     date = dt.date.today()
-    started = time.perf_counter()
-    data = load_input(rules, date)
-    load_seconds = time.perf_counter() - started
-    print(
-        f"data: {data.reference['registry']['services']} services, "
-        f"{data.reference['registry']['sites']} sites, {len(rules)} rules; "
-        f"loading from the database {load_seconds:.3f} s"
-    )
+    print(f"{platform.node()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     for level in ("kreis", "gemeinde"):
+        started = time.perf_counter()
+        data = load_input(rules, date, level)
+        load_seconds = time.perf_counter() - started
+        print(
+            f"data {level:8s}: {data.reference['registry']['services']} services, "
+            f"{data.reference['registry']['sites']} sites, {len(rules)} rules; "
+            f"loading from the database {load_seconds:.3f} s"
+        )
         engine = engine_rules(rules, level)
         times, rows = [], []
         for _ in range(args.repeat):
@@ -79,6 +81,12 @@ def main() -> None:
             f"CLI    {level:8s}: median {statistics.median(times):.3f} s, min {min(times):.3f} s "
             f"(target < 5 s; stores an assessment per run, labelled 'benchmark')"
         )
+    t0 = time.perf_counter()
+    subprocess.run([*cli[:1], "version"], check=True, capture_output=True)
+    print(
+        f"process start + Django setup alone ('integrationsatlas version'): "
+        f"{time.perf_counter() - t0:.3f} s"
+    )
 
 
 if __name__ == "__main__":
