@@ -53,6 +53,9 @@ def resolve_set(name: str) -> StandardSet:
 
 
 class Command(BaseCommand):
+    # No system checks: they import every URL module (views, PDF and XLSX libraries), about
+    # a second of start-up, and this command serves no URL; `migrate`/`serve` still check.
+    requires_system_checks: list[str] = []
     help = (
         "Bewertet jede Region einer Ebene nach einem Standardsatz, speichert die Bewertung und "
         "gibt eine Zeile je Region und Regel aus."
