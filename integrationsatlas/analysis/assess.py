@@ -16,7 +16,7 @@ from integrationsatlas.analysis.catchment import two_step_fca
 from integrationsatlas.analysis.cliff import Cliff, funding_cliff
 from integrationsatlas.analysis.credit import credited, demand_share_credit, membership
 from integrationsatlas.analysis.funding import add_months, funded_fraction
-from integrationsatlas.analysis.geo import neighbours_within, to_metric
+from integrationsatlas.analysis.geo import pairs_within, to_metric
 from integrationsatlas.analysis.model import (
     AssessmentRow,
     DemandPoints,
@@ -27,7 +27,13 @@ from integrationsatlas.analysis.model import (
     Services,
 )
 from integrationsatlas.analysis.rules import RuleValues
-from integrationsatlas.analysis.status import deficit, fulfilment, split_cost, status
+from integrationsatlas.analysis.status import (
+    deficit,
+    fulfilment,
+    split_cost,
+    status,
+    units_needed,
+)
 from integrationsatlas.analysis.tree import ancestor_at_level, level_mapping
 
 __all__ = [
@@ -40,9 +46,11 @@ __all__ = [
     "cliff_by_region",
 ]
 
-#: Kinds whose deficit is in units a unit cost can price; reach and languages are not
-#: (closing them needs new sites or staff with other languages): their cost is NaN.
+#: Kinds whose deficit is max(0, target * D / scale - S) in units a unit cost prices directly.
 COSTED_KINDS = frozenset({"ratio", "presence", "hours", "reliability"})
+#: Kinds whose gap is in persons; the deficit is a count of what closes it (status.units_needed):
+#: additional sites for reach, additional languages for languages; cost = count x unit cost.
+COUNTED_KINDS = {"reach": "sites", "languages": "languages"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +189,7 @@ def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     radius = float(rule.params["catchment_km"]) * 1000.0
     sigma_km = rule.params.get("sigma_km")
     p = np.where(np.isfinite(weight) & (col >= 0), weight, 0.0)
-    cost = neighbours_within(ctx.point_xy, xy[sited], radius)
+    cost = pairs_within(ctx.point_xy, xy[sited], radius)
     a = two_step_fca(
         p,
         ctx.services.capacity[svc][sited],
@@ -312,24 +320,28 @@ _NO_DATA_REASON = {
 
 def _unit(rule: Rule) -> str:
     """Unit of the deficit (see status.deficit)."""
-    return {
-        "presence": "services",
-        "hours": "hours_per_week",
-        "reach": "persons",
-        "languages": "persons",
-    }.get(rule.kind, rule.unit)
+    return {"presence": "services", "hours": "hours_per_week", **COUNTED_KINDS}.get(
+        rule.kind, rule.unit
+    )
 
 
 def _rows(ctx: _Context, rule: Rule, result: _Result) -> list[AssessmentRow]:
     v = result.values
     ratio = fulfilment(v.value, rule.target)
     st = status(ratio)
-    dfc = deficit(v, rule.target)
-    cost = dfc * rule.unit_cost if rule.kind in COSTED_KINDS else np.full(dfc.shape, np.nan)
+    persons = deficit(v, rule.target)
+    dfc = units_needed(v, rule.target) if rule.kind in COUNTED_KINDS else persons
+    cost = dfc * rule.unit_cost
     split = split_cost(cost, rule.shares())
     keys = ctx.regions.keys[ctx.level(rule.level)[0]]
     no_data = explain.no_data_sentence(_NO_DATA_REASON[rule.kind])
     texts = [no_data if s == "no_data" else result.explain(c) for c, s in enumerate(st.tolist())]
+    if rule.kind in COUNTED_KINDS:
+        gap = explain.counted_gap_sentence
+        texts = [
+            t if not p > 0 else f"{t} {gap(rule.kind, p, d)}"
+            for t, p, d in zip(texts, persons.tolist(), dfc.tolist(), strict=True)
+        ]
     unit = _unit(rule)
     return [
         AssessmentRow(
@@ -349,8 +361,10 @@ def _rows(ctx: _Context, rule: Rule, result: _Result) -> list[AssessmentRow]:
             cg,
             cb,
             text,
+            den,
+            num,
         )
-        for key, val, q, s, d, ct, cl, ck, cg, cb, text in zip(
+        for key, val, q, s, d, ct, cl, ck, cg, cb, text, den, num in zip(
             keys.tolist(),
             v.value.tolist(),
             ratio.tolist(),
@@ -362,6 +376,8 @@ def _rows(ctx: _Context, rule: Rule, result: _Result) -> list[AssessmentRow]:
             split["gemeinde"].tolist(),
             split["bund"].tolist(),
             texts,
+            v.denominator.tolist(),
+            v.numerator.tolist(),
             strict=True,
         )
     ]

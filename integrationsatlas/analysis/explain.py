@@ -18,6 +18,7 @@ UNIT_DE = {
     "bodies": "Gremien",
     "services": "Angebote",
     "persons": "Personen",
+    "languages": "Sprachen",
 }
 #: German names of demand indicators; an unknown code is shown as it is.
 INDICATOR_DE = {
@@ -134,6 +135,22 @@ def reliability_sentence(
         f"{format_de(secured)} von {format_de(total)} {label} ({percent_de(value)}) sind über "
         f"den {reference:%d.%m.%Y} hinaus mindestens {months} Monate finanziert; "
         f"Ziel {percent_de(target)}."
+    )
+
+
+def counted_gap_sentence(kind: str, persons: float, count: float) -> str:
+    """What closing a reach or languages gap takes: persons missing and the priced count."""
+    if kind == "reach":
+        noun = "zusätzlicher Standort" if count == 1 else "zusätzliche Standorte"
+        return (
+            f"Bis zum Ziel fehlen {format_de(persons, 0)} Personen; dafür höchstens "
+            f"{format_de(count, 0)} {noun} (je einer in einer unversorgten Gemeinde, "
+            "größte zuerst)."
+        )
+    noun = "weitere Sprache" if count == 1 else "weitere Sprachen"
+    return (
+        f"Bis zum Ziel fehlen {format_de(persons, 0)} Personen; dafür {format_de(count, 0)} "
+        f"{noun} im Angebot (größte Sprachgruppen zuerst)."
     )
 
 

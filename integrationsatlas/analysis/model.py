@@ -270,3 +270,7 @@ class AssessmentRow:
     cost_gemeinde: float
     cost_bund: float
     explanation: str
+    #: The demand-side and supply-side quantities the value was computed from
+    #: (value = supply / demand * scale; RuleValues.denominator and .numerator).
+    demand: float = float("nan")
+    supply: float = float("nan")

@@ -26,6 +26,10 @@ class RuleValues:
     numerator: FloatArray
     denominator: FloatArray
     scale: float
+    #: For ``reach`` and ``languages``: the items that could still close the gap, as
+    #: (region column, demand each would add): unreached demand points, or the languages no
+    #: service speaks. :func:`status.units_needed` counts the fewest of them that close it.
+    gap_items: tuple[npt.NDArray[np.int64], FloatArray] | None = None
 
 
 def _quotient(num: FloatArray, den: FloatArray, scale: float) -> FloatArray:
@@ -89,7 +93,9 @@ def reach(
     within = dist <= distance_m
     total = np.bincount(r[ok], weights=w[ok], minlength=n_regions).astype(np.float64)
     reached = np.bincount(r[ok], np.where(within, w[ok], 0.0), n_regions).astype(np.float64)
-    return RuleValues(_quotient(reached, total, 1.0), reached, total, 1.0)
+    open_ = ~within & (w[ok] > 0)
+    items = (r[ok][open_].astype(np.int64), w[ok][open_].astype(np.float64))
+    return RuleValues(_quotient(reached, total, 1.0), reached, total, 1.0, items)
 
 
 def languages(language_population: sp.csr_matrix, offered: sp.csr_matrix) -> RuleValues:
@@ -104,7 +110,13 @@ def languages(language_population: sp.csr_matrix, offered: sp.csr_matrix) -> Rul
     has.data = (has.data > 0).astype(np.float64)
     total = np.asarray(pop.sum(axis=1), dtype=np.float64).ravel()
     covered = np.asarray(pop.multiply(has).sum(axis=1), dtype=np.float64).ravel()
-    return RuleValues(_quotient(covered, total, 1.0), covered, total, 1.0)
+    entries = pop.tocoo()
+    spoken = np.zeros(entries.nnz, dtype=bool)
+    if entries.nnz:
+        spoken = np.asarray(has[entries.row, entries.col], dtype=np.float64).ravel() > 0
+    missing = ~spoken & (entries.data > 0)
+    items = (entries.row[missing].astype(np.int64), entries.data[missing].astype(np.float64))
+    return RuleValues(_quotient(covered, total, 1.0), covered, total, 1.0, items)
 
 
 def reliability(

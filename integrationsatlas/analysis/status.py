@@ -49,6 +49,35 @@ def deficit(values: RuleValues, target: float) -> FloatArray:
     return out
 
 
+def units_needed(values: RuleValues, target: float) -> FloatArray:
+    """Fewest gap items (largest first) that close each region's deficit; NaN if no data.
+
+    For ``reach`` the items are the unreached demand points and the count is the number of
+    new sites needed if each new site reached only the point (Gemeinde) it stands at: an
+    upper estimate, since one site may reach several. For ``languages`` the items are the
+    languages no service speaks and the count is exact: the fewest additional languages
+    whose speakers close the gap. With d = max(0, target * D / scale - S) persons missing,
+    the count is the smallest k with w_1 + ... + w_k >= d over the region's item weights
+    sorted in decreasing order (0 when d = 0).
+    """
+    if values.gap_items is None:
+        raise ValueError("units_needed needs RuleValues with gap_items (reach, languages)")
+    persons = deficit(values, target)
+    n = persons.size
+    group, amount = values.gap_items
+    order = np.lexsort((-amount, group))
+    g, a = group[order], amount[order]
+    cum = np.cumsum(a)
+    starts = np.searchsorted(g, np.arange(n))
+    before = cum - a - np.concatenate(([0.0], cum))[starts[g]]
+    need = np.nan_to_num(persons, nan=0.0)[g]
+    # A relative tolerance keeps float noise in the sums from asking for one more unit.
+    counts = before < need - 1e-9 * np.maximum(1.0, need)
+    out: FloatArray = np.bincount(g, counts.astype(np.float64), n).astype(np.float64)
+    out[np.isnan(persons)] = np.nan
+    return out
+
+
 def check_financing(financing: Mapping[str, float]) -> None:
     """Raise ValueError unless the shares name known levels, are >= 0 and sum to 1."""
     unknown = set(financing) - set(COST_LEVELS)

@@ -161,6 +161,7 @@ class DemoSummary:
     schedules: int = 0
     fundings: int = 0
     indicator_values: int = 0
+    language_values: int = 0
     per_kreis: dict[str, int] = field(default_factory=dict)
     users: dict[str, str] = field(default_factory=dict)  # username -> password (generated)
 
@@ -265,6 +266,67 @@ def _demo_children(population_by_ags: dict[str, float], rng: np.random.Generator
         if ags in known
     ]
     IndicatorValue.objects.filter(code="children_under_6", is_demo=True).delete()
+    IndicatorValue.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+#: Illustrative main-language shares of the foreign population for the demo `languages`
+#: figures (not measured; the rest, about 15 %, stands for languages not listed).
+DEMO_LANGUAGE_SHARES = {
+    "uk": 0.20,
+    "ar": 0.10,
+    "ru": 0.08,
+    "pl": 0.07,
+    "ro": 0.06,
+    "vi": 0.06,
+    "tr": 0.05,
+    "fa": 0.05,
+    "en": 0.04,
+    "cs": 0.04,
+    "ku": 0.03,
+    "prs": 0.03,
+    "ti": 0.02,
+    "fr": 0.02,
+}
+LANGUAGE_PREFIX = "foreign_language_"
+
+
+def _demo_languages() -> int:
+    """Demo `foreign_language_<iso>` per Kreis: the real foreign population times fixed shares.
+
+    There is no open official figure of the foreign population by main language per Kreis;
+    these stand in so the `languages` rule can be shown. Real figures (is_demo=False) for a
+    code leave that code alone; loading again replaces only demo rows.
+    """
+    real = set(
+        IndicatorValue.objects.filter(code__startswith=LANGUAGE_PREFIX, is_demo=False)
+        .values_list("code", flat=True)
+        .distinct()
+    )
+    newest: dict[str, IndicatorValue] = {}
+    for value in IndicatorValue.objects.filter(
+        code="foreign_population", region__level=Region.Level.KREIS
+    ).order_by("reference_date"):
+        newest[value.region_id] = value
+    shares = ", ".join(f"{code} {share:.0%}" for code, share in DEMO_LANGUAGE_SHARES.items())
+    rows = [
+        IndicatorValue(
+            region_id=ags,
+            code=f"{LANGUAGE_PREFIX}{code}",
+            reference_date=foreign.reference_date,
+            value=float(round(foreign.value * share)),
+            source=(
+                f"{DEMO_SOURCE_PREFIX} ausländische Einwohner (foreign_population) mal feste "
+                f"Beispielanteile je Hauptsprache ({shares}; übrige Sprachen nicht aufgeführt), "
+                "keine amtliche Zahl (Integrationsatlas load-demo)"
+            ),
+            is_demo=True,
+        )
+        for ags, foreign in sorted(newest.items())
+        for code, share in DEMO_LANGUAGE_SHARES.items()
+        if f"{LANGUAGE_PREFIX}{code}" not in real
+    ]
+    IndicatorValue.objects.filter(code__startswith=LANGUAGE_PREFIX, is_demo=True).delete()
     IndicatorValue.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
@@ -581,6 +643,7 @@ def load_demo(seed: int = DEFAULT_SEED, target: int = TARGET_SERVICES) -> DemoSu
     summary.schedules = len(_bulk(Schedule, schedules))
     summary.fundings = len(_bulk(Funding, fundings))
     summary.indicator_values = _demo_children(population, rng)
+    summary.language_values = _demo_languages()
     return summary
 
 

@@ -8,12 +8,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from integrationsatlas.analysis.assess import assess
 
-from .loader import engine_rules, load_input
+from .loader import APPORTION_NOTE, PlannedServiceError, engine_rules, load_input
 from .models import Assessment, AssessmentRow, StandardSet
 
 #: The columns of an assessment listing, in order (CLI, CSV, JSON, planning pages).
@@ -52,6 +52,52 @@ class AssessmentError(ValueError):
     """The run could not be made (e.g. a level with no regions); nothing was stored."""
 
 
+_ROW_FIELDS = [
+    "region_id",
+    "rule_id",
+    "rule_code",
+    "offer_type_code",
+    "kind",
+    "responsible_level",
+    "target",
+    "status",
+    "unit",
+    "explanation",
+    "uses_demo_data",
+]
+
+
+#: Numeric row fields, NULL when unknown (order of the tuples' tail in _insert_rows).
+_VALUE_FIELDS = ["value", "ratio", "deficit", "demand", "supply"] + [
+    f"cost_{p}" for p in ("total", "land", "kreis", "gemeinde", "bund")
+]
+
+
+def _insert_rows(assessment_id: int, rows: list[tuple]) -> None:
+    """Store the rows with one executemany: thousands of rows without building model
+    instances (bulk_create spends seconds preparing values; the engine rows are plain)."""
+    table = AssessmentRow._meta.db_table
+    names = ["assessment_id", *_ROW_FIELDS, *_VALUE_FIELDS]
+    columns = [AssessmentRow._meta.get_field(n.removesuffix("_id")).column for n in names]
+    quote = connection.ops.quote_name
+    # Only quoted names from the model's metadata go into the text; values are parameters.
+    names_sql = ", ".join(quote(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(table)} ({names_sql}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(assessment_id, *row) for row in rows])
+
+
+ESTIMATE_SENTENCE = "Nachfrage geschätzt: Kreiswert anteilig nach Einwohnern."
+
+
+def _rounded(item: dict[str, Any]) -> dict[str, Any]:
+    for name, digits in ROUNDING.items():
+        if item[name] is not None:
+            item[name] = round(item[name], digits)
+    return item
+
+
 def run_assessment(
     standard_set: StandardSet,
     level: str,
@@ -59,11 +105,19 @@ def run_assessment(
     user=None,
     label: str = "",
     step: Callable[[str], None] | None = None,
+    *,
+    extra_services: list[dict[str, Any]] | None = None,
+    is_scenario: bool = False,
 ) -> Assessment:
     """Load the data as of `reference_date`, run every rule, store and return the Assessment.
 
     Every rule is judged on `level` (kreis or gemeinde): one row per region of the level and
-    rule. The rule's own level is its default in the UI. `step` is called with a German label before each phase (progress bar).
+    rule. `step` is called with a German label before each phase (progress bar).
+    `extra_services`: planned services (dicts, see loader._append_planned) added to the
+    registry's for this run only; the registry is not touched. They are stored in
+    `Assessment.scenario`; `is_scenario` marks the result as a scenario.
+    The returned assessment carries `listing`: the rows as COLUMNS dicts (plus
+    uses_demo_data), in output order, built from the engine result without reading back.
     """
     step = step or (lambda label: None)
     date = reference_date or timezone.localdate()
@@ -73,7 +127,10 @@ def run_assessment(
     if not rules:
         raise AssessmentError(f"Der Standardsatz {standard_set.slug} hat keine Regeln.")
     step("Daten laden")
-    data = load_input(rules, date)
+    try:
+        data = load_input(rules, date, level, extra_services)
+    except PlannedServiceError as exc:
+        raise AssessmentError(str(exc)) from exc
     step("Regeln bewerten")
     started = time.perf_counter()
     try:
@@ -83,44 +140,67 @@ def run_assessment(
     engine_seconds = time.perf_counter() - started
     step("Ergebnis speichern")
     by_code = {rule.code: rule for rule in rules}
-    rows = []
+    rows, listing = [], []
+    estimated_rules: set[str] = set()
     for result in results:
         rule = by_code[result.rule_id]
-        demo = (rule.demand_indicator, result.region_key) in data.demo_indicators or (
+        mark = "languages" if rule.kind == "languages" else rule.demand_indicator
+        demo = (mark, result.region_key) in data.demo_indicators or (
             rule.offer_type.code in data.demo_offer_types
         )
         if rule.kind == "languages":
-            demo = demo or ("languages", result.region_key) in data.demo_indicators
+            demo = demo or (rule.demand_indicator, result.region_key) in data.demo_indicators
+        estimated = (mark, result.region_key) in data.estimated_indicators
         explanation = result.explanation
+        if estimated:
+            estimated_rules.add(rule.code)
+            explanation = f"{explanation} {ESTIMATE_SENTENCE}"
         if demo:
             explanation = f"{explanation} {DEMO_SENTENCE}"
+        known = {name: _known(getattr(result, name)) for name in _VALUE_FIELDS}
         rows.append(
-            AssessmentRow(
-                region_id=result.region_key,
-                rule=rule,
-                rule_code=rule.code,
-                offer_type_code=rule.offer_type.code,
-                kind=rule.kind,
-                responsible_level=rule.responsible_level,
-                value=_known(result.value),
-                target=result.target,
-                ratio=_known(result.ratio),
-                status=STATUS_STORED[result.status],
-                deficit=_known(result.deficit),
-                unit=result.unit,
-                cost_total=_known(result.cost_total),
-                cost_land=_known(result.cost_land),
-                cost_kreis=_known(result.cost_kreis),
-                cost_gemeinde=_known(result.cost_gemeinde),
-                cost_bund=_known(result.cost_bund),
-                explanation=explanation,
-                uses_demo_data=demo,
+            (
+                result.region_key,
+                rule.pk,
+                rule.code,
+                rule.offer_type.code,
+                rule.kind,
+                rule.responsible_level,
+                result.target,
+                STATUS_STORED[result.status],
+                result.unit,
+                explanation,
+                demo,
+                *known.values(),
             )
         )
+        item = {
+            "ags": result.region_key,
+            "region": data.names.get(result.region_key, ""),
+            "rule": rule.code,
+            "offer_type": rule.offer_type.code,
+            "kind": rule.kind,
+            "value": known["value"],
+            "target": result.target,
+            "ratio": known["ratio"],
+            "status": STATUS_STORED[result.status],
+            "deficit": known["deficit"],
+            "unit": result.unit,
+            **{name: known[name] for name in COLUMNS if name.startswith("cost_")},
+            "explanation": explanation,
+            "uses_demo_data": demo,
+        }
+        listing.append(_rounded(item))
     reference: dict[str, Any] = {
         **data.reference,
         "engine_seconds": round(engine_seconds, 4),
     }
+    if estimated_rules:
+        reference["estimates"] = {
+            "method": APPORTION_NOTE,
+            "rules": sorted(estimated_rules),
+            "indicators": sorted({code for code, _ in data.estimated_indicators}),
+        }
     with transaction.atomic():
         assessment = Assessment.objects.create(
             standard_set=standard_set,
@@ -130,12 +210,15 @@ def run_assessment(
             label=label,
             data_reference=reference,
             includes_demo_data=data.includes_demo_data,
+            is_scenario=is_scenario,
+            scenario={"planned_services": reference["registry"].get("planned_services", [])}
+            if extra_services
+            else {},
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        for row in rows:
-            row.assessment = assessment
-        AssessmentRow.objects.bulk_create(rows, batch_size=2000)
+        _insert_rows(assessment.pk, rows)
     assessment.region_names = data.names  # type: ignore[attr-defined]
+    assessment.listing = listing  # type: ignore[attr-defined]
     return assessment
 
 
@@ -182,10 +265,7 @@ def assessment_rows(assessment: Assessment) -> list[dict[str, Any]]:
             "offer_type": row.pop("offer_type_code"),
         }
         item.update(row)
-        for name, digits in ROUNDING.items():
-            if item[name] is not None:
-                item[name] = round(item[name], digits)
-        out.append(item)
+        out.append(_rounded(item))
     out.sort(key=lambda r: (order.get(r["rule"], len(order)), r["rule"], r["ags"]))
     return out
 

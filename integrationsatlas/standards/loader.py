@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from integrationsatlas.analysis.assess import DemandPoints, Regions, Services
 from integrationsatlas.analysis.assess import Rule as EngineRule
+from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.models import Funding, Schedule, Service, ServiceAtLocation
 
@@ -29,6 +30,10 @@ from .models import Rule
 LANGUAGE_PREFIX = "foreign_language_"
 
 
+#: How a Kreis figure becomes Gemeinde figures when only the Kreis has one (German: shown).
+APPORTION_NOTE = "geschätzt: Kreiswert anteilig nach Einwohnern"
+
+
 @dataclass
 class EngineInput:
     """Everything one engine run needs, plus what is needed to trace it afterwards."""
@@ -37,9 +42,12 @@ class EngineInput:
     points: DemandPoints
     services: Services
     names: dict[str, str]
-    # (indicator code, region key) pairs whose figure is demo data.
+    # (indicator code, region key) pairs whose figure is demo data; ("languages", key) for
+    # the language figures of a region.
     demo_indicators: set[tuple[str, str]] = field(default_factory=set)
     demo_offer_types: set[str] = field(default_factory=set)
+    # (indicator code, Gemeinde key) pairs apportioned from the Kreis value (APPORTION_NOTE).
+    estimated_indicators: set[tuple[str, str]] = field(default_factory=set)
     reference: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -47,19 +55,59 @@ class EngineInput:
         return bool(self.demo_indicators or self.demo_offer_types)
 
 
-def _newest_values(codes: set[str], date: dt.date) -> dict[str, dict[str, IndicatorValue]]:
-    """{code: {ags: newest value with reference_date <= date}}."""
+def _newest_values(codes: set[str], date: dt.date) -> dict[str, dict[str, tuple]]:
+    """{code: {ags: (value, reference_date, source, is_demo)}} newest at or before `date`."""
     query = Q(code__in=codes) | Q(code__startswith=LANGUAGE_PREFIX)
     values = IndicatorValue.objects.filter(query, reference_date__lte=date).order_by(
         "code", "region_id", "reference_date"
     )
-    result: dict[str, dict[str, IndicatorValue]] = defaultdict(dict)
-    for value in values.only("region_id", "code", "reference_date", "value", "source", "is_demo"):
-        result[value.code][value.region_id] = value  # later dates overwrite
+    result: dict[str, dict[str, tuple]] = defaultdict(dict)
+    for code, ags, *rest in values.values_list(
+        "code", "region_id", "value", "reference_date", "source", "is_demo"
+    ):
+        result[code][ags] = tuple(rest)  # later dates overwrite
     return result
 
 
-def load_regions(codes: set[str], date: dt.date) -> tuple[Regions, DemandPoints, dict, set, dict]:
+def _apportion(
+    column: np.ndarray, parent: np.ndarray, levels: np.ndarray, population: np.ndarray
+) -> np.ndarray:
+    """Gemeinden of a Kreis that has a figure while none of its Gemeinden has one get
+    Kreis value x population(g) / population of the Kreis's Gemeinden. Returns their indices.
+
+    An explicit estimate (APPORTION_NOTE), never silent: the caller marks every filled figure.
+    Kreise whose Gemeinden lack a population figure are left unknown.
+    """
+    gem = np.flatnonzero((levels == Region.Level.GEMEINDE) & (parent >= 0))
+    gem = gem[levels[parent[gem]] == Region.Level.KREIS]
+    if not gem.size:
+        return gem
+    kreis = parent[gem]
+    n = column.size
+    has_own = np.bincount(kreis, np.isfinite(column[gem]), n) > 0
+    pop_known = np.bincount(kreis, ~np.isfinite(population[gem]), n) == 0
+    pop_sum = np.bincount(kreis, np.nan_to_num(population[gem]), n)
+    fill = (
+        np.isnan(column[gem])
+        & np.isfinite(column[kreis])
+        & ~has_own[kreis]
+        & pop_known[kreis]
+        & (pop_sum[kreis] > 0)
+    )
+    gem, kreis = gem[fill], kreis[fill]
+    column[gem] = column[kreis] * population[gem] / pop_sum[kreis]
+    return gem
+
+
+def load_regions(
+    codes: set[str], date: dt.date, level: str | None = None
+) -> tuple[Regions, DemandPoints, dict, set, dict, set]:
+    """Regions with their indicator columns, the Gemeinde demand points and the trace.
+
+    At `level` "gemeinde", Kreis-only figures are apportioned to Gemeinden (`_apportion`)
+    and marked in the returned estimated set. Language rows are given on `level` only
+    (default kreis), summed up from Gemeinden or apportioned from the Kreis as needed.
+    """
     regions = list(
         Region.objects.order_by("ags").values_list(
             "ags", "name", "level", "parent_id", "point_lon", "point_lat"
@@ -67,43 +115,65 @@ def load_regions(codes: set[str], date: dt.date) -> tuple[Regions, DemandPoints,
     )
     index = {row[0]: i for i, row in enumerate(regions)}
     n = len(regions)
+    keys = [r[0] for r in regions]
     parent = np.array([index.get(r[3], -1) if r[3] else -1 for r in regions], dtype=np.int64)
-    values = _newest_values(codes, date)
-    indicators: dict[str, np.ndarray] = {}
+    levels = np.array([r[2] for r in regions])
+    values = _newest_values(codes | {"population"}, date)
+    children_count = np.bincount(parent[parent >= 0], minlength=n)
     demo: set[tuple[str, str]] = set()
+    estimated: set[tuple[str, str]] = set()
     reference: dict[str, Any] = {}
-    for code in sorted(set(codes) | {c for c in values if not c.startswith(LANGUAGE_PREFIX)}):
+
+    def column_of(code: str, mark: str) -> np.ndarray:
         column = np.full(n, np.nan)
         by_region = values.get(code, {})
-        for ags, value in by_region.items():
-            column[index[ags]] = value.value
-            if value.is_demo:
-                demo.add((code, ags))
-        summed = _fill_from_children(column, parent, [r[2] for r in regions])
-        for i in summed:
-            children = np.flatnonzero(parent == i)
-            if any((code, regions[c][0]) in demo for c in children):
-                demo.add((code, regions[i][0]))
-        indicators[code] = column
+        for ags, (value, *_rest, is_demo) in by_region.items():
+            column[index[ags]] = value
+            if is_demo:
+                demo.add((mark, ags))
+        for i in _fill_from_children(column, parent, levels.tolist()):
+            if any((mark, keys[c]) in demo for c in np.flatnonzero(parent == i)):
+                demo.add((mark, keys[i]))
+        filled = np.empty(0, np.int64)
+        if level == Region.Level.GEMEINDE and code != "population":
+            filled = _apportion(column, parent, levels, population)
+            for g in filled.tolist():
+                # The only Gemeinde of a Kreis (a kreisfreie Stadt) gets the exact value.
+                if children_count[parent[g]] > 1:
+                    estimated.add((mark, keys[g]))
+                if (mark, keys[parent[g]]) in demo:
+                    demo.add((mark, keys[g]))
         reference[code] = {
-            "reference_dates": sorted({v.reference_date.isoformat() for v in by_region.values()}),
-            "sources": sorted({v.source for v in by_region.values()}),
+            "reference_dates": sorted({v[1].isoformat() for v in by_region.values()}),
+            "sources": sorted({v[2] for v in by_region.values()}),
             "regions": int(np.isfinite(column).sum()),
-            "summed_from_gemeinden": len(summed),
-            "demo": any(v.is_demo for v in by_region.values()),
+            "summed_from_gemeinden": int(
+                sum(1 for i in np.flatnonzero(np.isfinite(column)) if keys[i] not in by_region)
+                - filled.size
+            ),
+            "demo": any(v[3] for v in by_region.values()),
         }
+        if filled.size:
+            reference[code]["apportioned_to_gemeinden"] = int(filled.size)
+            reference[code]["estimate"] = APPORTION_NOTE
+        return column
+
+    population = column_of("population", "population")
+    indicators: dict[str, np.ndarray] = {"population": population}
+    for code in sorted(set(codes) | {c for c in values if not c.startswith(LANGUAGE_PREFIX)}):
+        if code != "population":
+            indicators[code] = column_of(code, code)
+    # Language rows on the assessed level only, so nothing is counted twice in the engine.
+    on_level = np.flatnonzero(levels == (level or Region.Level.KREIS))
     lang_region, lang_code, lang_pop = [], [], []
-    for code, by_region in values.items():
-        if code.startswith(LANGUAGE_PREFIX):
-            for ags, value in by_region.items():
-                lang_region.append(index[ags])
-                lang_code.append(code[len(LANGUAGE_PREFIX) :])
-                lang_pop.append(value.value)
-                if value.is_demo:
-                    demo.add(("languages", ags))
-    levels = np.array([r[2] for r in regions])
+    for code in sorted(c for c in values if c.startswith(LANGUAGE_PREFIX)):
+        column = column_of(code, "languages")
+        known = on_level[np.isfinite(column[on_level])]
+        lang_region.extend(known.tolist())
+        lang_code.extend([code[len(LANGUAGE_PREFIX) :]] * known.size)
+        lang_pop.extend(column[known].tolist())
     engine_regions = Regions(
-        keys=np.array([r[0] for r in regions]),
+        keys=np.array(keys),
         levels=levels,
         parent=parent,
         indicators=indicators,
@@ -124,7 +194,7 @@ def load_regions(codes: set[str], date: dt.date) -> tuple[Regions, DemandPoints,
         weights={code: column[gemeinden] for code, column in indicators.items()},
     )
     names = {r[0]: r[1] for r in regions}
-    return engine_regions, points, names, demo, reference
+    return engine_regions, points, names, demo, reference, estimated
 
 
 def _fill_from_children(column: np.ndarray, parent: np.ndarray, levels: list[str]) -> list[int]:
@@ -156,29 +226,39 @@ def _valid_at(date: dt.date) -> Q:
 
 
 def load_services(
-    region_index: dict[str, int], date: dt.date, offer_types: set[str]
+    region_index: dict[str, int],
+    date: dt.date,
+    offer_types: set[str],
+    extra_services: list[dict[str, Any]] | None = None,
 ) -> tuple[Services, set[str], dict[str, Any]]:
     """One engine entry per site of a published service (online/phone-only: one without site).
 
     A service at several sites has its capacity split evenly over them; each site keeps its
     own weekly hours (schedules valid at `date`; none = unknown), the service's languages,
-    service area and fundings.
+    service area and fundings. `extra_services` (planned, see `_append_planned`) are added
+    after the registry's, without touching the registry.
     """
     services = list(
         Service.objects.filter(
             is_published=True, is_deleted=False, offer_type__code__in=offer_types
         )
-        .select_related("offer_type")
         .order_by("pk")
+        .values_list("pk", "offer_type__code", "capacity", "status", "is_demo", "languages")
     )
-    ids = [s.pk for s in services]
+    ids = [s[0] for s in services]
     sites: dict[int, list[tuple[int, Any]]] = defaultdict(list)
-    for sal in (
+    for sal_id, service_id, *location in (
         ServiceAtLocation.objects.filter(service_id__in=ids)
-        .select_related("location")
         .order_by("service_id", "location_id")
+        .values_list(
+            "pk",
+            "service_id",
+            "location__longitude",
+            "location__latitude",
+            "location__gemeinde_id",
+        )
     ):
-        sites[sal.service_id].append((sal.pk, sal.location))
+        sites[service_id].append((sal_id, location))
     site_hours: dict[int, list] = defaultdict(list)
     remote_hours: dict[int, list] = defaultdict(list)
     schedules = Schedule.objects.filter(_valid_at(date)).filter(
@@ -207,38 +287,40 @@ def load_services(
 
     cols: dict[str, list] = defaultdict(list)
     demo_types: set[str] = set()
-    for service in services:
-        places = sites.get(service.pk) or [(None, None)]
-        capacity = math.nan if service.capacity is None else service.capacity / len(places)
-        if service.is_demo:
-            demo_types.add(service.offer_type.code)
+    for pk, type_code, service_capacity, service_status, is_demo, languages in services:
+        places = sites.get(pk) or [(None, None)]
+        capacity = math.nan if service_capacity is None else service_capacity / len(places)
+        if is_demo:
+            demo_types.add(type_code)
         for sal_id, location in places:
             row = len(cols["offer_type"])
-            cols["offer_type"].append(service.offer_type.code)
+            cols["offer_type"].append(type_code)
             if location is None:
                 cols["lon"].append(math.nan)
                 cols["lat"].append(math.nan)
                 cols["region"].append(-1)
-                intervals = remote_hours.get(service.pk, [])
+                intervals = remote_hours.get(pk, [])
             else:
-                cols["lon"].append(location.longitude)
-                cols["lat"].append(location.latitude)
-                cols["region"].append(region_index.get(location.gemeinde_id or "", -1))
+                lon, lat, gemeinde = location
+                cols["lon"].append(math.nan if lon is None else lon)
+                cols["lat"].append(math.nan if lat is None else lat)
+                cols["region"].append(region_index.get(gemeinde or "", -1))
                 intervals = site_hours.get(sal_id, [])
             cols["capacity"].append(capacity)
-            cols["active"].append(service.status == Service.Status.ACTIVE)
+            cols["active"].append(service_status == Service.Status.ACTIVE)
             cols["weekly_hours"].append(_hours(intervals) if intervals else math.nan)
-            for region in areas.get(service.pk, []):
+            for region in areas.get(pk, []):
                 cols["area_service"].append(row)
                 cols["area_region"].append(region)
-            for code in service.languages or []:
+            for code in languages or []:
                 cols["language_service"].append(row)
                 cols["language_code"].append(code)
-            for share, end, level in fundings.get(service.pk, []):
+            for share, end, level in fundings.get(pk, []):
                 cols["fund_service"].append(row)
                 cols["fund_share"].append(share)
                 cols["fund_end"].append(np.datetime64(end, "D") if end else np.datetime64("NaT"))
                 cols["fund_level"].append(level)
+    planned = _append_planned(cols, extra_services or [], region_index, date)
     engine_services = Services(
         offer_type=np.array(cols["offer_type"], dtype=np.str_),
         lon=np.array(cols["lon"], dtype=np.float64),
@@ -259,9 +341,116 @@ def load_services(
     reference = {
         "services": len(services),
         "sites": len(cols["offer_type"]),
-        "demo_services": sum(1 for s in services if s.is_demo),
+        "demo_services": sum(1 for s in services if s[4]),
     }
+    if planned:
+        reference["planned_services"] = planned
     return engine_services, demo_types, reference
+
+
+class PlannedServiceError(ValueError):
+    """A planned service cannot be used; the message names the entry and the field."""
+
+
+def _date_of(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _number(value: Any) -> float:
+    return math.nan if value in (None, "") else float(str(value).replace(",", "."))
+
+
+def _append_planned(
+    cols: dict[str, list], planned: list[dict[str, Any]], region_index: dict[str, int], date
+) -> list[dict[str, Any]]:
+    """Append planned services to the engine columns; returns what was used, for the trace.
+
+    An entry: `offer_type` (code); where: `lon`/`lat` (WGS84; the Gemeinde is looked up) or
+    `gemeinde` (also `region`: a Gemeinde key puts the site at its representative point; a
+    Kreis key adds no site but serves the whole Kreis, like a service area); `capacity` and
+    `weekly_hours` (empty = unknown); `languages` (ISO codes); `start` (active only from
+    this date on; empty = already running); `fundings`: list of {`share`, `end`, `level`}
+    (or the planning face's flat `funder_level`/`funding_end`: one funding of share 1);
+    optional `service_area` (region keys).
+    """
+    if not planned:
+        return []
+    info = {
+        ags: (level, lon, lat)
+        for ags, level, lon, lat in Region.objects.values_list(
+            "ags", "level", "point_lon", "point_lat"
+        )
+    }
+    used = []
+    for number, entry in enumerate(planned, start=1):
+        where = f"Geplantes Angebot Nr. {number}"
+        try:
+            code = str(entry["offer_type"])
+            key = str(entry.get("gemeinde") or entry.get("region") or "").strip()
+            lon, lat = _number(entry.get("lon")), _number(entry.get("lat"))
+            if math.isfinite(lon) and math.isfinite(lat) and not key:
+                key = gemeinde_keys_at(np.array([lon]), np.array([lat]))[0] or ""
+                if not key:
+                    raise PlannedServiceError(f"{where}, Feld „lon/lat“: liegt in keiner Gemeinde.")
+            if key not in region_index or info[key][0] == Region.Level.LAND:
+                raise PlannedServiceError(
+                    f"{where}, Feld „gemeinde“: {key!r} ist kein Gemeinde- oder Kreisschlüssel."
+                )
+            sited = info[key][0] == Region.Level.GEMEINDE
+            if sited and not (math.isfinite(lon) and math.isfinite(lat)):
+                lon, lat = info[key][1], info[key][2]
+            capacity = _number(entry.get("capacity"))
+            hours = _number(entry.get("weekly_hours"))
+            start = _date_of(entry.get("start"))
+            fundings = list(entry.get("fundings") or [])
+            if not fundings and entry.get("funder_level"):
+                fundings = [
+                    {"share": 1.0, "end": entry.get("funding_end"), "level": entry["funder_level"]}
+                ]
+            funding_rows = [
+                (float(f.get("share", 1.0)), _date_of(f.get("end")), str(f.get("level", "")))
+                for f in fundings
+            ]
+        except PlannedServiceError:
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PlannedServiceError(f"{where}: unbrauchbare Angabe ({exc}).") from exc
+        row = len(cols["offer_type"])
+        cols["offer_type"].append(code)
+        cols["lon"].append(lon if sited else math.nan)
+        cols["lat"].append(lat if sited else math.nan)
+        cols["region"].append(region_index[key] if sited else -1)
+        cols["capacity"].append(capacity)
+        cols["active"].append(start is None or start <= date)
+        cols["weekly_hours"].append(hours)
+        area = [] if sited else [key]
+        for region in [*area, *(entry.get("service_area") or [])]:
+            if region in region_index:
+                cols["area_service"].append(row)
+                cols["area_region"].append(region_index[region])
+        for language in entry.get("languages") or []:
+            cols["language_service"].append(row)
+            cols["language_code"].append(str(language))
+        for share, end, level in funding_rows:
+            cols["fund_service"].append(row)
+            cols["fund_share"].append(share)
+            cols["fund_end"].append(np.datetime64(end, "D") if end else np.datetime64("NaT"))
+            cols["fund_level"].append(level)
+        used.append(
+            {
+                "offer_type": code,
+                "region": key,
+                "lon": lon if sited else None,
+                "lat": lat if sited else None,
+                "capacity": None if math.isnan(capacity) else capacity,
+                "weekly_hours": None if math.isnan(hours) else hours,
+                "start": start.isoformat() if start else None,
+                "active": start is None or start <= date,
+            }
+        )
+    return used
 
 
 def engine_rules(rules: list[Rule], level: str | None = None) -> list[EngineRule]:
@@ -285,13 +474,22 @@ def engine_rules(rules: list[Rule], level: str | None = None) -> list[EngineRule
     ]
 
 
-def load_input(rules: list[Rule], date: dt.date) -> EngineInput:
-    """The registry and indicators as the engine sees them on `date`."""
+def load_input(
+    rules: list[Rule],
+    date: dt.date,
+    level: str | None = None,
+    extra_services: list[dict[str, Any]] | None = None,
+) -> EngineInput:
+    """The registry and indicators as the engine sees them on `date`, judged on `level`.
+
+    At Gemeinde level, Kreis-only figures are apportioned by population (marked estimated).
+    `extra_services`: planned services added to the registry's (see `_append_planned`).
+    """
     codes = {rule.demand_indicator for rule in rules} | {"population"}
-    regions, points, names, demo, reference = load_regions(codes, date)
+    regions, points, names, demo, reference, estimated = load_regions(codes, date, level)
     index = {key: i for i, key in enumerate(regions.keys.tolist())}
     services, demo_types, service_reference = load_services(
-        index, date, {rule.offer_type.code for rule in rules}
+        index, date, {rule.offer_type.code for rule in rules}, extra_services
     )
     return EngineInput(
         regions=regions,
@@ -300,5 +498,6 @@ def load_input(rules: list[Rule], date: dt.date) -> EngineInput:
         names=names,
         demo_indicators=demo,
         demo_offer_types=demo_types,
+        estimated_indicators=estimated,
         reference={"indicators": reference, "registry": service_reference},
     )

@@ -98,7 +98,13 @@ def test_presence_hours_languages_on_kreis_level(
     lang = by_key(rows[4:6])
     # 14A speaks ar (s0) and uk (s1): 600 + 300 of 1000. fa is spoken only by the JMD.
     assert lang["14A"].value == pytest.approx(0.9) and lang["14A"].status == "met"
-    assert np.isnan(lang["14A"].cost_total)  # languages are not priced per unit
+    # Met: no language missing, so the priced deficit (languages x unit cost) is 0.
+    assert (lang["14A"].deficit, lang["14A"].unit, lang["14A"].cost_total) == (
+        0.0,
+        "languages",
+        0.0,
+    )
+    assert (lang["14A"].demand, lang["14A"].supply) == (1000.0, 900.0)
     assert lang["14B"].status == "no_data"
 
 
@@ -139,12 +145,22 @@ def _points() -> DemandPoints:
 
 
 def test_reach_uses_demand_points(regions: Regions, make_services: MakeServices) -> None:
-    rule = Rule("reach", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 10.0})
+    rule = Rule(
+        "reach", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 10.0}, unit_cost=5000.0
+    )
     rows = by_key(assess(regions, make_services(), [rule], REF, demand_points=_points()))
     # Sites: s0 (13.70, 51.05), s1 (13.75, 51.05). Point 1 is ~10.5 km from s1.
     assert rows["a1"].value == pytest.approx(100 / 400)
-    assert rows["a1"].deficit == pytest.approx(0.9 * 400 - 100)
-    assert rows["a1"].unit == "persons"
+    # 0.9 * 400 - 100 = 260 persons missing; the one unreached point (300 persons) closes
+    # it: 1 additional site x 5,000 EUR, all to the responsible level (land).
+    assert (rows["a1"].deficit, rows["a1"].unit) == (1.0, "sites")
+    assert (rows["a1"].cost_total, rows["a1"].cost_land) == (5000.0, 5000.0)
+    assert rows["a1"].explanation.endswith(
+        "Bis zum Ziel fehlen 260 Personen; dafür höchstens 1 zusätzlicher Standort "
+        "(je einer in einer unversorgten Gemeinde, größte zuerst)."
+    )
+    # b2: its one point (80) is unreached: 72 missing -> 1 site; b1 met -> 0 sites, cost 0.
+    assert (rows["b2"].deficit, rows["b1"].deficit, rows["b1"].cost_total) == (1.0, 0.0, 0.0)
     assert rows["b1"].value == 1.0 and rows["b2"].value == 0.0
     assert rows["a2"].status == "no_data"  # no demand point in a2
 

@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 from integrationsatlas.analysis import rules
-from integrationsatlas.analysis.status import deficit, fulfilment, split_cost, status
+from integrationsatlas.analysis.status import deficit, fulfilment, split_cost, status, units_needed
 
 
 def test_status_thresholds_and_no_data() -> None:
@@ -51,3 +51,39 @@ def test_cost_split_by_shares() -> None:
 def test_bad_financing_is_rejected(shares: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         split_cost(np.ones(1), shares)
+
+
+def test_reach_units_needed_are_the_fewest_unreached_points_largest_first() -> None:
+    # Region 0: 1,000 persons, 400 reached; unreached points 300, 200, 100. Target 0.9 ->
+    # 900 - 400 = 500 missing: 300 + 200 = 500 closes it -> 2 sites.
+    # Region 1: 100 persons, none reached (one point); target 0.9 -> 90 missing -> 1 site.
+    # Region 2: all reached -> 0 sites. Region 3: no data -> NaN.
+    values = rules.RuleValues(
+        value=np.array([0.4, 0.0, 1.0, np.nan]),
+        numerator=np.array([400.0, 0.0, 50.0, 0.0]),
+        denominator=np.array([1000.0, 100.0, 50.0, 0.0]),
+        scale=1.0,
+        gap_items=(np.array([0, 1, 0, 0]), np.array([100.0, 100.0, 300.0, 200.0])),
+    )
+    got = units_needed(values, 0.9)
+    np.testing.assert_array_equal(got[:3], [2.0, 1.0, 0.0])
+    assert np.isnan(got[3])
+    # Target 0.95: 550 missing -> 300 + 200 + 100 -> 3 sites.
+    assert units_needed(values, 0.95)[0] == 3.0
+
+
+def test_languages_units_needed_count_missing_languages() -> None:
+    # Region 0: ar 500 (spoken), uk 300, fa 150, ti 50 (not spoken). Covered 500 of 1,000.
+    # Target 0.8 -> 300 missing: uk alone (300) -> 1 language. Target 0.9: uk + fa -> 2.
+    pop = sp.csr_matrix(np.array([[500.0, 300.0, 150.0, 50.0]]))
+    offered = sp.csr_matrix(np.array([[1.0, 0.0, 0.0, 0.0]]))
+    v = rules.languages(pop, offered)
+    assert v.value[0] == 0.5
+    assert units_needed(v, 0.8)[0] == 1.0
+    assert units_needed(v, 0.9)[0] == 2.0
+    assert units_needed(v, 0.5)[0] == 0.0
+
+
+def test_units_needed_refuses_kinds_without_gap_items() -> None:
+    with pytest.raises(ValueError, match="gap_items"):
+        units_needed(rules.ratio([1.0], [1000.0]), 1.0)

@@ -109,7 +109,7 @@ def test_kreis_level_gives_13_rows_per_rule_with_every_column(standard_set):
     )
     assessment = Assessment.objects.get()
     assert assessment.rows.count() == 14 * 13
-    assert assessment.standard_set_version == "1"
+    assert assessment.standard_set_version == "2"
     assert assessment.data_reference["indicators"]["foreign_population"]["reference_dates"]
 
 

@@ -55,7 +55,8 @@ class Command(BaseCommand):
                 f"{len(summary.per_kreis)} Kreisen, {types['n']} Angebotsarten, "
                 f"{summary.organizations} Träger, {summary.locations} Standorte, "
                 f"{summary.schedules} Öffnungszeiten, {summary.fundings} Finanzierungen, "
-                f"{summary.indicator_values} Demo-Kennzahlen (children_under_6)."
+                f"{summary.indicator_values} Demo-Kennzahlen (children_under_6), "
+                f"{summary.language_values} Demo-Sprachkennzahlen (foreign_language_*)."
             )
         )
         if with_users:

@@ -11,7 +11,6 @@ from integrationsatlas.standards import document as doc_module
 from integrationsatlas.standards.assessing import (
     COLUMNS,
     AssessmentError,
-    assessment_rows,
     run_assessment,
 )
 from integrationsatlas.standards.document import DocumentError
@@ -54,6 +53,9 @@ def resolve_set(name: str) -> StandardSet:
 
 
 class Command(BaseCommand):
+    # No system checks: they import every URL module (views, PDF and XLSX libraries), about
+    # a second of start-up, and this command serves no URL; `migrate`/`serve` still check.
+    requires_system_checks: list[str] = []
     help = (
         "Bewertet jede Region einer Ebene nach einem Standardsatz, speichert die Bewertung und "
         "gibt eine Zeile je Region und Regel aus."
@@ -77,7 +79,7 @@ class Command(BaseCommand):
                     chosen, level=level, reference_date=date, label=label, step=step
                 )
                 step("Ausgabe")
-                text = format_rows(assessment_rows(assessment), COLUMNS, format)
+                text = format_rows(assessment.listing, COLUMNS, format)
         except AssessmentError as exc:
             raise CommandError(str(exc)) from exc
         if out is None:

@@ -1,0 +1,220 @@
+"""Issue 5 "done when": every column filled at both levels; estimates, demo languages, priced
+reach/languages deficits and planned services, each with hand-computed numbers."""
+
+import csv
+import datetime as dt
+import io
+from io import StringIO
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from integrationsatlas.regions.models import IndicatorValue, Region
+from integrationsatlas.registry.demo import load_demo
+from integrationsatlas.registry.models import Service
+from integrationsatlas.standards import document as doc_module
+from integrationsatlas.standards.assessing import COLUMNS, AssessmentError, run_assessment
+from integrationsatlas.standards.loader import _apportion
+from integrationsatlas.standards.models import Assessment, AssessmentRow
+from integrationsatlas.standards.sets import import_document
+
+from .test_assess import DRESDEN, make_service
+
+EXAMPLE = doc_module.SCHEMA_FILE.parent.parent / "data" / "beispielstandard-sachsen-2030.yaml"
+SLUG = "beispielstandard-sachsen-2030"
+DATE = dt.date(2026, 6, 30)
+EMPTY_WHEN_NO_DATA = {"value", "ratio", "deficit"} | {c for c in COLUMNS if c.startswith("cost_")}
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def standard_set():
+    return import_document(doc_module.read_file(EXAMPLE))[0]
+
+
+def assess_csv(level: str) -> list[dict]:
+    out = StringIO()
+    args = ["--standard-set", SLUG, "--level", level, "--date", DATE.isoformat()]
+    call_command("assess", *args, "--format", "csv", stdout=out, stderr=StringIO())
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+def test_done_when_every_column_is_filled_at_both_levels_on_a_small_demo(standard_set):
+    load_demo(seed=11, target=150)
+    n_kreise = Region.objects.filter(level="kreis").count()
+    n_gemeinden = Region.objects.filter(level="gemeinde").count()
+    assert (n_kreise, n_gemeinden) == (13, 418)
+    for level, per_rule in (("kreis", 13), ("gemeinde", 418)):
+        rows = assess_csv(level)
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row["rule"]] = counts.get(row["rule"], 0) + 1
+            empty = {c for c in COLUMNS if row[c] == ""}
+            if row["status"] == "no_data":
+                assert empty == EMPTY_WHEN_NO_DATA, row
+            else:
+                assert not empty, row
+        assert counts == dict.fromkeys(counts, per_rule) and len(counts) == 14
+        if level == "kreis":
+            # With the demo registry and its demo figures nothing is unknown per Kreis.
+            assert [r for r in rows if r["status"] == "no_data"] == []
+        languages = [r for r in rows if r["kind"] == "languages"]
+        assert all("Demodaten" in r["explanation"] for r in languages)
+        assert all(r["unit"] == "languages" for r in languages)
+        assert {r["unit"] for r in rows if r["kind"] == "reach"} == {"sites"}
+    gemeinde = Assessment.objects.get(level="gemeinde")
+    # The CLI printed what it stored: same number of rows, and languages rows flagged demo.
+    assert gemeinde.rows.count() == 14 * 418
+    assert gemeinde.rows.filter(kind="languages", uses_demo_data=False).count() == 0
+
+
+def test_demo_language_figures_come_from_foreign_population_with_fixed_shares():
+    load_demo(seed=11, target=150)
+    foreign = IndicatorValue.objects.filter(code="foreign_population", region_id="14612")
+    newest = foreign.order_by("-reference_date").first()
+    uk = IndicatorValue.objects.get(code="foreign_language_uk", region_id="14612")
+    assert uk.value == round(newest.value * 0.20)
+    assert uk.is_demo and uk.source.startswith("Demo:") and "uk 20%" in uk.source
+    assert uk.reference_date == newest.reference_date
+    assert not IndicatorValue.objects.filter(
+        code__startswith="foreign_language_", region__level="gemeinde"
+    ).exists()
+
+
+def test_apportion_kreis_value_by_population_share():
+    # 0 Land; 1, 2 Kreise; 3, 4 Gemeinden of Kreis 1 (population 300, 100); 5, 6 of Kreis 2,
+    # where Gemeinde 5 has its own figure, so Kreis 2 is not apportioned.
+    parent = np.array([-1, 0, 0, 1, 1, 2, 2])
+    levels = np.array(["land", "kreis", "kreis", "gemeinde", "gemeinde", "gemeinde", "gemeinde"])
+    population = np.array([np.nan, 400, 300, 300, 100, 150, 150], dtype=float)
+    column = np.array([np.nan, 1000, 500, np.nan, np.nan, 200, np.nan])
+    filled = _apportion(column, parent, levels, population)
+    assert filled.tolist() == [3, 4]
+    assert column[3] == 750.0 and column[4] == 250.0  # 1000 x 300/400, 1000 x 100/400
+    assert np.isnan(column[6]) and column[5] == 200.0
+
+
+def test_gemeinde_level_uses_apportioned_kreis_figures_and_says_so(standard_set):
+    make_service("mbe", DRESDEN, capacity=30.0)
+    assessment = run_assessment(standard_set, "gemeinde", DATE)
+    rows = {(r["ags"], r["rule"]): r for r in assessment.listing}
+    foreign = {
+        v.region_id: v.value
+        for v in IndicatorValue.objects.filter(code="foreign_population").order_by("reference_date")
+    }
+    population = {
+        v.region_id: v.value
+        for v in IndicatorValue.objects.filter(
+            code="population", region__parent_id="14627"
+        ).order_by("reference_date")
+    }
+    gemeinde = sorted(population)[0]
+    share = foreign["14627"] * population[gemeinde] / sum(population.values())
+    row = rows[(gemeinde, "mbe-beratung")]
+    # No MBE in Meißen: value 0, gap, deficit 0.3 x estimated demand / 1000.
+    assert (row["value"], row["status"]) == (0.0, "gap")
+    assert row["deficit"] == pytest.approx(round(0.3 * share / 1000, 3))
+    assert row["explanation"].endswith("Nachfrage geschätzt: Kreiswert anteilig nach Einwohnern.")
+    # Dresden is a kreisfreie Stadt: its one Gemeinde gets the exact Kreis figure.
+    dresden = rows[("14612000", "mbe-beratung")]
+    assert dresden["value"] == pytest.approx(round(30 / foreign["14612"] * 1000, 4))
+    assert "geschätzt" not in dresden["explanation"]
+    estimates = Assessment.objects.get().data_reference["estimates"]
+    assert estimates["method"] == "geschätzt: Kreiswert anteilig nach Einwohnern"
+    assert "mbe-beratung" in estimates["rules"] and "foreign_population" in estimates["indicators"]
+    stored = AssessmentRow.objects.get(region_id=gemeinde, rule_code="mbe-beratung")
+    assert stored.demand == pytest.approx(share) and stored.supply == 0.0
+
+
+def test_languages_deficit_is_missing_languages_times_unit_cost(standard_set):
+    for code, value in (("ar", 600), ("uk", 300), ("fa", 100)):
+        IndicatorValue.objects.create(
+            region_id="14612",
+            code=f"foreign_language_{code}",
+            reference_date=dt.date(2025, 12, 31),
+            value=value,
+            source="Test: Sprachzahlen",
+        )
+    make_service("mbe", DRESDEN, capacity=30.0, languages=("de", "ar"))
+    assessment = run_assessment(standard_set, "kreis", DATE)
+    rows = {(r["ags"], r["rule"]): r for r in assessment.listing}
+    row = rows[("14612", "mbe-sprachen")]
+    # ar spoken: 600 of 1,000 = 0.6 < 0.8 -> partial; 200 missing: uk (300) closes it ->
+    # 1 language x 25,000 EUR, all Bund.
+    assert (row["value"], row["status"]) == (0.6, "partial")
+    assert (row["deficit"], row["unit"], row["cost_bund"]) == (1.0, "languages", 25000.0)
+    assert "dafür 1 weitere Sprache" in row["explanation"]
+    assert not row["uses_demo_data"]
+    # Without language figures the rule stays "no data" elsewhere.
+    assert rows[("14511", "mbe-sprachen")]["status"] == "no_data"
+
+
+def test_reach_deficit_is_sites_needed_times_unit_cost(standard_set):
+    assessment = run_assessment(standard_set, "gemeinde", DATE)
+    row = next(
+        r
+        for r in assessment.listing
+        if r["ags"] == "14612000" and r["rule"] == "bibliothek-erreichbarkeit"
+    )
+    # No library anywhere: Dresden's one demand point is unreached; 90 % missing -> 1 site
+    # x 120,000 EUR, 80 % Gemeinde and 20 % Land.
+    assert (row["value"], row["deficit"], row["unit"]) == (0.0, 1.0, "sites")
+    assert (row["cost_total"], row["cost_gemeinde"], row["cost_land"]) == (
+        120000.0,
+        96000.0,
+        24000.0,
+    )
+
+
+PLANNED = {
+    "offer_type": "mbe",
+    "gemeinde": "14511000",
+    "capacity": 12,
+    "weekly_hours": 20,
+    "languages": ["de", "ar"],
+    "start": "2026-01-01",
+    "fundings": [{"share": 1.0, "end": None, "level": "bund"}],
+}
+
+
+def test_planned_service_raises_the_gap_region_without_touching_the_registry(standard_set):
+    base = run_assessment(standard_set, "kreis", DATE)
+    scenario = run_assessment(
+        standard_set, "kreis", DATE, label="Plan", extra_services=[PLANNED], is_scenario=True
+    )
+    before = {(r["ags"], r["rule"]): r for r in base.listing}
+    after = {(r["ags"], r["rule"]): r for r in scenario.listing}
+    chemnitz_foreign = (
+        IndicatorValue.objects.filter(code="foreign_population", region_id="14511")
+        .order_by("-reference_date")
+        .first()
+        .value
+    )
+    assert before[("14511", "mbe-beratung")]["value"] == 0.0
+    # 12 VZÄ for Chemnitz's foreign population, per 1,000.
+    assert after[("14511", "mbe-beratung")]["value"] == pytest.approx(
+        round(12 / chemnitz_foreign * 1000, 4)
+    )
+    assert after[("14511", "mbe-oeffnungszeiten")]["value"] > 0
+    assert after[("14612", "mbe-beratung")] == before[("14612", "mbe-beratung")]
+    assert not Service.objects.exists()
+    stored = Assessment.objects.get(pk=scenario.pk)
+    assert stored.is_scenario and not Assessment.objects.get(pk=base.pk).is_scenario
+    assert stored.scenario["planned_services"][0]["region"] == "14511000"
+    # Planned to start after the reference date: not yet active, nothing changes.
+    later = run_assessment(
+        standard_set, "kreis", DATE, extra_services=[PLANNED | {"start": "2027-01-01"}]
+    )
+    assert {(r["ags"], r["rule"]): r["value"] for r in later.listing} == {
+        k: r["value"] for k, r in before.items()
+    }
+
+
+def test_bad_planned_service_names_the_entry_and_field(standard_set):
+    with pytest.raises(AssessmentError, match="Geplantes Angebot Nr. 1, Feld „gemeinde“"):
+        run_assessment(standard_set, "kreis", DATE, extra_services=[PLANNED | {"gemeinde": "99"}])
+    with pytest.raises(AssessmentError, match="Geplantes Angebot Nr. 1: unbrauchbare"):
+        run_assessment(standard_set, "kreis", DATE, extra_services=[PLANNED | {"capacity": "x"}])
+    assert not Assessment.objects.exists()
