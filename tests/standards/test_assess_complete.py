@@ -218,3 +218,14 @@ def test_bad_planned_service_names_the_entry_and_field(standard_set):
     with pytest.raises(AssessmentError, match="Geplantes Angebot Nr. 1: unbrauchbare"):
         run_assessment(standard_set, "kreis", DATE, extra_services=[PLANNED | {"capacity": "x"}])
     assert not Assessment.objects.exists()
+
+
+def test_assess_if_missing_and_publish(standard_set, tmp_path, capsys):
+    base = ["--standard-set", SLUG, "--level", "kreis"]
+    call_command("assess", *base, "--out", str(tmp_path / "a.csv"), "--publish")
+    first = Assessment.objects.get()
+    assert first.is_published
+    call_command("assess", *base, "--if-missing", "--out", str(tmp_path / "b.csv"))
+    assert Assessment.objects.count() == 1
+    assert "nichts berechnet" in capsys.readouterr().err
+    assert not (tmp_path / "b.csv").exists()

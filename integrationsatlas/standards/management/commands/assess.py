@@ -14,7 +14,7 @@ from integrationsatlas.standards.assessing import (
     run_assessment,
 )
 from integrationsatlas.standards.document import DocumentError
-from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.standards.models import Assessment, StandardSet
 from integrationsatlas.standards.sets import check_document, document_of, find_set, import_document
 
 
@@ -68,11 +68,31 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
         parser.add_argument("--out", type=Path, help="Datei (sonst Standardausgabe)")
         parser.add_argument("--label", default="", help="Bezeichnung der gespeicherten Bewertung")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="nichts tun, wenn es für diesen Standardsatz (Version) und diese Ebene schon "
+            "eine gespeicherte Bewertung gibt",
+        )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="die Bewertung öffentlich machen (Landesansicht und Regionsberichte ohne Anmeldung)",
+        )
 
     def handle(
         self, *args, standard_set, level, date=None, format="table", out=None, label="", **options
     ):
         chosen = resolve_set(standard_set)
+        existing = Assessment.objects.filter(
+            standard_set=chosen, standard_set_version=chosen.version, level=level, is_scenario=False
+        ).first()
+        if options.get("if_missing") and existing is not None:
+            self.stderr.write(
+                f"Bewertung {existing.pk} für {chosen.name} ({chosen.version}), Ebene {level}, "
+                "gibt es schon; nichts berechnet."
+            )
+            return
         try:
             with StepProgress(4) as step:
                 assessment = run_assessment(
@@ -89,9 +109,14 @@ class Command(BaseCommand):
                 out.write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise CommandError(f"{out}: kann nicht geschrieben werden ({exc}).") from exc
+        if options.get("publish"):
+            assessment.is_published = True
+            assessment.save(update_fields=["is_published"])
         demo = " Enthält Demodaten." if assessment.includes_demo_data else ""
         self.stderr.write(
             f"Bewertung {assessment.pk} gespeichert: {chosen.name} (Version "
             f"{assessment.standard_set_version}), Ebene {level}, Stichtag "
-            f"{assessment.reference_date:%Y-%m-%d}.{demo}" + (f" Ausgabe: {out}" if out else "")
+            f"{assessment.reference_date:%Y-%m-%d}.{demo}"
+            + (" Öffentlich." if assessment.is_published else "")
+            + (f" Ausgabe: {out}" if out else "")
         )
