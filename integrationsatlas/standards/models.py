@@ -18,6 +18,14 @@ class Unit(models.TextChoices):
     BODIES = "bodies", _("Gremien")
 
 
+# Units of an assessment row's deficit: the offer types' units plus those of counting rules.
+ROW_UNIT_LABELS = {
+    **dict(Unit.choices),
+    "services": _("Angebote"),
+    "persons": _("Personen"),
+}
+
+
 class Level(models.TextChoices):
     """Government levels that can be responsible for or pay for an offer."""
 
@@ -214,3 +222,8 @@ class AssessmentRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.rule_code}: {self.status}"
+
+    @property
+    def unit_label(self) -> str:
+        """The deficit's unit for people (the stored code, e.g. "fte", is for machines)."""
+        return str(ROW_UNIT_LABELS.get(self.unit, self.unit))

@@ -12,8 +12,15 @@ from integrationsatlas.standards.models import OfferType
 
 LOCALE = Path(settings.BASE_DIR) / "integrationsatlas" / "locale"
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
-# Sources whose strings reach the public: base.html and the start page, finder, region pages.
-PUBLIC = re.compile(r"\b(finder/|core/templates/|regions/templates/|settings\.py)")
+# Sources whose strings reach the public: base.html and the start page, finder, region pages,
+# and what anonymous visitors see of a published assessment (planning views and the state view,
+# region report, legends) with the standards' status and kind labels.
+PUBLIC = re.compile(
+    r"\b(finder/|core/templates/|regions/templates/|settings\.py"
+    r"|planning/templates/planning/(index|state|row|costs|equity|region|region_pdf|_region_body"
+    r"|_assessment_facts|base_planning)\.html"
+    r"|planning/(views|report|charts|access|fairness|cliffs|exports)\.py|standards/models\.py)"
+)
 
 
 def entries(language: str):
