@@ -61,6 +61,7 @@ MATRIX = {
         _row(_NO, _NO, _NO, _NO, _NO, _OK),
     ),
     "planning:publish": ("Bewertung veröffentlichen", _row(_NO, _NO, _NO, _NO, _NO, _OK)),
+    "planning:new_assessment": ("Neue Bewertung berechnen", PLANNERS),
     "planning:scenarios": ("Szenario anlegen", PLANNERS),
     "planning:scenario#rule": ("Szenario: Regel ändern", PLANNERS),
     "planning:scenario#planned": ("Szenario: geplantes Angebot eintragen", PLANNERS),

@@ -197,6 +197,15 @@ def planning_publish(world: World, role: str):
     return response, OK if assessment.is_published else NO
 
 
+def planning_new_assessment(world: World, role: str):
+    example = _example_set()
+    before = Assessment.objects.filter(standard_set=example).count()
+    data = {"standard_set": example.pk, "level": "kreis", "reference_date": "2026-06-30"}
+    response = world.client(role).post(reverse("planning:new_assessment"), data)
+    created = Assessment.objects.filter(standard_set=example).count() > before
+    return response, OK if created else NO
+
+
 def planning_scenario_new(world: World, role: str):
     example = _example_set()
     data = {"base": example.pk, "name": "Matrix Szenario"}
@@ -291,6 +300,7 @@ ACTIONS: dict[str, Callable] = {
     "standards:edit": _standards_edit(published=False),
     "standards:edit#published": _standards_edit(published=True),
     "planning:publish": planning_publish,
+    "planning:new_assessment": planning_new_assessment,
     "planning:scenarios": planning_scenario_new,
     "planning:scenario#rule": _scenario_action("rule"),
     "planning:scenario#planned": _scenario_action("planned"),
