@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from integrationsatlas.registry.permissions import is_planner, is_state_admin
 from integrationsatlas.standards.models import Assessment
@@ -30,13 +31,13 @@ def require_planner(request: HttpRequest) -> None:
     if not request.user.is_authenticated:
         raise LoginNeeded
     if not is_planner(request.user):
-        raise PermissionDenied("Nur für Planung, Koordination und Administration.")
+        raise PermissionDenied(_("Nur für Planung, Koordination und Administration."))
 
 
 def assessment_or_deny(request: HttpRequest, pk: int) -> Assessment:
     assessment = Assessment.objects.select_related("standard_set").filter(pk=pk).first()
     if assessment is None:
-        raise Http404("Bewertung nicht gefunden.")
+        raise Http404(_("Bewertung nicht gefunden."))
     if not visible_assessments(request.user).filter(pk=pk).exists():
         require_planner(request)
     return assessment
