@@ -10,6 +10,7 @@ visitor: it is stored as a marker and filled in with the visitor's own token on 
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -26,7 +27,9 @@ _pages: OrderedDict[tuple, tuple[int, str, bytes]] = OrderedDict()
 
 
 def capacity() -> int:
-    return int(getattr(settings, "FINDER_PAGE_CACHE_ENTRIES", 1000))
+    """Setting FINDER_PAGE_CACHE_ENTRIES, else the environment variable, else 1000; 0 = off."""
+    default = os.environ.get("FINDER_PAGE_CACHE_ENTRIES", "1000")
+    return int(getattr(settings, "FINDER_PAGE_CACHE_ENTRIES", default))
 
 
 def cacheable(request: HttpRequest) -> bool:
