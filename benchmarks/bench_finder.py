@@ -344,6 +344,9 @@ def main() -> int:
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument(
+        "--db", help="keep the generated SQLite database in this file and reuse it next time"
+    )
+    parser.add_argument(
         "--baseline",
         action="store_true",
         help="afterwards load /gesundheit/ (one tiny query) the same way: what the machine allows",
@@ -363,12 +366,13 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "integrationsatlas.settings",
             "INTEGRATIONSATLAS_VAR_DIR": tmp,
             "SECRET_KEY": "benchmark-only",
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "DATABASE_URL": f"sqlite:///{Path(args.db).resolve() if args.db else tmp + '/bench.sqlite3'}",
             "FINDER_PAGE_CACHE_ENTRIES": "0" if args.no_page_cache else "1000",
         }
         os.environ.update(env)  # read by Django's settings when generate() sets Django up
         started = time.monotonic()
-        generate(args.services, args.seed)
+        if not (args.db and Path(args.db).exists()):
+            generate(args.services, args.seed)
         print(f"data ready in {time.monotonic() - started:.1f} s", flush=True)
         queries = build_queries(args.seed)
         port = free_port()
