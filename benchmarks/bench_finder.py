@@ -313,18 +313,25 @@ def start_server(env: dict, port: int, workers: int, threads: int, preload: bool
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    for _ in range(150):
+    wait_for(server, port)
+    return server
+
+
+def wait_for(server: subprocess.Popen, port: int, seconds: float = 30.0) -> None:
+    """Until the server answers /gesundheit/; stops it and raises if it does not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/gesundheit/")
             conn.getresponse().read()
-            return server
+            return
         except OSError:
             if server.poll() is not None:
                 raise RuntimeError("server did not start") from None
             time.sleep(0.2)
     server.terminate()
-    raise RuntimeError("server did not answer within 30 s")
+    raise RuntimeError(f"server did not answer within {seconds:.0f} s")
 
 
 def percentile(values: list[float], p: float) -> float:

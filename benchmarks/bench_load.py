@@ -89,7 +89,7 @@ def editor_setup() -> tuple[str, int, dict]:
     _, raw = ApiToken.issue(user, "Lasttest")
     service = (
         Service.public.filter(
-            service_at_locations__location__gemeinde_id__startswith=COORDINATOR_KREIS
+            service_at_locations__location__gemeinde__ags__startswith=COORDINATOR_KREIS
         )
         .order_by("pk")
         .first()
@@ -123,7 +123,8 @@ def read_paths(seed: int, count: int) -> list[str]:
     for i in range(count):
         roll = rng.random()
         if roll < 0.5:
-            paths.append(finder[i])
+            # 2,000 demo services: a second page is certain only with the widest radius.
+            paths.append(finder[i].replace("umkreis=50&seite=2", "umkreis=200&seite=2"))
         elif roll < 0.85:
             ags, lat, lon = rng.choice(gemeinden)
             params = {"offer_type": rng.choice(codes)}
