@@ -220,19 +220,23 @@ def build_queries(seed: int, count: int = 2000) -> list[str]:
 WRK_SCRIPT = """
 local paths, langs = {}, {%(langs)s}
 for line in io.lines("%(list)s") do paths[#paths + 1] = line end
-local n = 0
+local n, threads = 0, {}
+hits = 0  -- a global: done() reads it from each thread with thread:get()
+function setup(thread) threads[#threads + 1] = thread end
+function response(status, headers, body) if headers["X-Finder-Cache"] then hits = hits + 1 end end
 function init(args) math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16)); n = math.random(#paths) end
 function request()
   n = n %% #paths + 1
   return wrk.format("GET", paths[n], {["Accept-Language"] = langs[n %% #langs + 1]})
 end
 function done(summary, latency, requests)
-  local e = summary.errors
+  local e, cached = summary.errors, 0
+  for _, t in ipairs(threads) do cached = cached + t:get("hits") end
   io.write(string.format('WRKJSON {"requests": %%d, "duration_us": %%d, "p50": %%d, "p95": %%d, ' ..
     '"p99": %%d, "mean": %%f, "non2xx": %%d, "connect": %%d, "read": %%d, "write": %%d, ' ..
-    '"timeout": %%d}\\n', summary.requests, summary.duration, latency:percentile(50),
+    '"timeout": %%d, "cached": %%d}\\n', summary.requests, summary.duration, latency:percentile(50),
     latency:percentile(95), latency:percentile(99), latency.mean, e.status, e.connect, e.read,
-    e.write, e.timeout))
+    e.write, e.timeout, cached))
 end
 """
 
@@ -277,6 +281,7 @@ def run_wrk(wrk: str, base: str, paths: list[str], clients: int, duration: float
         "errors": raw["non2xx"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"],
         "detail": {k: raw[k] for k in ("non2xx", "connect", "read", "write", "timeout")},
         "command": " ".join(command[:-3] + ["rotate.lua", base]),
+        "cached": raw["cached"],
     }
 
 
@@ -301,7 +306,7 @@ def describe(label: str, r: dict) -> str:
     return (
         f"{label}: requests={r['requests']} rps={r['rps']:.0f} p50={r['p50']:.1f} ms "
         f"p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms mean={r['mean']:.1f} ms "
-        f"errors={r['errors']} {r['detail']}"
+        f"errors={r['errors']} {r['detail']} page-cache hits={r.get('cached', 'n/a')}"
     )
 
 

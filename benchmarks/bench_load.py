@@ -123,8 +123,8 @@ def read_paths(seed: int, count: int) -> list[str]:
     for i in range(count):
         roll = rng.random()
         if roll < 0.5:
-            # 2,000 demo services: a second page is certain only with the widest radius.
-            paths.append(finder[i].replace("umkreis=50&seite=2", "umkreis=200&seite=2"))
+            # 2,000 demo services: rare offer types have no second page (a 404); first pages only.
+            paths.append(finder[i].replace("&seite=2", ""))
         elif roll < 0.85:
             ags, lat, lon = rng.choice(gemeinden)
             params = {"offer_type": rng.choice(codes)}
