@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -166,7 +168,15 @@ def run_clients(base: str, clients: int, duration: float, queries: list[str]) ->
     return latencies, errors
 
 
-def build_queries(seed: int) -> list[str]:
+# Where most people search: the large towns, weighted like real traffic (Zipf-ish).
+BIG_PLACES = ["Dresden", "Leipzig", "Chemnitz", "Zwickau", "Plauen", "Görlitz", "Freiberg",
+              "Pirna", "Bautzen", "Freital", "Radebeul", "Hoyerswerda", "Riesa", "Meißen",
+              "Grimma", "Delitzsch", "Döbeln", "Torgau", "Annaberg-Buchholz", "Weißwasser/O.L."]  # fmt: skip
+LANGUAGES = ["de", "ar", "uk", "ru", "fa", "tr", "en"]
+
+
+def build_queries(seed: int, count: int = 2000) -> list[str]:
+    """Result-page paths: 60 % big towns by name, 40 % any Gemeinde by key; mixed filters."""
     import django
 
     django.setup()
@@ -176,20 +186,157 @@ def build_queries(seed: int) -> list[str]:
     rng = random.Random(seed)
     codes = list(OfferType.objects.values_list("code", flat=True))
     places = list(Region.objects.filter(level="gemeinde").values_list("ags", flat=True))
+    weights = [1 / (rank + 1) for rank in range(len(BIG_PLACES))]
     queries = []
-    for _ in range(2000):
-        params = {"art": rng.choice(codes), "ags": rng.choice(places)}
-        params["umkreis"] = str(rng.choice([5, 10, 25, 50]))
+    for _ in range(count):
+        params = {"art": rng.choice(codes)}
+        if rng.random() < 0.6:
+            params["ort"] = rng.choices(BIG_PLACES, weights)[0]
+        else:
+            params["ags"] = rng.choice(places)
+        params["umkreis"] = str(rng.choice([5, 10, 25, 25, 50]))
         if rng.random() < 0.3:
             params["offen"] = "1"
         if rng.random() < 0.2:
             params["sprache"] = rng.choice(["ar", "uk", "fa"])
-        if rng.random() < 0.2:  # a second page where there surely is one
+        if rng.random() < 0.1:
+            params["kostenlos"] = "1"
+        if rng.random() < 0.1:
+            params["gruppe"] = rng.choice(["refugees", "women", "youth"])
+        if rng.random() < 0.05:
+            params["barrierefrei"] = "1"
+        if rng.random() < 0.05:
+            params["ansicht"] = "karte"
+        if rng.random() < 0.15:  # a second page where there surely is one
             params.update(umkreis="50", seite="2")
-            params.pop("offen", None)
-            params.pop("sprache", None)
+            for key in ("offen", "sprache", "kostenlos", "gruppe", "barrierefrei"):
+                params.pop(key, None)
         queries.append("/suche/ergebnisse/?" + urllib.parse.urlencode(params))
     return queries
+
+
+# wrk's Lua: each connection walks the list from its own random start and sends a
+# browser-like Accept-Language; done() prints one JSON line the benchmark parses.
+WRK_SCRIPT = """
+local paths, langs = {}, {%(langs)s}
+for line in io.lines("%(list)s") do paths[#paths + 1] = line end
+local n, threads = 0, {}
+hits = 0  -- a global: done() reads it from each thread with thread:get()
+function setup(thread) threads[#threads + 1] = thread end
+function response(status, headers, body) if headers["X-Finder-Cache"] then hits = hits + 1 end end
+function init(args) math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16)); n = math.random(#paths) end
+function request()
+  n = n %% #paths + 1
+  return wrk.format("GET", paths[n], {["Accept-Language"] = langs[n %% #langs + 1]})
+end
+function done(summary, latency, requests)
+  local e, cached = summary.errors, 0
+  for _, t in ipairs(threads) do cached = cached + t:get("hits") end
+  io.write(string.format('WRKJSON {"requests": %%d, "duration_us": %%d, "p50": %%d, "p95": %%d, ' ..
+    '"p99": %%d, "mean": %%f, "non2xx": %%d, "connect": %%d, "read": %%d, "write": %%d, ' ..
+    '"timeout": %%d, "cached": %%d}\\n', summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(95), latency:percentile(99), latency.mean, e.status, e.connect, e.read,
+    e.write, e.timeout, cached))
+end
+"""
+
+
+def ensure_wrk() -> str | None:
+    """wrk from Debian; installed with apt-get (an ordinary registry package) when missing."""
+    found = shutil.which("wrk")
+    if found is None and shutil.which("apt-get"):
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "wrk"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=180,
+            check=False,
+        )
+        found = shutil.which("wrk")
+    return found
+
+
+def run_wrk(wrk: str, base: str, paths: list[str], clients: int, duration: float, tmp: str) -> dict:
+    """`wrk -c clients -d duration -t 2 --latency` over the paths; latencies in ms."""
+    listing = Path(tmp) / f"paths-{len(paths)}-{abs(hash(tuple(paths[:3])))}.txt"
+    listing.write_text("\n".join(paths) + "\n")
+    script = Path(tmp) / "rotate.lua"
+    script.write_text(
+        WRK_SCRIPT % {"list": listing, "langs": ", ".join(f'"{x}"' for x in LANGUAGES)}
+    )
+    command = [wrk, "-c", str(clients), "-d", f"{int(duration)}s", "-t", "2", "--latency",
+               "--timeout", "10s", "-s", str(script), base]  # fmt: skip
+    output = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 60, check=False
+    ).stdout
+    line = next((x for x in output.splitlines() if x.startswith("WRKJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no summary: {output[-500:]}")
+    raw = json.loads(line[len("WRKJSON ") :])
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "requests": raw["requests"],
+        "rps": raw["requests"] / seconds,
+        **{p: raw[p] / 1000 for p in ("p50", "p95", "p99", "mean")},
+        "errors": raw["non2xx"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"],
+        "detail": {k: raw[k] for k in ("non2xx", "connect", "read", "write", "timeout")},
+        "command": " ".join(command[:-3] + ["rotate.lua", base]),
+        "cached": raw["cached"],
+    }
+
+
+def run_python(base: str, paths: list[str], clients: int, duration: float) -> dict:
+    """The fallback load client when wrk is unavailable: threads, one connection each."""
+    latencies, errors = run_clients(base, clients, duration, paths)
+    ms = [v * 1000 for v in latencies] or [0.0]
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / duration,
+        "p50": percentile(ms, 50),
+        "p95": percentile(ms, 95),
+        "p99": percentile(ms, 99),
+        "mean": statistics.fmean(ms),
+        "errors": len(errors),
+        "detail": {"first": errors[:5]},
+        "command": f"python threads x {clients}",
+    }
+
+
+def describe(label: str, r: dict) -> str:
+    return (
+        f"{label}: requests={r['requests']} rps={r['rps']:.0f} p50={r['p50']:.1f} ms "
+        f"p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms mean={r['mean']:.1f} ms "
+        f"errors={r['errors']} {r['detail']} page-cache hits={r.get('cached', 'n/a')}"
+    )
+
+
+def start_server(env: dict, port: int, workers: int, threads: int, preload: bool):
+    command = [str(BIN / "integrationsatlas"), "serve", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
+    if preload:
+        command.append("--preload")
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    wait_for(server, port)
+    return server
+
+
+def wait_for(server: subprocess.Popen, port: int, seconds: float = 30.0) -> None:
+    """Until the server answers /gesundheit/; stops it and raises if it does not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/gesundheit/")
+            conn.getresponse().read()
+            return
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError("server did not start") from None
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError(f"server did not answer within {seconds:.0f} s")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -204,7 +351,13 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
+    parser.add_argument("--no-page-cache", action="store_true", help="FINDER_PAGE_CACHE_ENTRIES=0")
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--db", help="keep the generated SQLite database in this file and reuse it next time"
+    )
     parser.add_argument(
         "--baseline",
         action="store_true",
@@ -213,6 +366,11 @@ def main() -> int:
     args = parser.parse_args()
     if not (1 <= args.clients <= 200 and 1 <= args.duration <= 600 and args.services <= 100000):
         parser.error("bounded: 1–200 clients, 1–600 s, at most 100,000 services")
+    if not 1 <= args.workers * args.threads <= 64:
+        parser.error("bounded: at most 64 worker threads")
+    wrk = ensure_wrk() if args.client in ("auto", "wrk") else None
+    if args.client == "wrk" and wrk is None:
+        parser.error("wrk is not installed and apt-get could not install it")
 
     with tempfile.TemporaryDirectory(prefix="bench-finder-") as tmp:
         env = {
@@ -220,69 +378,48 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "integrationsatlas.settings",
             "INTEGRATIONSATLAS_VAR_DIR": tmp,
             "SECRET_KEY": "benchmark-only",
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "DATABASE_URL": f"sqlite:///{Path(args.db).resolve() if args.db else tmp + '/bench.sqlite3'}",
+            "FINDER_PAGE_CACHE_ENTRIES": "0" if args.no_page_cache else "1000",
         }
         os.environ.update(env)  # read by Django's settings when generate() sets Django up
         started = time.monotonic()
-        generate(args.services, args.seed)
+        if not (args.db and Path(args.db).exists()):
+            generate(args.services, args.seed)
         print(f"data ready in {time.monotonic() - started:.1f} s", flush=True)
         queries = build_queries(args.seed)
         port = free_port()
-        server = subprocess.Popen(
-            [
-                str(BIN / "integrationsatlas"),
-                "serve",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = start_server(env, port, args.workers, args.threads, args.preload)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=2).request(
-                        "GET", "/gesundheit/"
-                    )
-                    break
-                except OSError:
-                    time.sleep(0.2)
             # Warm every worker's per-type index (not measured).
             run_clients(base, min(args.clients, 8), min(5.0, args.duration), queries)
-            latencies, errors = run_clients(base, args.clients, args.duration, queries)
+            if wrk:
+                result = run_wrk(wrk, base, queries, args.clients, args.duration, tmp)
+            else:
+                result = run_python(base, queries, args.clients, args.duration)
+            floor = None
             if args.baseline:
-                floor, _ = run_clients(base, args.clients, args.duration, ["/gesundheit/"])
+                paths = ["/gesundheit/"]
+                floor = (
+                    run_wrk(wrk, base, paths, args.clients, args.duration, tmp)
+                    if wrk
+                    else run_python(base, paths, args.clients, args.duration)
+                )
         finally:
             server.terminate()
             server.wait(timeout=20)
-    if not latencies:
-        print("no requests completed")
-        return 1
-    ms = [v * 1000 for v in latencies]
+    load = os.getloadavg()
     print(
         f"services={args.services} clients={args.clients} duration={args.duration:.0f}s "
-        f"workers={args.workers}x{args.threads} requests={len(ms)} "
-        f"rps={len(ms) / args.duration:.0f}"
+        f"workers={args.workers}x{args.threads} preload={args.preload} "
+        f"page_cache={not args.no_page_cache} client={'wrk' if wrk else 'python'} "
+        f"loadavg={load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}"
     )
-    print(
-        f"p50={percentile(ms, 50):.1f} ms  p95={percentile(ms, 95):.1f} ms  "
-        f"p99={percentile(ms, 99):.1f} ms  mean={statistics.fmean(ms):.1f} ms  errors={len(errors)}"
-    )
-    if args.baseline and floor:
-        fm = [v * 1000 for v in floor]
-        print(
-            f"baseline /gesundheit/: requests={len(fm)} rps={len(fm) / args.duration:.0f} p50={percentile(fm, 50):.1f} ms "
-            f"p95={percentile(fm, 95):.1f} ms p99={percentile(fm, 99):.1f} ms"
-        )
-    for line in errors[:10]:
-        print("  error:", line)
-    return 0 if not errors else 1
+    print(describe("search", result))
+    print("command:", result["command"])
+    if floor:
+        print(describe("baseline /gesundheit/", floor))
+    return 0 if not result["errors"] else 1
 
 
 if __name__ == "__main__":

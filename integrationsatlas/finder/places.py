@@ -6,6 +6,7 @@ number of regions changes, so typing suggestions and searches need no database q
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -53,6 +54,7 @@ def short_kreis(name: str) -> str:
     return name.removeprefix("Landkreis ")
 
 
+@functools.lru_cache(maxsize=8192)  # the ~800 place names and labels are asked on every search
 def normalise(text: str) -> str:
     """Case- and accent-tolerant form for matching ("Goerlitz" is not handled, "görlitz" is)."""
     text = unicodedata.normalize("NFKC", text).casefold().strip()

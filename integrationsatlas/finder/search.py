@@ -31,6 +31,7 @@ from integrationsatlas.registry.models import (
 )
 from integrationsatlas.standards.models import OfferType
 
+from . import pagecache
 from .hours import BERLIN, DayException, OpenState, WeeklyHours, open_state
 from .places import Place
 
@@ -228,7 +229,8 @@ class _Cache:
         self.checked_at = 0.0
         self.types: dict[str, TypeIndex] = {}
 
-    def index(self, offer_type: OfferType) -> TypeIndex:
+    def current_version(self) -> tuple:
+        """The registry version, asked of the database at most every few seconds per worker."""
         ttl = getattr(settings, "FINDER_VERSION_CHECK_SECONDS", 1.0)
         if self.version is None or time.monotonic() - self.checked_at >= ttl:
             version = registry_version()
@@ -236,6 +238,10 @@ class _Cache:
                 self.checked_at = time.monotonic()
                 if version != self.version:
                     self.version, self.types = version, {}
+        return self.version or ()
+
+    def index(self, offer_type: OfferType) -> TypeIndex:
+        self.current_version()
         with self.lock:
             found = self.types.get(offer_type.code)
         if found is None:
@@ -253,7 +259,14 @@ _cache = _Cache()
 
 
 def clear_cache() -> None:
+    """Forget the indexes and the rendered pages built from them."""
     _cache.clear()
+    pagecache.clear()
+
+
+def current_version() -> tuple:
+    """The registry version the in-memory indexes belong to (see `registry_version`)."""
+    return _cache.current_version()
 
 
 def _weekly(row: dict) -> WeeklyHours:

@@ -23,9 +23,9 @@ from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Schedule, Service
 from integrationsatlas.standards.models import OfferType
 
-from . import places, search
+from . import pagecache, places, search
 from .forms import SearchForm
-from .hours import DayException, WeeklyHours, open_state, week_hours
+from .hours import BERLIN, DayException, WeeklyHours, open_state, week_hours
 from .languages import language_name
 
 # The names hours.py gives Saxony's holidays, translated for the week table.
@@ -78,6 +78,19 @@ def _query_without(request: HttpRequest, *drop: str, **set_values) -> str:
 
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
+    """Results for anonymous visitors come from the per-worker page cache when they can."""
+    if not pagecache.cacheable(request):
+        return _results(request)
+    minute = search.now().astimezone(BERLIN).replace(second=0, microsecond=0)
+    key = pagecache.key_for(request, get_language(), minute, search.current_version())
+    response = pagecache.get(request, key)
+    if response is None:
+        response = _results(request)
+        pagecache.put(key, response)
+    return response
+
+
+def _results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
         if "art" in form.errors and request.GET.get("art"):

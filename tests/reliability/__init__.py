@@ -1,0 +1,1 @@
+"""Reliability tests: load, caching under change."""

@@ -16,8 +16,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
         parser.add_argument("--timeout", type=int, default=60)
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=int(os.environ.get("WEB_KEEPALIVE", "5")),
+            help="Sekunden, die eine Verbindung offen bleibt (nur mit --threads > 1)",
+        )
+        parser.add_argument(
+            "--preload",
+            action="store_true",
+            default=os.environ.get("WEB_PRELOAD", "") == "1",
+            help="Die Anwendung einmal vor dem Start der Worker laden",
+        )
 
-    def handle(self, *args, bind, workers, threads, timeout, **options):
+    def handle(self, *args, bind, workers, threads, timeout, keep_alive, preload, **options):
         from gunicorn.app.wsgiapp import WSGIApplication
 
         argv = [
@@ -31,6 +43,9 @@ class Command(BaseCommand):
             str(threads),
             "--timeout",
             str(timeout),
+            "--keep-alive",
+            str(keep_alive),
+            *(["--preload"] if preload else []),
             "--access-logfile",
             "-",
             # Paths only, never query strings: search coordinates must not reach the logs.
