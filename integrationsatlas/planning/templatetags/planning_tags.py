@@ -6,6 +6,7 @@ from django import template
 from django.http import QueryDict
 
 from integrationsatlas.planning.charts import MARKS, status_label
+from integrationsatlas.standards.indicators import indicator_name
 
 register = template.Library()
 
@@ -63,3 +64,9 @@ def get(mapping, key):
 @register.filter
 def cost_of(obj, payer: str) -> float:
     return getattr(obj, f"cost_{payer}", 0.0)
+
+
+@register.filter
+def indicator_label(code: str) -> str:
+    """A demand indicator's name in the reader's language; unknown codes stay as they are."""
+    return indicator_name(code)
