@@ -196,7 +196,7 @@ class _Reader:
 def _service(item: dict, position: int, checker: Checker, default_offer_type: str) -> Draft:
     if not isinstance(item, dict):
         draft = Draft(key="", row=position, payload={})
-        _Reader(draft, checker).problem("", _("Eintrag ist kein JSON-Objekt."))
+        _Reader(draft, checker).problem("-", _("Eintrag ist kein JSON-Objekt."))
         return draft
     draft = Draft(key=_key(item), row=position, payload={})
     reader = _Reader(draft, checker)
