@@ -11,8 +11,6 @@ Call inside a transaction; existing services go through `writer.apply_payload`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -31,16 +29,9 @@ from integrationsatlas.registry.models import (
 from integrationsatlas.standards.models import OfferType
 
 from .payload import LOCATION_FIELDS, SERVICE_FIELDS
+from .writer import exception_from_row, funding_from_row, schedule_from_row
 
 BATCH = 500
-
-
-def _time(value: str | None) -> time | None:
-    return None if not value else time.fromisoformat(value)
-
-
-def _date(value: str | None) -> date | None:
-    return None if not value else date.fromisoformat(value)
 
 
 @dataclass
@@ -180,29 +171,8 @@ def create_services(items: list[NewService], user, reason: str) -> list[Service]
     exceptions: list[ScheduleException] = []
 
     def hours(owner: dict[str, Any], rows, exception_rows) -> None:
-        for row in rows or []:
-            schedules.append(
-                Schedule(
-                    **owner,
-                    weekday=int(row["weekday"]),
-                    opens_at=_time(row["opens_at"]),
-                    closes_at=_time(row["closes_at"]),
-                    valid_from=_date(row.get("valid_from")),
-                    valid_to=_date(row.get("valid_to")),
-                    note=row.get("note") or "",
-                )
-            )
-        for row in exception_rows or []:
-            exceptions.append(
-                ScheduleException(
-                    **owner,
-                    date=_date(row["date"]),
-                    closed=bool(row.get("closed", True)),
-                    opens_at=_time(row.get("opens_at")),
-                    closes_at=_time(row.get("closes_at")),
-                    note=row.get("note") or "",
-                )
-            )
+        schedules.extend(schedule_from_row(owner, row) for row in rows or [])
+        exceptions.extend(exception_from_row(owner, row) for row in exception_rows or [])
 
     for link, row in zip(links, link_rows, strict=True):
         hours({"service_at_location": link}, row.get("schedules"), row.get("exceptions"))
@@ -213,20 +183,9 @@ def create_services(items: list[NewService], user, reason: str) -> list[Service]
             item.payload.get("remote_schedules"),
             item.payload.get("remote_exceptions"),
         )
-        for row in item.payload.get("fundings") or []:
-            amount = row.get("amount_per_year")
-            fundings.append(
-                Funding(
-                    service=service,
-                    funder_level=row["funder_level"],
-                    funder_name=row.get("funder_name") or "",
-                    programme=row.get("programme") or "",
-                    amount_per_year=None if amount in (None, "") else Decimal(str(amount)),
-                    share=float(row.get("share", 1.0)),
-                    start=_date(row.get("start")),
-                    end=_date(row.get("end")),
-                )
-            )
+        fundings.extend(
+            funding_from_row(service, row) for row in item.payload.get("fundings") or []
+        )
     bulk_create_with_history(schedules, Schedule, **history)
     bulk_create_with_history(exceptions, ScheduleException, **history)
     bulk_create_with_history(fundings, Funding, **history)

@@ -49,6 +49,45 @@ def _date(value: str | None) -> date | None:
     return None if not value else date.fromisoformat(value)
 
 
+# One place turns payload rows into (unsaved) rows: the per-object writer below and the
+# bulk writer for new services (bulk.py) both build them here.
+def schedule_from_row(owner: dict[str, Any], row: dict[str, Any]) -> Schedule:
+    return Schedule(
+        **owner,
+        weekday=int(row["weekday"]),
+        opens_at=_time(row["opens_at"]),
+        closes_at=_time(row["closes_at"]),
+        valid_from=_date(row.get("valid_from")),
+        valid_to=_date(row.get("valid_to")),
+        note=row.get("note") or "",
+    )
+
+
+def exception_from_row(owner: dict[str, Any], row: dict[str, Any]) -> ScheduleException:
+    return ScheduleException(
+        **owner,
+        date=_date(row["date"]),
+        closed=bool(row.get("closed", True)),
+        opens_at=_time(row.get("opens_at")),
+        closes_at=_time(row.get("closes_at")),
+        note=row.get("note") or "",
+    )
+
+
+def funding_from_row(service: Service, row: dict[str, Any]) -> Funding:
+    amount = row.get("amount_per_year")
+    return Funding(
+        service=service,
+        funder_level=row["funder_level"],
+        funder_name=row.get("funder_name") or "",
+        programme=row.get("programme") or "",
+        amount_per_year=None if amount in (None, "") else Decimal(str(amount)),
+        share=float(row.get("share", 1.0)),
+        start=_date(row.get("start")),
+        end=_date(row.get("end")),
+    )
+
+
 def find_service(external_id: str | None) -> Service | None:
     """A service by external id, or by the `ia-service-<pk>` id exports give services without one."""
     if not external_id:
@@ -142,32 +181,9 @@ def _replace_hours(owner: dict[str, Any], schedules, exceptions, user, reason) -
     for row in ScheduleException.objects.filter(**owner):
         _delete(row, user, reason)
     for row in schedules or []:
-        _save(
-            Schedule(
-                **owner,
-                weekday=int(row["weekday"]),
-                opens_at=_time(row["opens_at"]),
-                closes_at=_time(row["closes_at"]),
-                valid_from=_date(row.get("valid_from")),
-                valid_to=_date(row.get("valid_to")),
-                note=row.get("note") or "",
-            ),
-            user,
-            reason,
-        )
+        _save(schedule_from_row(owner, row), user, reason)
     for row in exceptions or []:
-        _save(
-            ScheduleException(
-                **owner,
-                date=_date(row["date"]),
-                closed=bool(row.get("closed", True)),
-                opens_at=_time(row.get("opens_at")),
-                closes_at=_time(row.get("closes_at")),
-                note=row.get("note") or "",
-            ),
-            user,
-            reason,
-        )
+        _save(exception_from_row(owner, row), user, reason)
 
 
 def apply_payload(
@@ -226,19 +242,5 @@ def apply_payload(
     for funding in Funding.objects.filter(service=service):
         _delete(funding, user, reason)
     for row in payload.get("fundings") or []:
-        amount = row.get("amount_per_year")
-        _save(
-            Funding(
-                service=service,
-                funder_level=row["funder_level"],
-                funder_name=row.get("funder_name") or "",
-                programme=row.get("programme") or "",
-                amount_per_year=None if amount in (None, "") else Decimal(str(amount)),
-                share=float(row.get("share", 1.0)),
-                start=_date(row.get("start")),
-                end=_date(row.get("end")),
-            ),
-            user,
-            reason,
-        )
+        _save(funding_from_row(service, row), user, reason)
     return service
