@@ -67,6 +67,7 @@ class _Gazetteer:
         self.count = -1
         self.places: list[Place] = []
         self.by_ags: dict[str, Place] = {}
+        self.by_name: dict[str, list[Place]] = {}  # normalised name or label -> places
         self.checked_at = 0.0
 
     def get(self) -> list[Place]:
@@ -90,6 +91,11 @@ class _Gazetteer:
                 ]
                 self.places, self.count = places, count
                 self.by_ags = {p.ags: p for p in places}
+                by_name: dict[str, list[Place]] = {}
+                for p in places:
+                    for key in dict.fromkeys((normalise(p.label), normalise(p.name))):
+                        by_name.setdefault(key, []).append(p)
+                self.by_name = by_name
             return self.places
 
 
@@ -111,9 +117,9 @@ def matches(text: str) -> list[Place]:
     if not query:
         return []
     places = all_places()
-    exact = [p for p in places if normalise(p.label) == query or normalise(p.name) == query]
+    exact = _gazetteer.by_name.get(query)
     if exact:
-        return exact
+        return list(exact)
     label = _LABEL.match(text.strip())
     if label:  # "Name (Kreis)" typed by hand with a different spelling of the Kreis
         name = normalise(label.group("name"))

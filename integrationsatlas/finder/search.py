@@ -13,7 +13,8 @@ import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 
 import numpy as np
 from django.apps import apps
@@ -453,3 +454,23 @@ def search(
         remote=remote[:20],
         nearest_beyond=nearest_beyond,
     )
+
+
+def stable_until(results: Results, filters: Filters, moment: datetime) -> datetime:
+    """The first moment at which the page for `results` could read differently.
+
+    A row's hours text changes when its service opens or closes and, for "today"/"tomorrow",
+    at midnight; the rest of a row does not depend on the clock. Which services pass the
+    "open now" filter can change whenever any candidate opens or closes, so such a page is
+    good only until the end of its minute.
+    """
+    local = moment.astimezone(BERLIN)
+    if filters.open_now:
+        return local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    changes = [datetime.combine(local.date() + timedelta(days=1), clock_time(0), tzinfo=BERLIN)]
+    for hit in (*results.hits, *results.remote):
+        state = hit.state
+        change = state.closes_at if state.is_open else state.next_opening
+        if change is not None:
+            changes.append(change)
+    return min(changes)

@@ -25,7 +25,7 @@ from integrationsatlas.standards.models import OfferType
 
 from . import pagecache, places, search
 from .forms import SearchForm
-from .hours import BERLIN, DayException, WeeklyHours, open_state, week_hours
+from .hours import DayException, WeeklyHours, open_state, week_hours
 from .languages import language_name
 
 # The names hours.py gives Saxony's holidays, translated for the week table.
@@ -78,19 +78,15 @@ def _query_without(request: HttpRequest, *drop: str, **set_values) -> str:
 
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
-    """Results for anonymous visitors come from the per-worker page cache when they can."""
-    if not pagecache.cacheable(request):
-        return _results(request)
-    minute = search.now().astimezone(BERLIN).replace(second=0, microsecond=0)
-    key = pagecache.key_for(request, get_language(), minute, search.current_version())
-    response = pagecache.get(request, key)
-    if response is None:
-        response = _results(request)
-        pagecache.put(key, response)
-    return response
+    """Results; the page cache may share an anonymous visitor's page until it could change.
+
+    The registry version is read before the search so that an edit made meanwhile makes the
+    stored page stale rather than letting it pass for the new version.
+    """
+    return _results(request, search.current_version())
 
 
-def _results(request: HttpRequest) -> HttpResponse:
+def _results(request: HttpRequest, version: tuple) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
         if "art" in form.errors and request.GET.get("art"):
@@ -129,7 +125,8 @@ def _results(request: HttpRequest) -> HttpResponse:
     )
     page = data["seite"] or 1
     radius = data["umkreis"] or search.DEFAULT_RADIUS
-    found = search.search(offer_type, place, radius, filters, page)
+    moment = search.now()
+    found = search.search(offer_type, place, radius, filters, page, at=moment)
     if page > found.pages:
         return _problem(
             request,
@@ -152,6 +149,7 @@ def _results(request: HttpRequest) -> HttpResponse:
         "first_number": (page - 1) * search.PAGE_SIZE + 1,
         "rows": [_row(hit, language, back) for hit in found.hits],
         "remote_rows": [_row(hit, language, back) for hit in found.remote],
+        "labels": _row_labels(),
         "map_view": map_view,
         "list_url": "?" + _query_without(request, "ansicht", "seite"),
         "map_url": "?" + _query_without(request, "seite", ansicht="karte"),
@@ -165,7 +163,8 @@ def _results(request: HttpRequest) -> HttpResponse:
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "language_name": language_name(filters.language) if filters.language else "",
     }
-    return render(request, "finder/results.html", context)
+    response = render(request, "finder/results.html", context)
+    return pagecache.shareable(response, version, search.stable_until(found, filters, moment))
 
 
 def _kreis_of(hit: search.Hit | None) -> str:
@@ -268,19 +267,51 @@ def _weekday_date(day) -> str:
     return f"{weekday}, {day:%d.%m.}"
 
 
+def _row_labels() -> dict:
+    """The fixed words of a result row, translated once per page instead of once per row."""
+    return {
+        "demo": _("Demo"),
+        "german_only": _("Nur auf Deutsch verfügbar."),
+        "distance": _("Entfernung"),
+        "address": _("Adresse"),
+        "step_free": _("barrierefreier Zugang"),
+        "reachable": _("Erreichbar"),
+        "by_phone": _("telefonisch"),
+        "online": _("online"),
+        "hours": _("Öffnungszeiten"),
+        "languages": _("Sprachen"),
+        "cost": _("Kosten"),
+        "free": _("kostenlos"),
+        "not_free": _("kostenpflichtig"),
+    }
+
+
 def _row(hit: search.Hit, language: str, back: str = "") -> dict:
+    """One result row as flat values: the template then needs no attribute lookups."""
     name, fallback = hit.entry.name_in(language)
     url = reverse("finder:detail", args=[hit.entry.id])
+    entry, site = hit.entry, hit.site
     return {
-        "hit": hit,
         "url": url,
         "link": f"{url}?{back}" if back else url,
         "name": name,
         "name_is_german": fallback,
+        "is_demo": entry.is_demo,
+        "organization": entry.organization,
+        "site": site is not None,
+        "lat": f"{site.lat:.5f}" if site else "",
+        "lon": f"{site.lon:.5f}" if site else "",
+        "address": f"{site.address}, {site.postal_code} {site.city}" if site else "",
+        "wheelchair": site.wheelchair if site else False,
+        "by_phone": entry.by_phone,
+        "phone": entry.phone,
+        "online": entry.online,
         # Locale-aware decimal separator: "0,2 km" in German, "0.2 km" in English.
         "distance": number_format(hit.distance_km, 1) if hit.distance_km is not None else "",
+        "is_open": hit.state.is_open,
         "hours": _hours_text(hit.state),
-        "languages": [language_name(code) for code in hit.entry.languages],
+        "languages": ", ".join(language_name(code) for code in entry.languages),
+        "is_free": entry.is_free,
     }
 
 

@@ -92,3 +92,26 @@ def test_cache_sees_new_hours(registry, finder_clock):
     )
     found = search.search(mbe(), pirna(), 25, search.Filters(open_now=True, language="ru"))
     assert [h.entry.name for h in found.hits] == ["MBE Pirna Markt"]
+
+
+def test_stable_until_is_the_first_opening_or_closing_shown_or_midnight():
+    from datetime import datetime
+
+    from integrationsatlas.finder.hours import BERLIN, OpenState
+    from integrationsatlas.finder.search import Filters, Hit, Results, stable_until
+
+    moment = datetime(2026, 6, 1, 10, 0, 30, tzinfo=BERLIN)
+    closes = datetime(2026, 6, 1, 16, 0, tzinfo=BERLIN)
+    opens = datetime(2026, 6, 1, 14, 0, tzinfo=BERLIN)
+    shown = [
+        Hit(None, None, 1.0, OpenState(True, closes, None, True)),
+        Hit(None, None, 2.0, OpenState(False, None, opens, True)),
+        Hit(None, None, 3.0, OpenState(False, None, None, False)),
+    ]
+    results = Results(hits=shown, total=3, page=1, pages=1, remote=[], nearest_beyond=None)
+    assert stable_until(results, Filters(), moment) == opens
+    results.hits = shown[2:]
+    midnight = datetime(2026, 6, 2, 0, 0, tzinfo=BERLIN)
+    assert stable_until(results, Filters(), moment) == midnight
+    minute = datetime(2026, 6, 1, 10, 1, tzinfo=BERLIN)
+    assert stable_until(results, Filters(open_now=True), moment) == minute

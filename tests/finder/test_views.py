@@ -1,6 +1,7 @@
 """Finder pages: start, results, choice of place, detail, map data, and every kind of bad input."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -184,13 +185,31 @@ def test_hostile_detail_and_json(client):
 def test_unknown_interface_language_falls_back_to_german(client):
     response = client.get("/suche/", HTTP_ACCEPT_LANGUAGE="xx-YY")
     assert response.status_code == 200 and 'lang="de"' in response.content.decode()
-    bad = client.post("/i18n/setlang/", {"language": "xx", "next": "/suche/"})
-    assert bad.status_code in (302, 400)
+    bad = client.get("/sprache/", {"language": "xx", "next": "/suche/"})
+    assert bad.status_code == 400 and "xx" in bad.content.decode()
+    assert "django_language" not in bad.cookies
 
 
 def test_language_choice_is_remembered_in_a_cookie(client):
-    client.post("/i18n/setlang/", {"language": "uk", "next": "/suche/"})
+    switched = client.get("/sprache/", {"language": "uk", "next": "/suche/?art=mbe"})
+    assert switched.status_code == 302 and switched["Location"] == "/suche/?art=mbe"
+    assert switched.cookies["django_language"].value == "uk"
     assert 'lang="uk"' in client.get("/suche/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "target", ["https://example.org/", "//example.org/", "javascript:alert(1)", ""]
+)
+def test_language_switch_never_leaves_the_site(client, target):
+    switched = client.get("/sprache/", {"language": "ar", "next": target})
+    assert switched.status_code == 302 and switched["Location"] == "/"
+
+
+def test_language_switch_is_a_get_form_without_a_token(client):
+    html = client.get("/suche/").content.decode()
+    form = re.search(r'<form class="language-switcher"[^>]*>', html)[0]
+    assert 'method="get"' in form and 'action="/sprache/"' in form
+    assert "csrfmiddlewaretoken" not in html
 
 
 def test_second_page_continues_numbering(client, registry):

@@ -83,6 +83,5 @@ MATRIX = {
 NOT_DATA_WRITES = {
     "login": "Anmelden (django-axes zählt Fehlversuche)",
     "logout": "Abmelden",
-    "set_language": "Sprache wählen (Cookie)",
     "admin:*": "Django-Admin: nur für Konten mit is_staff; keine Rolle der Matrix hat es",
 }
