@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from integrationsatlas.regions.models import Region
+from integrationsatlas.registry.fields import LOCATION_FIELDS, SERVICE_FIELDS
 from integrationsatlas.registry.models import (
     Funding,
     Location,
@@ -22,7 +23,7 @@ from integrationsatlas.registry.models import (
 )
 from integrationsatlas.standards.models import OfferType
 
-from .payload import LOCATION_FIELDS, SERVICE_FIELDS, export_payload
+from .payload import export_payload
 
 
 def _mark(instance, user, reason: str) -> None:

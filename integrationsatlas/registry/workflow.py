@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions
 from .diff import diff_snapshots
+from .fields import LOCATION_FIELDS, SERVICE_FIELDS
 from .models import (
     ChangeRequest,
     Funding,
@@ -46,38 +47,6 @@ __all__ = [
     "validate_snapshot",
 ]
 
-SERVICE_FIELDS = (
-    "name",
-    "description",
-    "translations",
-    "target_groups",
-    "languages",
-    "is_free",
-    "fee_description",
-    "eligibility",
-    "required_documents",
-    "status",
-    "capacity",
-    "email",
-    "phone",
-    "website",
-    "contact_name",
-    "by_phone",
-    "online",
-)
-LOCATION_FIELDS = (
-    "external_id",
-    "name",
-    "address",
-    "postal_code",
-    "city",
-    "longitude",
-    "latitude",
-    "wheelchair_accessible",
-    "accessibility_notes",
-    "transit_notes",
-)
-FUNDING_FIELDS = ("funder_level", "funder_name", "programme", "amount_per_year", "share")
 OPEN_STATES = (
     ChangeRequest.State.DRAFT,
     ChangeRequest.State.SUBMITTED,
