@@ -27,9 +27,8 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
+from integrationsatlas.registry.rows import exception_from_row, funding_from_row, schedule_from_row
 from integrationsatlas.standards.models import OfferType
-
-from .writer import exception_from_row, funding_from_row, schedule_from_row
 
 BATCH = 500
 
