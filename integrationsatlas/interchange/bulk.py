@@ -17,6 +17,7 @@ import numpy as np
 from simple_history.utils import bulk_create_with_history
 
 from integrationsatlas.regions.locate import gemeinde_keys_at
+from integrationsatlas.registry.fields import LOCATION_FIELDS, SERVICE_FIELDS
 from integrationsatlas.registry.models import (
     Funding,
     Location,
@@ -26,10 +27,8 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
+from integrationsatlas.registry.rows import exception_from_row, funding_from_row, schedule_from_row
 from integrationsatlas.standards.models import OfferType
-
-from .payload import LOCATION_FIELDS, SERVICE_FIELDS
-from .writer import exception_from_row, funding_from_row, schedule_from_row
 
 BATCH = 500
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from integrationsatlas.registry.models import Service
-from integrationsatlas.registry.workflow import LOCATION_FIELDS, SERVICE_FIELDS, service_snapshot
+from integrationsatlas.registry.workflow import service_snapshot
 
-__all__ = ["LOCATION_FIELDS", "SERVICE_FIELDS", "amount_text", "export_payload"]
+__all__ = ["amount_text", "export_payload"]
 
 
 def amount_text(value: Any) -> str | None:

@@ -6,11 +6,10 @@ coordinators of the region, and the command line). Call inside a transaction.
 
 from __future__ import annotations
 
-from datetime import date, time
-from decimal import Decimal
 from typing import Any
 
 from integrationsatlas.regions.models import Region
+from integrationsatlas.registry.fields import LOCATION_FIELDS, SERVICE_FIELDS
 from integrationsatlas.registry.models import (
     Funding,
     Location,
@@ -20,9 +19,10 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
+from integrationsatlas.registry.rows import exception_from_row, funding_from_row, schedule_from_row
 from integrationsatlas.standards.models import OfferType
 
-from .payload import LOCATION_FIELDS, SERVICE_FIELDS, export_payload
+from .payload import export_payload
 
 
 def _mark(instance, user, reason: str) -> None:
@@ -39,53 +39,6 @@ def _save(instance, user, reason: str) -> None:
 def _delete(instance, user, reason: str) -> None:
     _mark(instance, user, reason)
     instance.delete()
-
-
-def _time(value: str | None) -> time | None:
-    return None if not value else time.fromisoformat(value)
-
-
-def _date(value: str | None) -> date | None:
-    return None if not value else date.fromisoformat(value)
-
-
-# One place turns payload rows into (unsaved) rows: the per-object writer below and the
-# bulk writer for new services (bulk.py) both build them here.
-def schedule_from_row(owner: dict[str, Any], row: dict[str, Any]) -> Schedule:
-    return Schedule(
-        **owner,
-        weekday=int(row["weekday"]),
-        opens_at=_time(row["opens_at"]),
-        closes_at=_time(row["closes_at"]),
-        valid_from=_date(row.get("valid_from")),
-        valid_to=_date(row.get("valid_to")),
-        note=row.get("note") or "",
-    )
-
-
-def exception_from_row(owner: dict[str, Any], row: dict[str, Any]) -> ScheduleException:
-    return ScheduleException(
-        **owner,
-        date=_date(row["date"]),
-        closed=bool(row.get("closed", True)),
-        opens_at=_time(row.get("opens_at")),
-        closes_at=_time(row.get("closes_at")),
-        note=row.get("note") or "",
-    )
-
-
-def funding_from_row(service: Service, row: dict[str, Any]) -> Funding:
-    amount = row.get("amount_per_year")
-    return Funding(
-        service=service,
-        funder_level=row["funder_level"],
-        funder_name=row.get("funder_name") or "",
-        programme=row.get("programme") or "",
-        amount_per_year=None if amount in (None, "") else Decimal(str(amount)),
-        share=float(row.get("share", 1.0)),
-        start=_date(row.get("start")),
-        end=_date(row.get("end")),
-    )
 
 
 def find_service(external_id: str | None) -> Service | None:

@@ -8,37 +8,9 @@ from django.utils.translation import gettext as _
 
 from integrationsatlas.regions.models import Region
 
+from .fields import LOCATION_DIFF_FIELDS, SERVICE_DIFF_FIELDS
 from .languages import language_name
 from .models import Funding, Location, Organization, Schedule, Service
-
-SCALAR_FIELDS = (
-    "name",
-    "description",
-    "status",
-    "capacity",
-    "is_free",
-    "fee_description",
-    "eligibility",
-    "required_documents",
-    "email",
-    "phone",
-    "website",
-    "contact_name",
-    "by_phone",
-    "online",
-    "external_id",
-)
-LOCATION_FIELDS = (
-    "name",
-    "address",
-    "postal_code",
-    "city",
-    "longitude",
-    "latitude",
-    "wheelchair_accessible",
-    "accessibility_notes",
-    "transit_notes",
-)
 
 
 def _label(model, field: str) -> str:
@@ -160,7 +132,7 @@ def _location_diff(old: list[dict], new: list[dict]) -> list[tuple[str, str, str
         elif after is None:
             rows.append((title, _place(before), _("entfernt")))
             continue
-        for field in LOCATION_FIELDS:
+        for field in LOCATION_DIFF_FIELDS:
             if before and _text(before.get(field)) != _text(after.get(field)):
                 label = f"{title}: {_label(Location, field)}"
                 rows.append((label, _text(before.get(field)), _text(after.get(field))))
@@ -191,7 +163,7 @@ def diff_snapshots(old: dict[str, Any] | None, new: dict[str, Any]) -> list[tupl
             rows.append((label, before, after))
 
     statuses = dict(Service.Status.choices)
-    for field in SCALAR_FIELDS:
+    for field in SERVICE_DIFF_FIELDS:
         before, after = old.get(field), new.get(field)
         if field == "status":
             compare(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from integrationsatlas.regions.models import Region
 
+from .fields import FUNDING_FIELDS
 from .languages import common_languages, language_name
 from .models import Funding, Location, Schedule, Service
 
@@ -43,7 +44,6 @@ LOCATION_TEXT_FIELDS = (
 )
 SCHEDULE_FIELDS = ("weekday", "opens_at", "closes_at", "valid_from", "valid_to", "note")
 EXCEPTION_FIELDS = ("date", "opens_at", "closes_at", "note")
-FUNDING_FIELDS = ("funder_level", "funder_name", "programme", "amount_per_year", "share")
 MAX_ROWS = 60  # per list: bounds the work one POST can cause
 
 
@@ -142,8 +142,6 @@ def payload_from_post(post: QueryDict, base: dict[str, Any]) -> dict[str, Any]:
     for j in range(_count(post, "fund_count")):
         name = f"fund-{j}"
         row = {field: post.get(f"{name}-{field}", "").strip() for field in FUNDING_FIELDS}
-        row["start"] = post.get(f"{name}-start", "").strip()
-        row["end"] = post.get(f"{name}-end", "").strip()
         if post.get(f"{name}-remove") or not row["funder_level"]:
             continue
         row["amount_per_year"] = _number(row["amount_per_year"])
@@ -169,7 +167,7 @@ def _pad(rows: list[dict], empty: dict, extra: int) -> list[dict]:
 
 EMPTY_SCHEDULE = dict.fromkeys(SCHEDULE_FIELDS, "")
 EMPTY_EXCEPTION = dict.fromkeys(EXCEPTION_FIELDS, "")
-EMPTY_FUNDING = {**dict.fromkeys(FUNDING_FIELDS, ""), "start": "", "end": ""}
+EMPTY_FUNDING = dict.fromkeys(FUNDING_FIELDS, "")
 
 
 def _blank(value) -> Any:

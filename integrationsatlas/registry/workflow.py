@@ -18,16 +18,16 @@ from django.utils.translation import gettext as _
 
 from . import permissions
 from .diff import diff_snapshots
+from .fields import LOCATION_FIELDS, SERVICE_FIELDS
 from .models import (
     ChangeRequest,
     Funding,
     Location,
     Organization,
-    Schedule,
-    ScheduleException,
     Service,
     ServiceAtLocation,
 )
+from .rows import exception_from_row, funding_from_row, schedule_from_row
 from .validation import parse_date, parse_time, validate_snapshot
 
 __all__ = [
@@ -46,38 +46,6 @@ __all__ = [
     "validate_snapshot",
 ]
 
-SERVICE_FIELDS = (
-    "name",
-    "description",
-    "translations",
-    "target_groups",
-    "languages",
-    "is_free",
-    "fee_description",
-    "eligibility",
-    "required_documents",
-    "status",
-    "capacity",
-    "email",
-    "phone",
-    "website",
-    "contact_name",
-    "by_phone",
-    "online",
-)
-LOCATION_FIELDS = (
-    "external_id",
-    "name",
-    "address",
-    "postal_code",
-    "city",
-    "longitude",
-    "latitude",
-    "wheelchair_accessible",
-    "accessibility_notes",
-    "transit_notes",
-)
-FUNDING_FIELDS = ("funder_level", "funder_name", "programme", "amount_per_year", "share")
 OPEN_STATES = (
     ChangeRequest.State.DRAFT,
     ChangeRequest.State.SUBMITTED,
@@ -129,6 +97,20 @@ def _schedule_rows(queryset) -> list[dict[str, Any]]:
     ]
 
 
+def _funding_row(funding: Funding) -> dict[str, Any]:
+    amount = funding.amount_per_year
+    return {
+        "funder_level": funding.funder_level,
+        "funder_name": funding.funder_name,
+        "programme": funding.programme,
+        # JSON has no decimals; exports turn the float back into "0.00" text.
+        "amount_per_year": None if amount is None else float(amount),
+        "share": funding.share,
+        "start": _date(funding.start),
+        "end": _date(funding.end),
+    }
+
+
 def _exception_rows(queryset) -> list[dict[str, Any]]:
     return [
         {
@@ -164,18 +146,7 @@ def service_snapshot(service: Service) -> dict[str, Any]:
     data["locations"] = locations
     data["remote_schedules"] = _schedule_rows(service.remote_schedules.all())
     data["remote_exceptions"] = _exception_rows(service.remote_exceptions.all())
-    data["fundings"] = [
-        {
-            "funder_level": f.funder_level,
-            "funder_name": f.funder_name,
-            "programme": f.programme,
-            "amount_per_year": None if f.amount_per_year is None else float(f.amount_per_year),
-            "share": f.share,
-            "start": _date(f.start),
-            "end": _date(f.end),
-        }
-        for f in service.fundings.order_by("start", "end", "pk")
-    ]
+    data["fundings"] = [_funding_row(f) for f in service.fundings.order_by("start", "end", "pk")]
     return data
 
 
@@ -208,15 +179,7 @@ def _replace_schedules(owner: dict[str, Any], rows: list[dict], existing, user, 
     for schedule in list(existing):
         _delete(schedule, user, reason)
     for row in rows:
-        schedule = Schedule(
-            weekday=int(row["weekday"]),
-            opens_at=parse_time(row["opens_at"]),
-            closes_at=parse_time(row["closes_at"]),
-            valid_from=parse_date(row.get("valid_from")),
-            valid_to=parse_date(row.get("valid_to")),
-            note=row.get("note") or "",
-            **owner,
-        )
+        schedule = schedule_from_row(owner, row)
         _mark(schedule, user, reason)
         schedule.save()
 
@@ -249,15 +212,9 @@ def _replace_exceptions(owner: dict[str, Any], rows: list[dict], existing, user,
         return
     for item in list(existing):
         _delete(item, user, reason)
+    # The normalised rows: a closed day keeps no opening times.
     for row in wanted:
-        item = ScheduleException(
-            date=parse_date(row["date"]),
-            closed=row["closed"],
-            opens_at=parse_time(row["opens_at"]),
-            closes_at=parse_time(row["closes_at"]),
-            note=row["note"],
-            **owner,
-        )
+        item = exception_from_row(owner, row)
         _mark(item, user, reason)
         item.save()
 
@@ -326,53 +283,16 @@ def _apply_locations(service: Service, rows: list[dict], user, reason: str) -> N
 
 
 def _apply_fundings(service: Service, rows: list[dict], user, reason: str) -> None:
-    wanted = []
-    for row in rows:
-        amount = row.get("amount_per_year")
-        wanted.append(
-            {
-                "funder_level": row["funder_level"],
-                "funder_name": row.get("funder_name") or "",
-                "programme": row.get("programme") or "",
-                "amount_per_year": None if amount in (None, "") else float(amount),
-                "share": 1.0 if row.get("share") in (None, "") else float(row["share"]),
-                "start": _date(parse_date(row.get("start"))),
-                "end": _date(parse_date(row.get("end"))),
-            }
-        )
-    current = service_snapshot_fundings(service)
-    if sorted(current, key=repr) == sorted(wanted, key=repr):
+    wanted = [funding_from_row(service, row) for row in rows]
+    # Compared as snapshot rows, in any order: unchanged funding keeps its rows and history.
+    current = [_funding_row(f) for f in service.fundings.all()]
+    if sorted(current, key=repr) == sorted(map(_funding_row, wanted), key=repr):
         return
     for funding in list(service.fundings.all()):
         _delete(funding, user, reason)
-    for row in wanted:
-        funding = Funding(
-            service=service,
-            funder_level=row["funder_level"],
-            funder_name=row["funder_name"],
-            programme=row["programme"],
-            amount_per_year=row["amount_per_year"],
-            share=row["share"],
-            start=parse_date(row["start"]),
-            end=parse_date(row["end"]),
-        )
+    for funding in wanted:
         _mark(funding, user, reason)
         funding.save()
-
-
-def service_snapshot_fundings(service: Service) -> list[dict]:
-    return [
-        {
-            "funder_level": f.funder_level,
-            "funder_name": f.funder_name,
-            "programme": f.programme,
-            "amount_per_year": None if f.amount_per_year is None else float(f.amount_per_year),
-            "share": f.share,
-            "start": _date(f.start),
-            "end": _date(f.end),
-        }
-        for f in service.fundings.all()
-    ]
 
 
 def _apply(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from integrationsatlas.registry import workflow
-from integrationsatlas.registry.models import ChangeRequest, Service
+from integrationsatlas.registry.models import ChangeRequest, Funding, Service
 
 from .conftest import DRESDEN_POINTS, payload
 
@@ -193,6 +194,43 @@ def test_conflict_is_refused_with_message(client, coordinator_dresden, admin_use
     assert "inzwischen geändert" in text and "Was andere inzwischen geändert haben" in text
     service.refresh_from_db()
     assert service.name == "Neu"
+
+
+def test_funding_cents_survive_the_form_and_an_unchanged_save_keeps_the_rows(
+    client, coordinator_dresden, org_a
+):
+    # The form sends text with a German comma; the row must hold the exact cents as Decimal,
+    # and saving the page again unchanged (amounts as the page shows them, e.g. "1234.5")
+    # must not delete and re-create the funding rows.
+    login(client, coordinator_dresden)
+    amounts = {
+        "fund-0-amount_per_year": "1234,56",
+        "fund-1-funder_level": "land",
+        "fund-1-amount_per_year": "1234,50",
+        "fund-1-share": "0,25",
+        "fund-1-start": "2026-01-01",  # after row 0's start, so the page keeps the row order
+    }
+    response = client.post(
+        reverse("registry:new"), form_data(organization=str(org_a.pk), **amounts)
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    service = Service.objects.get(name="Migrationsberatung Neustadt")
+    rows = {f.funder_level: f for f in Funding.objects.filter(service=service)}
+    assert rows["bund"].amount_per_year == Decimal("1234.56")
+    assert rows["land"].amount_per_year == Decimal("1234.50") and rows["land"].share == 0.25
+
+    edit = client.get(reverse("registry:edit", args=[service.pk])).content.decode()
+    shown = dict(re.findall(r'name="(fund-\d-amount_per_year)" value="([^"]*)"', edit))
+    version = re.search(r'name="base_version" value="(\d+)"', edit).group(1)
+    again = form_data(
+        organization=str(org_a.pk), base_version=version, **(amounts | shown | {"reason": "gleich"})
+    )
+    history_before = Funding.history.count()
+    assert client.post(reverse("registry:edit", args=[service.pk]), again).status_code == 302
+    assert Funding.history.count() == history_before
+    assert {f.pk for f in Funding.objects.filter(service=service)} == {f.pk for f in rows.values()}
+    service.refresh_from_db()
+    assert service.history.first().history_change_reason == "gleich"
 
 
 def test_delete_is_reversible(client, coordinator_dresden, org_a):
