@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from datetime import time as clock_time
+from typing import Any
 
 import numpy as np
 from django.apps import apps
@@ -101,7 +102,7 @@ class TypeIndex:
     lat: np.ndarray  # radians
     lon: np.ndarray  # radians
     remote: list[Entry]
-    masks: dict[tuple, np.ndarray] = field(default_factory=dict)
+    masks: dict[tuple, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _mask(self, key: tuple, build) -> np.ndarray:
@@ -138,14 +139,23 @@ class TypeIndex:
         if filters.accessible:
             keep &= self._mask(("access",), lambda i: self.sites[i].wheelchair)
         if filters.open_now:
-            minute = moment.astimezone(BERLIN).replace(second=0, microsecond=0)
-            keep &= self._mask(
-                ("open", minute),
-                lambda i: (
-                    open_state(minute, self.sites[i].weekly, self.sites[i].exceptions).is_open
-                ),
-            )
+            keep &= self.open_at(moment)[0]
         return keep
+
+    def open_at(self, moment: datetime) -> tuple[np.ndarray, np.ndarray]:
+        """Per site: open in this minute? And when that changes next (epoch s, inf: not soon)."""
+        minute = moment.astimezone(BERLIN).replace(second=0, microsecond=0)
+        found = self.masks.get(("open", minute))
+        if found is None:
+            states = [open_state(minute, s.weekly, s.exceptions) for s in self.sites]
+            is_open = np.fromiter((st.is_open for st in states), bool, len(states))
+            change = np.fromiter((_change_ts(st) for st in states), float, len(states))
+            found = (is_open, change)
+            with self.lock:
+                if len(self.masks) > 500:  # old minutes
+                    self.masks.clear()
+                self.masks[("open", minute)] = found
+        return found
 
     def hit(self, i: int, distance: float, moment: datetime) -> Hit:
         site = self.sites[i]
@@ -179,6 +189,8 @@ class Results:
     pages: int
     remote: list[Hit]
     nearest_beyond: Hit | None = None
+    # The first moment at which the same search could read differently (see `search`).
+    stable_until: datetime | None = None
 
 
 _VERSION_TABLES = [
@@ -414,15 +426,33 @@ def search(
     page: int = 1,
     at: datetime | None = None,
 ) -> Results:
-    """Nearest services of `offer_type` around `place` within `radius_km`, one row per service."""
+    """Nearest services of `offer_type` around `place` within `radius_km`, one row per service.
+
+    `Results.stable_until` is the first moment at which this search could read differently
+    with the registry unchanged: a shown service opens or closes, midnight turns "tomorrow"
+    into "today", or, with "open now", any service that could enter or leave the list opens
+    or closes. The page cache keeps the rendered page until then.
+    """
     index = _cache.index(offer_type)
     moment = at or now()
+    local = moment.astimezone(BERLIN)
+    changes = [datetime.combine(local.date() + timedelta(days=1), clock_time(0), tzinfo=BERLIN)]
     hits: list[Hit] = []
     nearest_beyond: Hit | None = None
     total = 0
     if len(index.sites):
         distances = haversine_km(np.radians(place.lat), np.radians(place.lon), index.lat, index.lon)
-        keep = index.filter_mask(filters, moment)
+        keep = index.filter_mask(replace(filters, open_now=False), moment)
+        if filters.open_now:
+            is_open, change = index.open_at(moment)
+            # Who is in the list can change when any candidate opens or closes: those in the
+            # radius, or, when none is open there, any (the nearest one beyond is shown).
+            near = keep & (distances <= radius_km)
+            scope = near if (near & is_open).any() else keep
+            soonest = float(change[scope].min()) if scope.any() else float("inf")
+            if np.isfinite(soonest):
+                changes.append(datetime.fromtimestamp(soonest, BERLIN))
+            keep = keep & is_open
         candidates = np.flatnonzero(keep)
         order = candidates[np.argsort(distances[candidates], kind="stable")]
         # Keep each service's nearest site only.
@@ -443,9 +473,13 @@ def search(
         if not (entry.area & serving) or not _entry_passes(entry, filters):
             continue
         state = open_state(moment, entry.remote_weekly, entry.remote_exceptions)
-        if filters.open_now and not state.is_open:
-            continue
+        if filters.open_now:
+            changes.append(_change_at(state))
+            if not state.is_open:
+                continue
         remote.append(Hit(entry, None, None, state))
+    for hit in (*hits, *remote[:20]):
+        changes.append(_change_at(hit.state))
     return Results(
         hits=hits,
         total=total,
@@ -453,24 +487,15 @@ def search(
         pages=pages,
         remote=remote[:20],
         nearest_beyond=nearest_beyond,
+        stable_until=min(c for c in changes if c is not None),
     )
 
 
-def stable_until(results: Results, filters: Filters, moment: datetime) -> datetime:
-    """The first moment at which the page for `results` could read differently.
+def _change_at(state: OpenState) -> datetime | None:
+    """When an open state changes next: closing if open, else the next opening (or never)."""
+    return state.closes_at if state.is_open else state.next_opening
 
-    A row's hours text changes when its service opens or closes and, for "today"/"tomorrow",
-    at midnight; the rest of a row does not depend on the clock. Which services pass the
-    "open now" filter can change whenever any candidate opens or closes, so such a page is
-    good only until the end of its minute.
-    """
-    local = moment.astimezone(BERLIN)
-    if filters.open_now:
-        return local.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    changes = [datetime.combine(local.date() + timedelta(days=1), clock_time(0), tzinfo=BERLIN)]
-    for hit in (*results.hits, *results.remote):
-        state = hit.state
-        change = state.closes_at if state.is_open else state.next_opening
-        if change is not None:
-            changes.append(change)
-    return min(changes)
+
+def _change_ts(state: OpenState) -> float:
+    change = _change_at(state)
+    return change.timestamp() if change is not None else float("inf")

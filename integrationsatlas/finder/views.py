@@ -164,7 +164,7 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
         "language_name": language_name(filters.language) if filters.language else "",
     }
     response = render(request, "finder/results.html", context)
-    return pagecache.shareable(response, version, search.stable_until(found, filters, moment))
+    return pagecache.shareable(response, version, found.stable_until)
 
 
 def _kreis_of(hit: search.Hit | None) -> str:

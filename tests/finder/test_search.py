@@ -94,24 +94,25 @@ def test_cache_sees_new_hours(registry, finder_clock):
     assert [h.entry.name for h in found.hits] == ["MBE Pirna Markt"]
 
 
-def test_stable_until_is_the_first_opening_or_closing_shown_or_midnight():
+def test_results_say_until_when_they_stay_the_same(registry):
+    """Hand-checked against the fixture: Heidenau 9-12, Sonnenstein 9-16 (Mon), Markt Tue 9-12,
+    the phone service Mon 8-18; Monday 1 June 2026."""
     from datetime import datetime
 
-    from integrationsatlas.finder.hours import BERLIN, OpenState
-    from integrationsatlas.finder.search import Filters, Hit, Results, stable_until
+    from integrationsatlas.finder.hours import BERLIN
 
-    moment = datetime(2026, 6, 1, 10, 0, 30, tzinfo=BERLIN)
-    closes = datetime(2026, 6, 1, 16, 0, tzinfo=BERLIN)
-    opens = datetime(2026, 6, 1, 14, 0, tzinfo=BERLIN)
-    shown = [
-        Hit(None, None, 1.0, OpenState(True, closes, None, True)),
-        Hit(None, None, 2.0, OpenState(False, None, opens, True)),
-        Hit(None, None, 3.0, OpenState(False, None, None, False)),
-    ]
-    results = Results(hits=shown, total=3, page=1, pages=1, remote=[], nearest_beyond=None)
-    assert stable_until(results, Filters(), moment) == opens
-    results.hits = shown[2:]
-    midnight = datetime(2026, 6, 2, 0, 0, tzinfo=BERLIN)
-    assert stable_until(results, Filters(), moment) == midnight
-    minute = datetime(2026, 6, 1, 10, 1, tzinfo=BERLIN)
-    assert stable_until(results, Filters(open_now=True), moment) == minute
+    mbe = OfferType.objects.get(code="mbe")
+    pirna = places.resolve("Pirna").place
+
+    def until(hour, minute=0, **filters):
+        at = datetime(2026, 6, 1, hour, minute, tzinfo=BERLIN)
+        found = search.search(mbe, pirna, 25, search.Filters(**filters), at=at)
+        return found.stable_until.astimezone(BERLIN).strftime("%d. %H:%M")
+
+    assert until(10) == "01. 12:00"  # Heidenau closes
+    assert until(12, 30) == "01. 16:00"  # Sonnenstein closes
+    assert until(12, 30, open_now=True) == "01. 16:00"
+    assert until(18, 30) == "02. 00:00"  # nothing changes before "tomorrow" becomes "today"
+    # Open now at 16:30: nobody in the radius is open, so any opening anywhere counts; the
+    # phone service (open until 18:00) is listed and closes first.
+    assert until(16, 30, open_now=True) == "01. 18:00"
