@@ -21,6 +21,8 @@ Demo data is marked with an HSDS `attribute` linking to the term `demo` of the t
 has no column for (capacity, target groups, free of charge, ...) are attributes with terms of
 the taxonomy "Integrationsatlas-Felder". Times are local Saxon time (Europe/Berlin); weekly
 hours are iCal-style WEEKLY schedules, exception days one-day schedules without `freq`.
+Taxonomy names, term codes, status values and fixed texts come from `hsds_vocabulary`, which
+the import reads with too.
 """
 
 from __future__ import annotations
@@ -44,6 +46,25 @@ from integrationsatlas.registry.models import (
 )
 from integrationsatlas.standards.models import OfferType
 
+from .hsds_vocabulary import (
+    ACCESSIBLE_TEXT,
+    DEMO_CODE,
+    DEMO_VALUE,
+    FIELD_TAXONOMY,
+    FIELD_TERMS,
+    FREE_TEXT,
+    LIST_SEPARATOR,
+    MARKER_TAXONOMY,
+    NO,
+    NOT_ACCESSIBLE_TEXT,
+    OFFER_TYPE_TAXONOMY,
+    STATUS_TO_HSDS,
+    WEEKDAYS,
+    WEEKLY,
+    YES,
+    Field,
+)
+
 HSDS_VERSION = "3.0"
 KINDS = {
     "service": 1,
@@ -58,35 +79,12 @@ KINDS = {
     "marker_term": 10,
 }
 NAMESPACE = uuid.UUID("1a7e0000-0000-8000-8000-000000000000")
-WEEKDAYS = {1: "MO", 2: "TU", 3: "WE", 4: "TH", 5: "FR", 6: "SA", 7: "SU"}
-STATUS = {"active": "active", "planned": "inactive", "ended": "defunct"}
 
 OFFER_TYPE_TAXONOMY_PK = 1
 MARKER_TAXONOMY_PK = 2
 FIELD_TAXONOMY_PK = 3
 DEMO_TERM_PK = 1
 DEMO_ALERT = "Demo-Datensatz: erfundenes Beispiel, kein echtes Angebot."
-FREE_TEXT = "kostenlos"
-ACCESSIBLE_TEXT = "barrierefreier Zugang"
-NOT_ACCESSIBLE_TEXT = "kein barrierefreier Zugang angegeben"
-# Fields HSDS has no column for: attribute term code -> German description.
-FIELD_TERMS = {
-    "external_id": "Externe ID im Integrationsatlas (wenn sie keine UUID ist)",
-    "capacity": "Kapazität in der Einheit der Angebotsart",
-    "target_groups": "Zielgruppen (mit | getrennt)",
-    "is_free": "kostenlos (ja/nein)",
-    "by_phone": "telefonisch erreichbar (ja/nein)",
-    "online": "online erreichbar (ja/nein)",
-    "translations": "Übersetzungen (JSON)",
-    "wheelchair_accessible": "barrierefreier Zugang (ja/nein)",
-    "funder_level": "Geldgeber-Ebene",
-    "funder_name": "Geldgeber",
-    "programme": "Programm",
-    "amount_per_year": "Betrag pro Jahr (EUR)",
-    "share": "Anteil am Angebot",
-    "start": "Beginn",
-    "end": "Ende",
-}
 
 
 # ---- identifiers ---------------------------------------------------------------------------
@@ -168,7 +166,7 @@ def _taxonomy(pk: int, name: str, description: str) -> dict[str, Any]:
 def offer_type_taxonomy() -> dict[str, Any]:
     return _taxonomy(
         OFFER_TYPE_TAXONOMY_PK,
-        "Integrationsatlas-Angebotsarten",
+        OFFER_TYPE_TAXONOMY,
         "Arten von Integrationsangeboten in Sachsen (Integrationsatlas).",
     )
 
@@ -176,7 +174,7 @@ def offer_type_taxonomy() -> dict[str, Any]:
 def marker_taxonomy() -> dict[str, Any]:
     return _taxonomy(
         MARKER_TAXONOMY_PK,
-        "Integrationsatlas-Kennzeichen",
+        MARKER_TAXONOMY,
         "Kennzeichen zur Datenqualität, z. B. Demo-Datensätze.",
     )
 
@@ -184,7 +182,7 @@ def marker_taxonomy() -> dict[str, Any]:
 def field_taxonomy() -> dict[str, Any]:
     return _taxonomy(
         FIELD_TAXONOMY_PK,
-        "Integrationsatlas-Felder",
+        FIELD_TAXONOMY,
         "Angaben des Integrationsatlas, für die HSDS kein eigenes Feld hat.",
     )
 
@@ -224,7 +222,7 @@ def taxonomy_term_to_hsds(offer_type: OfferType) -> dict[str, Any]:
 def demo_term() -> dict[str, Any]:
     return _term(
         hsds_id("marker_term", DEMO_TERM_PK),
-        "demo",
+        DEMO_CODE,
         "Demo",
         "Erfundener Beispieldatensatz zum Ausprobieren, kein echtes Angebot.",
         marker_taxonomy(),
@@ -254,7 +252,7 @@ def _attribute(link_entity: str, link_id: str, link_type: str, term: dict, value
 
 
 def _yes(value: bool) -> str:
-    return "ja" if value else "nein"
+    return YES if value else NO
 
 
 def _number(value: Any) -> str:
@@ -276,13 +274,13 @@ def _fields(link_entity: str, link_id: str, values: dict[str, str]) -> list[dict
 def _external(obj: Organization | Service | Location) -> dict[str, str]:
     """The original external id, when the HSDS id cannot carry it itself."""
     text = obj.external_id or ""
-    return {"external_id": "" if is_uuid(text) else text}
+    return {Field.EXTERNAL_ID: "" if is_uuid(text) else text}
 
 
 def _demo_attributes(link_entity: str, link_id: str, is_demo: bool) -> list[dict]:
     if not is_demo:
         return []
-    return [_attribute(link_entity, link_id, "data_quality", demo_term(), "true")]
+    return [_attribute(link_entity, link_id, "data_quality", demo_term(), DEMO_VALUE)]
 
 
 # ---- schedules, places, organizations --------------------------------------------------------
@@ -320,7 +318,7 @@ def schedule_to_hsds(schedule: Schedule, schedule_id: str, links: dict[str, str]
             **links,
             "valid_from": schedule.valid_from.isoformat() if schedule.valid_from else None,
             "valid_to": schedule.valid_to.isoformat() if schedule.valid_to else None,
-            "freq": "WEEKLY",
+            "freq": WEEKLY,
             "wkst": "MO",
             "byday": WEEKDAYS[schedule.weekday],
             "opens_at": _hhmm(schedule.opens_at),
@@ -371,7 +369,9 @@ def location_to_hsds(location: Location, organization: Organization | None = Non
                 }
             )
         )
-    fields = _external(location) | {"wheelchair_accessible": _yes(location.wheelchair_accessible)}
+    fields = _external(location) | {
+        Field.WHEELCHAIR_ACCESSIBLE: _yes(location.wheelchair_accessible)
+    }
     return _clean(
         {
             "id": location_id,
@@ -442,7 +442,7 @@ def service_summary(service: Service, timestamps: bool = True) -> dict[str, Any]
             "description": service.description,
             "url": service.website,
             "email": service.email,
-            "status": STATUS.get(service.status, "inactive"),
+            "status": STATUS_TO_HSDS.get(service.status, "inactive"),
             "fees_description": service.fee_description or (FREE_TEXT if service.is_free else ""),
             "eligibility_description": service.eligibility,
             "alert": DEMO_ALERT if service.is_demo else None,
@@ -482,13 +482,13 @@ def _amount(value: Any) -> str:
 
 def funding_to_hsds(funding: Funding, funding_id: str, service_id: str) -> dict[str, Any]:
     values = {
-        "funder_level": funding.funder_level,
-        "funder_name": funding.funder_name,
-        "programme": funding.programme,
-        "amount_per_year": _amount(funding.amount_per_year),
-        "share": _number(funding.share),
-        "start": funding.start.isoformat() if funding.start else "",
-        "end": funding.end.isoformat() if funding.end else "",
+        Field.FUNDER_LEVEL: funding.funder_level,
+        Field.FUNDER_NAME: funding.funder_name,
+        Field.PROGRAMME: funding.programme,
+        Field.AMOUNT_PER_YEAR: _amount(funding.amount_per_year),
+        Field.SHARE: _number(funding.share),
+        Field.START: funding.start.isoformat() if funding.start else "",
+        Field.END: funding.end.isoformat() if funding.end else "",
     }
     return {
         "id": funding_id,
@@ -500,12 +500,12 @@ def funding_to_hsds(funding: Funding, funding_id: str, service_id: str) -> dict[
 
 def _service_fields(service: Service) -> dict[str, str]:
     return _external(service) | {
-        "capacity": _number(service.capacity),
-        "target_groups": "|".join(service.target_groups or []),
-        "is_free": _yes(service.is_free),
-        "by_phone": _yes(service.by_phone),
-        "online": _yes(service.online),
-        "translations": json.dumps(service.translations, ensure_ascii=False, sort_keys=True)
+        Field.CAPACITY: _number(service.capacity),
+        Field.TARGET_GROUPS: LIST_SEPARATOR.join(service.target_groups or []),
+        Field.IS_FREE: _yes(service.is_free),
+        Field.BY_PHONE: _yes(service.by_phone),
+        Field.ONLINE: _yes(service.online),
+        Field.TRANSLATIONS: json.dumps(service.translations, ensure_ascii=False, sort_keys=True)
         if service.translations
         else "",
     }

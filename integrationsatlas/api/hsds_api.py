@@ -16,6 +16,7 @@ from integrationsatlas.standards.models import OfferType
 
 from . import hsds
 from .base import MAX_PAGE_SIZE, ApiError, ErrorOut, JsonErrorAPI
+from .hsds_vocabulary import DEMO_CODE, MARKER_TAXONOMY, OFFER_TYPE_TAXONOMY
 from .search import haversine_km, with_details
 
 api = JsonErrorAPI(
@@ -23,8 +24,8 @@ api = JsonErrorAPI(
     version=hsds.HSDS_VERSION,
     description=(
         "Open Referral Human Services Data Specification 3.0 (https://docs.openreferral.org). "
-        "Angebotsarten sind die Taxonomie „Integrationsatlas-Angebotsarten“; Demo-Datensätze "
-        "tragen ein Attribut mit dem Begriff `demo` der Taxonomie „Integrationsatlas-Kennzeichen“."
+        f"Angebotsarten sind die Taxonomie „{OFFER_TYPE_TAXONOMY}“; Demo-Datensätze "
+        f"tragen ein Attribut mit dem Begriff `{DEMO_CODE}` der Taxonomie „{MARKER_TAXONOMY}“."
     ),
     urls_namespace="hsds",
 )

@@ -7,7 +7,8 @@ WEEKLY, byday) ↔ Schedule, one-day schedules without freq ↔ ScheduleExceptio
 languages[].code ↔ languages, funding[] ↔ Funding (structured values as attributes),
 service_areas[].extent (AGS) ↔ service area, attributes ↔ offer type, demo mark and the fields
 HSDS has no column for. An object's HSDS id becomes its external id, unless an `external_id`
-attribute carries the original one.
+attribute carries the original one. Taxonomy names, term codes and values are those of
+`api.hsds_vocabulary`, the words the writer uses.
 """
 
 from __future__ import annotations
@@ -20,6 +21,23 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from integrationsatlas.api import hsds
+from integrationsatlas.api.hsds_vocabulary import (
+    ACCESSIBLE_TEXT,
+    DEMO_CODE,
+    DEMO_VALUE,
+    FIELD_TAXONOMY,
+    FREE_TEXT,
+    LIST_SEPARATOR,
+    MARKER_TAXONOMY,
+    NO,
+    NOT_ACCESSIBLE_TEXT,
+    OLD_FIELD_TAXONOMY,
+    STATUS_FROM_HSDS,
+    WEEKDAYS,
+    WEEKLY,
+    YES,
+    Field,
+)
 from integrationsatlas.api.search import with_details
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Service
@@ -29,16 +47,12 @@ from .drafts import Draft
 from .flat import _time
 from .problems import ImportRefused, Problem
 
-STATUS_FROM_HSDS = {
-    "active": "active",
-    "inactive": "planned",
-    "temporarily closed": "planned",
-    "defunct": "ended",
-}
 # Field terms: ours, and the lower-case taxonomy name exports before the shared mapping used.
-FIELD_TAXONOMIES = {hsds.field_taxonomy()["name"], "integrationsatlas-felder"}
-MARKER_TAXONOMY = hsds.marker_taxonomy()["name"]
-DAYS = list(hsds.WEEKDAYS.values())
+FIELD_TAXONOMIES = {FIELD_TAXONOMY, OLD_FIELD_TAXONOMY}
+DAYS = list(WEEKDAYS.values())
+# Yes/no values as the writer spells them, and as other tools might.
+YES_WORDS = {YES, "true", "yes", "1"}
+NO_WORDS = {NO, "false", "no", "0"}
 
 
 def hsds_services(queryset=None) -> list[dict[str, Any]]:
@@ -64,14 +78,14 @@ def _fields(item: dict) -> dict[str, str]:
 def _is_demo(item: dict, fields: dict[str, str]) -> bool:
     for attribute in item.get("attributes") or []:
         term = attribute.get("taxonomy_term") or {}
-        if term.get("taxonomy") == MARKER_TAXONOMY and term.get("code") == "demo":
-            return str(attribute.get("value") or "").lower() in ("true", "ja", "1")
-    return fields.get("demo", "").lower() == "ja"  # exports before the shared mapping
+        if term.get("taxonomy") == MARKER_TAXONOMY and term.get("code") == DEMO_CODE:
+            return str(attribute.get("value") or "").lower() in (DEMO_VALUE, YES, "1")
+    return fields.get(Field.OLD_DEMO, "").lower() == YES  # exports before the shared mapping
 
 
 def _key(item: dict) -> str:
     """The external id to store: the original from the attribute, else the HSDS id."""
-    return _fields(item).get("external_id") or str(item.get("id") or "")
+    return _fields(item).get(Field.EXTERNAL_ID) or str(item.get("id") or "")
 
 
 def _offer_type(item: dict, checker: Checker) -> str | None:
@@ -107,9 +121,9 @@ class _Reader:
         value = values.get(key, "").strip().lower()
         if not value:
             return default
-        if value in {"ja", "true", "yes", "1"}:
+        if value in YES_WORDS:
             return True
-        if value in {"nein", "false", "no", "0"}:
+        if value in NO_WORDS:
             return False
         self.problem(path, _("„%(v)s“ ist weder ja noch nein.") % {"v": value})
         return default
@@ -171,7 +185,7 @@ class _Reader:
                 continue
             days = [d.strip().upper()[-2:] for d in str(item.get("byday") or "").split(",") if d]
             if not days:
-                days = DAYS[:5] if item.get("freq") in (None, "WEEKLY") else []
+                days = DAYS[:5] if item.get("freq") in (None, WEEKLY) else []
             for day in days:
                 if day not in DAYS:
                     self.problem(f"{where}.byday", _("unbekannter Wochentag „%(d)s“.") % {"d": day})
@@ -227,20 +241,20 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
     status = STATUS_FROM_HSDS.get(str(item.get("status") or "active"))
     if status is None:
         reader.problem("status", checker.status(str(item.get("status"))) or "")
-    target_groups = [g for g in fields.get("target_groups", "").split("|") if g]
+    target_groups = [g for g in fields.get(Field.TARGET_GROUPS, "").split(LIST_SEPARATOR) if g]
     for group in target_groups:
         if message := checker.target_group(group):
             reader.problem("attributes.target_groups", message)
     capacity = None
-    if fields.get("capacity"):
+    if fields.get(Field.CAPACITY):
         try:
-            capacity = float(Decimal(fields["capacity"]))
+            capacity = float(Decimal(fields[Field.CAPACITY]))
         except InvalidOperation:
             reader.problem("attributes.capacity", _("keine Zahl."))
     translations: dict = {}
-    if fields.get("translations"):
+    if fields.get(Field.TRANSLATIONS):
         try:
-            translations = json.loads(fields["translations"])
+            translations = json.loads(fields[Field.TRANSLATIONS])
         except json.JSONDecodeError:
             reader.problem("attributes.translations", _("kein gültiges JSON."))
     email = str(item.get("email") or "")
@@ -308,7 +322,7 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
                 "longitude": lon,
                 "latitude": lat,
                 "wheelchair_accessible": reader.yes(
-                    loc_fields, "wheelchair_accessible", f"{where}.attributes"
+                    loc_fields, Field.WHEELCHAIR_ACCESSIBLE, f"{where}.attributes"
                 ),
                 "accessibility_notes": _accessibility_notes(location),
                 "transit_notes": str(location.get("transportation") or "")[:300],
@@ -325,7 +339,7 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
     for i, funding in enumerate(item.get("funding") or []):
         values = _fields(funding)
         where = f"funding[{i}]"
-        if not values.get("funder_level"):
+        if not values.get(Field.FUNDER_LEVEL):
             reader.warn(
                 where,
                 _(
@@ -335,29 +349,29 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
                 % {"s": str(funding.get("source") or "")[:80]},
             )
             continue
-        if message := checker.funder_level(values["funder_level"]):
+        if message := checker.funder_level(values[Field.FUNDER_LEVEL]):
             reader.problem(f"{where}.funder_level", message)
-        start = reader.date(values.get("start"), f"{where}.start")
-        end = reader.date(values.get("end"), f"{where}.end")
+        start = reader.date(values.get(Field.START), f"{where}.start")
+        end = reader.date(values.get(Field.END), f"{where}.end")
         if start and end and end < start:
             reader.problem(
                 f"{where}.end", _("Ende vor Beginn (%(s)s bis %(e)s).") % {"s": start, "e": end}
             )
         try:
             amount = (
-                str(Decimal(values["amount_per_year"]).quantize(Decimal("0.01")))
-                if values.get("amount_per_year")
+                str(Decimal(values[Field.AMOUNT_PER_YEAR]).quantize(Decimal("0.01")))
+                if values.get(Field.AMOUNT_PER_YEAR)
                 else None
             )
-            share = float(values.get("share") or 1)
+            share = float(values.get(Field.SHARE) or 1)
         except (InvalidOperation, ValueError):
             reader.problem(f"{where}.amount_per_year", _("keine Zahl."))
             continue
         fundings.append(
             {
-                "funder_level": values["funder_level"],
-                "funder_name": values.get("funder_name", ""),
-                "programme": values.get("programme", ""),
+                "funder_level": values[Field.FUNDER_LEVEL],
+                "funder_name": values.get(Field.FUNDER_NAME, ""),
+                "programme": values.get(Field.PROGRAMME, ""),
                 "amount_per_year": amount,
                 "share": share,
                 "start": start,
@@ -382,10 +396,10 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
             setattr(draft, f"organization_{key}", value)
     phones = item.get("phones") or []
     documents = item.get("required_documents") or []
-    is_free = reader.yes(fields, "is_free", "attributes.is_free", default=True)
+    is_free = reader.yes(fields, Field.IS_FREE, "attributes.is_free", default=True)
     fees = str(item.get("fees_description") or "")[:300]
     contacts = item.get("contacts") or []
-    contact_name = fields.get("contact_name") or (
+    contact_name = fields.get(Field.OLD_CONTACT_NAME) or (
         str((contacts[0] or {}).get("name") or "") if contacts else ""
     )
     draft.payload = {
@@ -400,15 +414,15 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
         "capacity": capacity,
         "is_free": is_free,
         # The mapping writes "kostenlos" for a free service without a fee text.
-        "fee_description": "" if is_free and fees == hsds.FREE_TEXT else fees,
+        "fee_description": "" if is_free and fees == FREE_TEXT else fees,
         "eligibility": str(item.get("eligibility_description") or ""),
         "required_documents": "\n".join(str(d.get("document") or "") for d in documents),
         "email": email,
         "phone": str((phones[0] or {}).get("number") or "")[:60] if phones else "",
         "website": website,
         "contact_name": contact_name[:200],
-        "by_phone": reader.yes(fields, "by_phone", "attributes.by_phone"),
-        "online": reader.yes(fields, "online", "attributes.online"),
+        "by_phone": reader.yes(fields, Field.BY_PHONE, "attributes.by_phone"),
+        "online": reader.yes(fields, Field.ONLINE, "attributes.online"),
         "service_area": sorted(area),
         "remote_schedules": reader.schedules(item.get("schedules") or [], "schedules"),
         "remote_exceptions": reader.exceptions(item.get("schedules") or [], "schedules"),
@@ -425,7 +439,7 @@ def _accessibility_notes(location: dict) -> str:
     for item in location.get("accessibility") or []:
         text = str(item.get("details") or "")
         description = str(item.get("description") or "")
-        if not text and description not in (hsds.ACCESSIBLE_TEXT, hsds.NOT_ACCESSIBLE_TEXT):
+        if not text and description not in (ACCESSIBLE_TEXT, NOT_ACCESSIBLE_TEXT):
             text = description
         notes.append(text)
     return "\n".join(n for n in notes if n).strip()

@@ -16,6 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from integrationsatlas.api.hsds_vocabulary import DEMO_CODE, MARKER_TAXONOMY
+
 # The scalar columns of each table as listed in HSDS 3.0 simple/schema.csv (arrays and nested
 # objects are rows of other tables). The tests compare these lists with the official file.
 TABLES: dict[str, list[str]] = {
@@ -154,7 +156,7 @@ def datapackage() -> dict[str, Any]:
         "name": "integrationsatlas-hsds",
         "title": "Integrationsatlas: Integrationsangebote in Sachsen (Open Referral HSDS 3.0)",
         "description": "Alle nicht gelöschten Angebote des Registers; Demo-Datensätze tragen das "
-        "Attribut mit dem Begriff demo (Taxonomie Integrationsatlas-Kennzeichen).",
+        f"Attribut mit dem Begriff {DEMO_CODE} (Taxonomie {MARKER_TAXONOMY}).",
         "resources": [
             {
                 "name": table,

@@ -24,6 +24,7 @@ from pyproj import Transformer
 from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
+from . import version
 from .models import IndicatorValue, PostalCode, Region
 
 # Generous bounding box of Germany (lon, lat); anything outside is a broken coordinate.
@@ -418,6 +419,7 @@ def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: No
             "point_lon",
             "point_lat",
             "source",
+            "updated_at",
         ],
         batch_size=100,
     )
@@ -469,7 +471,10 @@ def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: No
         through.objects.filter(postalcode_id=code, region_id=ags).delete()
     counts["postal_codes"] = len(plan.postal_codes)
     created["postal_codes"] = PostalCode.objects.count() - before_codes
+    # Both reach only this process; web processes notice the regions' new `updated_at`
+    # (version.py) and build their maps anew.
     cache.clear()
+    version.forget()
     return LoadResult(counts=counts, created=created)
 
 

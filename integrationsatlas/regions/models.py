@@ -29,6 +29,8 @@ class Region(models.Model):
     point_lon = models.FloatField(_("Repräsentativer Punkt, Länge"), null=True, blank=True)
     point_lat = models.FloatField(_("Repräsentativer Punkt, Breite"), null=True, blank=True)
     source = models.CharField(_("Quelle"), max_length=300, blank=True)
+    # Every load writes it; the newest one tells caches of drawn maps which edition they show.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["ags"]

@@ -12,6 +12,7 @@ from pyproj import Transformer
 from shapely.geometry import shape
 
 from .models import Region
+from .version import current_version
 
 _to_metric = Transformer.from_crs("EPSG:4326", "EPSG:25833", always_xy=True)
 VIEW_WIDTH = 1000.0
@@ -84,8 +85,12 @@ def build_map(regions: Sequence[Region], tolerance_m: float = 150.0) -> SvgMap:
 
 
 def region_map(level: str, parent: str | None = None) -> SvgMap:
-    """The map of all regions of a level (optionally under one parent), cached until the next load."""
-    key = f"svgmap:{level}:{parent or ''}"
+    """The map of all regions of a level (optionally under one parent), cached until the next load.
+
+    The key holds the regions' version: a load in another process (the `load-regions`
+    command) cannot clear this process's cache, but it changes the version.
+    """
+    key = f"svgmap:{current_version()}:{level}:{parent or ''}"
     cached = cache.get(key)
     if cached is None:
         regions = Region.objects.filter(level=level).order_by("ags")

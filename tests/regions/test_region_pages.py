@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils.html import escape
 
@@ -94,14 +93,6 @@ def test_unknown_or_invalid_key_is_a_helpful_404(client, url, hint):
     assert "Diese Seite gibt es nicht" in html
     assert hint in html
     assert 'href="/regionen/"' in html
-
-
-@pytest.fixture
-def fresh_cache():
-    """Maps are cached; a test that loads other data must not leave its maps behind."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_names_are_escaped(client, tmp_path, fresh_cache):
