@@ -1,7 +1,8 @@
 """Where the person is: Gemeinde names, postal codes and coordinates turned into one search point.
 
 The Gemeinde list (about 420 rows) is kept in memory per process and rebuilt when the
-number of regions changes, so typing suggestions and searches need no database query.
+regions' version changes (`regions.version`), so typing suggestions and searches need no
+database query beyond that version check every few seconds.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import time
 import unicodedata
 from dataclasses import dataclass
 
@@ -17,6 +17,7 @@ import numpy as np
 
 from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import PostalCode, Region
+from integrationsatlas.regions.version import current_version
 
 MAX_QUERY_LENGTH = 100
 _POSTAL = re.compile(r"^\d{5}$")
@@ -64,19 +65,17 @@ def normalise(text: str) -> str:
 class _Gazetteer:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.count = -1
+        self.count: str | None = None  # the regions' version the list was built from
         self.places: list[Place] = []
         self.by_ags: dict[str, Place] = {}
         self.by_name: dict[str, list[Place]] = {}  # normalised name or label -> places
-        self.checked_at = 0.0
 
     def get(self) -> list[Place]:
-        # Regions change only when an administrator reloads them: look again every 30 seconds.
-        if self.places and time.monotonic() - self.checked_at < 30:
+        # Regions change only when an administrator reloads them; their version says when.
+        count = current_version()
+        if self.places and count == self.count:
             return self.places
-        count = Region.objects.count()
         with self.lock:
-            self.checked_at = time.monotonic()
             if count != self.count:
                 kreise = dict(
                     Region.objects.filter(level=Region.Level.KREIS).values_list("ags", "name")

@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from shapely.geometry import mapping, shape
 
+from integrationsatlas.regions import version as regions_version
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Schedule, Service
 from integrationsatlas.standards.models import OfferType
@@ -428,7 +429,8 @@ BOUNDARY_TOLERANCE = 0.002  # degrees, about 150–200 m in Saxony: enough for a
 @cache_control(public=True, max_age=86400)
 def boundaries(request: HttpRequest, ags: str) -> HttpResponse:
     """Simplified GeoJSON: the Land's Kreise (`14`) or one Kreis's Gemeinden (`14628`)."""
-    key = f"finder:boundaries:{ags}:{Region.objects.count()}"
+    # The regions' version: a load-regions on the live server shows up without a restart.
+    key = f"finder:boundaries:{ags}:{regions_version.current_version()}"
     body = cache.get(key)
     if body is None:
         if len(ags) == 2:
