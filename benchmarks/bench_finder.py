@@ -313,14 +313,14 @@ def describe(label: str, r: dict) -> str:
     )
 
 
-def start_server(env: dict, port: int, workers: int, threads: int, preload: bool):
+def start_server(env: dict, port: int, workers: int, threads: int, preload: bool, log: Path):
+    """gunicorn with its own log (not the access log) in `log`, to count worker restarts."""
     command = [str(BIN / "integrationsatlas"), "serve", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
     if preload:
         command.append("--preload")
-    server = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    with log.open("w") as errors:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     wait_for(server, port)
     return server
 
@@ -397,10 +397,15 @@ def main() -> int:
         started = time.monotonic()
         if not (args.db and Path(args.db).exists()):
             generate(args.services, args.seed)
+        else:  # a kept database from an older checkout may lack newer migrations
+            subprocess.run(
+                [str(BIN / "integrationsatlas"), "migrate", "-v", "0"], env=env, check=True
+            )
         print(f"data ready in {time.monotonic() - started:.1f} s", flush=True)
         queries = build_queries(args.seed)
         port = free_port()
-        server = start_server(env, port, args.workers, args.threads, args.preload)
+        server_log = Path(tmp) / "server.log"
+        server = start_server(env, port, args.workers, args.threads, args.preload, server_log)
         base = f"http://127.0.0.1:{port}"
         try:
             # Warm every worker's per-type index (not measured).
@@ -424,13 +429,16 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(timeout=20)
+            # A worker that gunicorn restarts (timeout, crash) starts with an empty page cache.
+            booted = server_log.read_text(errors="replace").count("Booting worker")
+            restarts = max(0, booted - args.workers)
     load = os.getloadavg()
     print(
         f"services={args.services} clients={args.clients} warmup={args.warmup:.0f}s "
         f"duration={args.duration:.0f}s "
         f"workers={args.workers}x{args.threads} preload={args.preload} "
         f"page_cache={not args.no_page_cache} client={'wrk' if wrk else 'python'} "
-        f"loadavg={load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}"
+        f"loadavg={load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} worker-restarts={restarts}"
     )
     if cold:
         print(describe(f"search, first {args.warmup:.0f} s (cold page cache)", cold))
