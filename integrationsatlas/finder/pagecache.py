@@ -64,9 +64,14 @@ def _anonymous_get(request: HttpRequest) -> bool:
 
 
 def key_for(request: HttpRequest) -> tuple:
-    """The path, the query with its parameters sorted, and the language LocaleMiddleware will pick."""
+    """The path, the query with its parameters sorted, and the language LocaleMiddleware will pick.
+
+    Scheme and host are part of it too: a page must never reach a visitor of another address
+    of the site, and `get_host()` refuses a host not in ALLOWED_HOSTS before anything is served.
+    """
     query = tuple(sorted((k, tuple(v)) for k, v in request.GET.lists()))
-    return (request.path, query, get_language_from_request(request))
+    host = (request.scheme, request.get_host())
+    return (request.path, query, get_language_from_request(request), host)
 
 
 def lookup(key: tuple, version: tuple, moment: datetime) -> HttpResponse | None:

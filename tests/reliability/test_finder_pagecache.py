@@ -110,7 +110,7 @@ def test_pages_that_set_a_cookie_are_never_shared(registry):
 
     response = pagecache.shareable(HttpResponse(b"x"), search.current_version(), MONDAY_10)
     response.set_cookie("something", "per-visitor")
-    pagecache.store(("/x/", (), "de"), response)
+    pagecache.store(("/x/", (), "de", ("http", "testserver")), response)
     assert pagecache.size() == 0
 
 
@@ -138,3 +138,12 @@ def test_page_without_open_now_is_kept_until_a_shown_service_opens_or_closes(
     assert (
         "bis 12:00 Uhr" not in after.content.decode() and "bis 16:00 Uhr" in after.content.decode()
     )
+
+
+def test_pages_are_kept_apart_per_host_and_unknown_hosts_get_nothing(registry, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "atlas.example"]
+    Client().get(RESULTS, QUERY)
+    other = Client().get(RESULTS, QUERY, HTTP_HOST="atlas.example")
+    assert not cached(other) and other.status_code == 200
+    assert cached(Client().get(RESULTS, QUERY, HTTP_HOST="atlas.example"))
+    assert Client().get(RESULTS, QUERY, HTTP_HOST="evil.example").status_code == 400
