@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import timedelta
 
@@ -165,7 +166,10 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
         "language_name": language_name(filters.language) if filters.language else "",
     }
     response = render(request, "finder/results.html", context)
-    return pagecache.shareable(response, version, found.stable_until)
+    # Offer-type names, region names and catalogues change without a registry version: a
+    # page is shared at most FINDER_PAGE_MAX_AGE_SECONDS even when its services do not change.
+    max_age = timedelta(seconds=getattr(settings, "FINDER_PAGE_MAX_AGE_SECONDS", 600))
+    return pagecache.shareable(response, version, min(found.stable_until, moment + max_age))
 
 
 def _kreis_of(hit: search.Hit | None) -> str:
@@ -287,10 +291,15 @@ def _row_labels() -> dict:
     }
 
 
+@functools.lru_cache(maxsize=65536)  # reverse() is a good part of a row's cost; ids are few
+def _detail_url(pk: int) -> str:
+    return reverse("finder:detail", args=[pk])
+
+
 def _row(hit: search.Hit, language: str, back: str = "") -> dict:
     """One result row as flat values: the template then needs no attribute lookups."""
     name, fallback = hit.entry.name_in(language)
-    url = reverse("finder:detail", args=[hit.entry.id])
+    url = _detail_url(hit.entry.id)
     entry, site = hit.entry, hit.site
     return {
         "url": url,

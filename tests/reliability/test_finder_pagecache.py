@@ -125,8 +125,9 @@ def test_cache_is_bounded(client, registry, settings):
 
 
 def test_page_without_open_now_is_kept_until_a_shown_service_opens_or_closes(
-    client, registry, clock
+    client, registry, clock, settings
 ):
+    settings.FINDER_PAGE_MAX_AGE_SECONDS = 24 * 3600  # this test is about the services alone
     query = {"art": "mbe", "ort": "Pirna"}
     first = client.get(RESULTS, query).content.decode()
     assert "bis 12:00 Uhr" in first and "bis 16:00 Uhr" in first  # Heidenau 9-12, Sonnenstein 9-16
@@ -147,3 +148,13 @@ def test_pages_are_kept_apart_per_host_and_unknown_hosts_get_nothing(registry, s
     assert not cached(other) and other.status_code == 200
     assert cached(Client().get(RESULTS, QUERY, HTTP_HOST="atlas.example"))
     assert Client().get(RESULTS, QUERY, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_a_page_is_shared_at_most_the_maximum_age(client, registry, clock, settings):
+    settings.FINDER_PAGE_MAX_AGE_SECONDS = 60
+    query = {"art": "mbe", "ort": "Pirna"}  # its services change only at 12:00
+    client.get(RESULTS, query)
+    clock["now"] = datetime(2026, 6, 1, 10, 0, 59, tzinfo=BERLIN)
+    assert cached(client.get(RESULTS, query))
+    clock["now"] = datetime(2026, 6, 1, 10, 1, 0, tzinfo=BERLIN)
+    assert not cached(client.get(RESULTS, query))
