@@ -208,16 +208,31 @@ CONTENT_SECURITY_POLICY = {
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
+# "finder_pages": rendered finder result pages for anonymous visitors (finder/pagecache.py).
+# In each worker's memory by default; with REDIS_URL every worker and server shares them.
+FINDER_PAGE_CACHE_ENTRIES = int(os.environ.get("FINDER_PAGE_CACHE_ENTRIES", "4000"))
+FINDER_PAGE_MAX_AGE_SECONDS = int(os.environ.get("FINDER_PAGE_MAX_AGE_SECONDS", "600"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "integrationsatlas",
-    }
+    },
+    "finder_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "integrationsatlas-finder-pages",
+        "OPTIONS": {"MAX_ENTRIES": max(FINDER_PAGE_CACHE_ENTRIES, 1)},
+    },
 }
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "integrationsatlas",
+    }
+    CACHES["finder_pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "integrationsatlas-finder",
     }
 
 LOGGING = {

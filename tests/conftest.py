@@ -22,3 +22,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def data_dir() -> Path:
     return DATA_DIR
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_finder_pages():
+    """Each test starts without stored finder pages: two tests' registries can share a version
+    (SQLite reuses ids after a rollback), and with REDIS_URL the pages would outlive the run."""
+    from integrationsatlas.finder import pagecache
+
+    pagecache.clear()

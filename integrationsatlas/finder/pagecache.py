@@ -1,12 +1,16 @@
-"""Per-worker cache of rendered finder pages for anonymous visitors, answered early in the stack.
+"""Cache of rendered finder pages for anonymous visitors, answered early in the stack.
 
 A view marks a page as shareable with `shareable(response, version, valid_until)`: the page then
-depends only on its path, its query (parameters sorted), the interface language, the registry
-version it was built from and the clock up to `valid_until`. `PageCacheMiddleware` stores such
-pages and answers the next request for the same key itself, before sessions, CSRF, locale,
-authentication and the view run: a hit costs a dictionary lookup, which is what lets one worker
-answer hundreds of searches a second. An entry is used only while the registry version it was
-built from is still current and its `valid_until` lies ahead; bounded LRU drops the rest.
+depends only on its address (scheme, host, path, query with parameters sorted), the interface
+language, the registry version it was built from and the clock up to `valid_until`.
+`PageCacheMiddleware` stores such pages and answers the next request for the same key itself,
+before sessions, CSRF, locale, authentication and the view run: a hit costs a cache lookup,
+which is what lets a worker answer thousands of searches a second.
+
+The pages live in Django's cache alias `finder_pages` (settings.py): in each worker's memory by
+default, in Redis when `REDIS_URL` is set, where every worker and server shares them. The
+registry version is part of the key, so an edit makes older pages unreachable; `valid_until`
+is checked on every hit against the finder's clock; the cache's own timeout is the maximum age.
 
 Never stored: requests with a session cookie (signed-in people see their name) or pending
 messages, anything but GET, responses other than 200, streaming responses and responses that
@@ -15,38 +19,37 @@ set a cookie (a page that sets one is per visitor by definition).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language_from_request
 
+ALIAS = "finder_pages"
 _lock = threading.Lock()
-_pages: OrderedDict[tuple, Entry] = OrderedDict()
-_paths: set[str] = set()  # paths some view has marked shareable; only these are looked up
-
-
-@dataclass(frozen=True)
-class Entry:
-    version: tuple
-    valid_until: datetime
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
+_paths: set[str] = set()  # paths a view has marked shareable; only these are looked up
+_generation = 0  # raised by clear()
 
 
 def capacity() -> int:
     """Setting FINDER_PAGE_CACHE_ENTRIES, else the environment variable, else 4000; 0 = off.
 
-    A results page weighs about 13 KB, so 4,000 pages take about 50 MB per worker.
+    A results page weighs about 13 KB, so 4,000 pages take about 50 MB per worker (in Redis:
+    once for all workers). settings.py gives the in-memory cache this bound.
     """
     default = os.environ.get("FINDER_PAGE_CACHE_ENTRIES", "4000")
     return int(getattr(settings, "FINDER_PAGE_CACHE_ENTRIES", default))
+
+
+def max_age() -> int:
+    """How long a page is shared at most (offer-type names and catalogues have no version)."""
+    return int(getattr(settings, "FINDER_PAGE_MAX_AGE_SECONDS", 600))
 
 
 def shareable(response: HttpResponse, version: tuple, valid_until: datetime) -> HttpResponse:
@@ -74,16 +77,20 @@ def key_for(request: HttpRequest) -> tuple:
     return (request.path, query, get_language_from_request(request), host)
 
 
+def _cache_key(key: tuple, version: tuple) -> str:
+    # Cache keys must be short and plain (memcached: 250 characters); the tuple is neither.
+    digest = hashlib.blake2b(repr((_generation, key, version)).encode(), digest_size=20)
+    return "page:" + digest.hexdigest()
+
+
 def lookup(key: tuple, version: tuple, moment: datetime) -> HttpResponse | None:
-    with _lock:
-        entry = _pages.get(key)
-        if entry is None:
-            return None
-        if entry.version != version or moment >= entry.valid_until:
-            del _pages[key]
-            return None
-        _pages.move_to_end(key)
-    response = HttpResponse(entry.body, status=entry.status, headers=dict(entry.headers))
+    found = caches[ALIAS].get(_cache_key(key, version))
+    if found is None:
+        return None
+    valid_until, status, headers, body = found
+    if moment >= valid_until:
+        return None
+    response = HttpResponse(body, status=status, headers=dict(headers))
     response["X-Finder-Cache"] = "hit"
     return response
 
@@ -99,16 +106,10 @@ def store(key: tuple, response: HttpResponse) -> None:
     ):
         return
     version, valid_until = marked
-    entry = Entry(
-        version, valid_until, response.status_code, tuple(response.items()), response.content
-    )
-    limit = capacity()
+    entry = (valid_until, response.status_code, tuple(response.items()), response.content)
+    caches[ALIAS].set(_cache_key(key, version), entry, timeout=max_age())
     with _lock:
         _paths.add(key[0])
-        _pages[key] = entry
-        _pages.move_to_end(key)
-        while len(_pages) > limit:
-            _pages.popitem(last=False)
 
 
 class PageCacheMiddleware:
@@ -135,9 +136,15 @@ class PageCacheMiddleware:
 
 
 def clear() -> None:
+    """Make every stored page unreachable for this process (tests; in use the version does it).
+
+    A new generation in the key, not the cache's own clear(): in Redis that would empty the
+    whole database, which may hold more than this site's pages.
+    """
+    global _generation
     with _lock:
-        _pages.clear()
-
-
-def size() -> int:
-    return len(_pages)
+        _generation += 1
+        _paths.clear()
+    cache = caches[ALIAS]
+    if isinstance(cache, LocMemCache):  # this process's memory: nobody else's data in it
+        cache.clear()

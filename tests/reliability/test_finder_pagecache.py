@@ -1,5 +1,7 @@
 """The finder's page cache: hits for repeated anonymous searches, misses after any change."""
 
+import os
+import uuid
 from datetime import datetime
 
 import pytest
@@ -110,15 +112,15 @@ def test_pages_that_set_a_cookie_are_never_shared(registry):
 
     response = pagecache.shareable(HttpResponse(b"x"), search.current_version(), MONDAY_10)
     response.set_cookie("something", "per-visitor")
-    pagecache.store(("/x/", (), "de", ("http", "testserver")), response)
-    assert pagecache.size() == 0
+    key = ("/x/", (), "de", ("http", "testserver"))
+    pagecache.store(key, response)
+    assert pagecache.lookup(key, search.current_version(), MONDAY_10) is None
 
 
-def test_cache_is_bounded(client, registry, settings):
-    settings.FINDER_PAGE_CACHE_ENTRIES = 2
-    for radius in (5, 10, 25):
-        client.get(RESULTS, {**QUERY, "umkreis": radius})
-    assert pagecache.size() == 2
+def test_cache_is_bounded_and_can_be_switched_off(client, registry, settings):
+    from django.core.cache import caches
+
+    assert caches["finder_pages"]._max_entries == settings.FINDER_PAGE_CACHE_ENTRIES
     settings.FINDER_PAGE_CACHE_ENTRIES = 0
     client.get(RESULTS, QUERY)
     assert not cached(client.get(RESULTS, QUERY))
@@ -158,3 +160,46 @@ def test_a_page_is_shared_at_most_the_maximum_age(client, registry, clock, setti
     assert cached(client.get(RESULTS, query))
     clock["now"] = datetime(2026, 6, 1, 10, 1, 0, tzinfo=BERLIN)
     assert not cached(client.get(RESULTS, query))
+
+
+def _redis_url() -> str | None:
+    """A local Redis for the shared-cache test (machine and CI have one on 6379), or None."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+def test_with_redis_every_worker_shares_the_pages(client, registry, settings):
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis reachable at TEST_REDIS_URL or redis://127.0.0.1:6379/15")
+    import redis
+    from django.test import override_settings
+
+    prefix = f"test-finder-{uuid.uuid4().hex}"
+    shared = {
+        **settings.CACHES,
+        "finder_pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    server = redis.Redis.from_url(url)
+    try:
+        with override_settings(CACHES=shared):
+            first = client.get(RESULTS, QUERY)
+            assert server.keys(f"{prefix}:*"), "the page is stored in Redis"
+            second = Client().get(RESULTS, QUERY)
+            assert cached(second) and second.content == first.content
+            pagecache.clear()  # must not empty the Redis database
+            assert server.keys(f"{prefix}:*")
+            assert not cached(Client().get(RESULTS, QUERY))
+    finally:
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)
