@@ -362,6 +362,11 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
     parser.add_argument("--no-page-cache", action="store_true", help="FINDER_PAGE_CACHE_ENTRIES=0")
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="REDIS_URL for the server: one page cache for all workers; this Redis database is emptied first",
+    )
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument(
@@ -393,6 +398,13 @@ def main() -> int:
         }
         if args.no_page_cache:
             env["FINDER_PAGE_CACHE_ENTRIES"] = "0"  # else the server's default
+        if args.redis:
+            env["REDIS_URL"] = args.redis
+            # A fresh key prefix is not needed: the registry version is in every page's key,
+            # but pages of an earlier run with the same data would count as hits.
+            import redis
+
+            redis.Redis.from_url(args.redis).flushdb()
         os.environ.update(env)  # read by Django's settings when generate() sets Django up
         started = time.monotonic()
         if not (args.db and Path(args.db).exists()):
@@ -437,7 +449,8 @@ def main() -> int:
         f"services={args.services} clients={args.clients} warmup={args.warmup:.0f}s "
         f"duration={args.duration:.0f}s "
         f"workers={args.workers}x{args.threads} preload={args.preload} "
-        f"page_cache={not args.no_page_cache} client={'wrk' if wrk else 'python'} "
+        f"page_cache={'off' if args.no_page_cache else ('redis' if args.redis else 'per worker')} "
+        f"client={'wrk' if wrk else 'python'} "
         f"loadavg={load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} worker-restarts={restarts}"
     )
     if cold:
