@@ -12,7 +12,8 @@ import copy
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -380,6 +381,20 @@ def _conflict(service: Service, base_version: int) -> ConflictError:
     return ConflictError(message, diff)
 
 
+def _lock_service(pk: int) -> Service:
+    """The service row, locked until the transaction ends: the version check and the write are one step.
+
+    PostgreSQL locks the row (SELECT ... FOR UPDATE); a second save waits, then reads the version
+    the first one wrote and fails the check. SQLite ignores FOR UPDATE and locks the whole file
+    at the first write; a transaction that has read and then wants to write while another one
+    holds that lock fails at once with "database is locked", without the busy timeout. So there
+    a no-op write comes first: it waits for the lock, and the version read after it is current.
+    """
+    if not connection.features.has_select_for_update:
+        Service.objects.filter(pk=pk).update(version=F("version"))
+    return Service.objects.select_for_update().get(pk=pk)
+
+
 def _check_base(service: Service, base_version) -> None:
     if base_version in (None, ""):
         return
@@ -447,7 +462,7 @@ def save_service(
     reason = (reason or "").strip()
     with transaction.atomic():
         if service is not None:
-            service = Service.objects.select_for_update().get(pk=service.pk)
+            service = _lock_service(service.pk)
             _check_base(service, base_version)
         if _may_apply_directly(user, service, payload):
             text = reason or (_("Neu angelegt") if service is None else _("Geändert"))
