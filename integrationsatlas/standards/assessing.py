@@ -32,13 +32,6 @@ COLUMNS = [
     *COST_FIELDS,
     "explanation",
 ]
-#: Listing columns that a stored row holds under another name (assessment_rows reads them).
-_STORED_AS = {
-    "ags": "region_id",
-    "region": "region__name",
-    "rule": "rule_code",
-    "offer_type": "offer_type_code",
-}
 DEMO_SENTENCE = "Demodaten, keine amtliche Statistik."
 #: Output precision: values and ratios to 4 decimals, deficits to 3, euros to the cent.
 ROUNDING = {"value": 4, "ratio": 4, "deficit": 3} | dict.fromkeys(COST_FIELDS, 2)
@@ -219,6 +212,15 @@ def run_assessment(
     assessment.region_names = data.names  # type: ignore[attr-defined]
     assessment.listing = listing  # type: ignore[attr-defined]
     return assessment
+
+
+#: Listing columns that a stored row holds under another name.
+_STORED_AS = {
+    "ags": "region_id",
+    "region": "region__name",
+    "rule": "rule_code",
+    "offer_type": "offer_type_code",
+}
 
 
 def assessment_rows(assessment: Assessment) -> list[dict[str, Any]]:
