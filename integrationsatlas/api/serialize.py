@@ -6,6 +6,7 @@ from typing import Any
 
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Service
+from integrationsatlas.standards.models import COST_FIELDS, MEASURE_FIELDS
 
 
 def _time(value) -> str | None:
@@ -128,19 +129,8 @@ def assessment_row_dict(row) -> dict[str, Any]:
             for field in (
                 "kind",
                 "responsible_level",
-                "value",
-                "target",
-                "ratio",
-                "status",
-                "demand",
-                "supply",
-                "deficit",
-                "unit",
-                "cost_total",
-                "cost_land",
-                "cost_kreis",
-                "cost_gemeinde",
-                "cost_bund",
+                *MEASURE_FIELDS,
+                *COST_FIELDS,
                 "uses_demo_data",
                 "explanation",
             )

@@ -309,11 +309,17 @@ def list_assessments(request: HttpRequest, query: Query[AssessmentQuery]):
     return _page_of([_assessment_dict(a) for a in items], total, pages, query)
 
 
-@standards.get("/assessments/{assessment_id}", response={200: s.AssessmentOut, **ERRORS})
-def get_assessment(request: HttpRequest, response: HttpResponse, assessment_id: int):
+def _assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+    """The assessment if this caller may see it; 404 as if it did not exist otherwise."""
     found = _assessments(optional_user(request)).filter(pk=assessment_id).first()
     if found is None:
         raise ApiError(404, f"assessment_id: keine Bewertung {assessment_id}.", "assessment_id")
+    return found
+
+
+@standards.get("/assessments/{assessment_id}", response={200: s.AssessmentOut, **ERRORS})
+def get_assessment(request: HttpRequest, response: HttpResponse, assessment_id: int):
+    found = _assessment(request, assessment_id)
     set_last_modified(response, found.created_at)
     return _assessment_dict(found)
 
@@ -328,9 +334,7 @@ class RowQuery(s.PageQuery):
 def list_assessment_rows(
     request: HttpRequest, response: HttpResponse, assessment_id: int, query: Query[RowQuery]
 ):
-    found = _assessments(optional_user(request)).filter(pk=assessment_id).first()
-    if found is None:
-        raise ApiError(404, f"assessment_id: keine Bewertung {assessment_id}.", "assessment_id")
+    found = _assessment(request, assessment_id)
     rows = found.rows.select_related("region").order_by("rule_code", "region_id", "pk")
     if query.region:
         rows = rows.filter(region__ags__startswith=check_region_key(query.region))

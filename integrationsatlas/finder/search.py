@@ -12,15 +12,17 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from datetime import time as clock_time
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from integrationsatlas.registry.models import (
@@ -292,6 +294,25 @@ def _exception(row: dict) -> DayException:
     return DayException(row["date"], row["closed"], row["opens_at"], row["closes_at"], row["note"])
 
 
+T = TypeVar("T")
+
+
+def _by_owner(
+    rows: QuerySet, services: QuerySet, fields: tuple[str, ...], convert: Callable[[dict], T]
+) -> dict[tuple[str, int], list[T]]:
+    """The services' hours rows (schedules or exceptions), converted and grouped by owner:
+    ("sal", site id) for a site's hours, ("svc", service id) for the service's remote hours.
+    Two queries."""
+    by_owner: dict[tuple[str, int], list[T]] = {}
+    for row in rows.filter(service_at_location__service__in=services).values(
+        "service_at_location_id", *fields
+    ):
+        by_owner.setdefault(("sal", row["service_at_location_id"]), []).append(convert(row))
+    for row in rows.filter(service__in=services).values("service_id", *fields):
+        by_owner.setdefault(("svc", row["service_id"]), []).append(convert(row))
+    return by_owner
+
+
 def build_index(offer_type: OfferType) -> TypeIndex:
     """Read one offer type's published, active services with sites and hours (six queries)."""
     services = Service.public.filter(offer_type=offer_type, status=Service.Status.ACTIVE)
@@ -303,21 +324,9 @@ def build_index(offer_type: OfferType) -> TypeIndex:
     hour_fields = ("weekday", "opens_at", "closes_at", "valid_from", "valid_to")
     exc_fields = ("date", "closed", "opens_at", "closes_at", "note")
     today = timezone.localdate(now())
-    weekly_by: dict[tuple[str, int], list[WeeklyHours]] = {}
-    for row in Schedule.objects.filter(service_at_location__service__in=services).values(
-        "service_at_location_id", *hour_fields
-    ):
-        weekly_by.setdefault(("sal", row["service_at_location_id"]), []).append(_weekly(row))
-    for row in Schedule.objects.filter(service__in=services).values("service_id", *hour_fields):
-        weekly_by.setdefault(("svc", row["service_id"]), []).append(_weekly(row))
-    exc_by: dict[tuple[str, int], list[DayException]] = {}
+    weekly_by = _by_owner(Schedule.objects.all(), services, hour_fields, _weekly)
     recent = ScheduleException.objects.filter(date__gte=today.replace(day=1))
-    for row in recent.filter(service_at_location__service__in=services).values(
-        "service_at_location_id", *exc_fields
-    ):
-        exc_by.setdefault(("sal", row["service_at_location_id"]), []).append(_exception(row))
-    for row in recent.filter(service__in=services).values("service_id", *exc_fields):
-        exc_by.setdefault(("svc", row["service_id"]), []).append(_exception(row))
+    exc_by = _by_owner(recent, services, exc_fields, _exception)
 
     entries: dict[int, Entry] = {}
     for row in services.values(

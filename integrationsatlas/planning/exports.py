@@ -11,7 +11,12 @@ from typing import Any
 from openpyxl import Workbook
 
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.models import Assessment, AssessmentRow
+from integrationsatlas.standards.models import (
+    COST_FIELDS,
+    MEASURE_FIELDS,
+    Assessment,
+    AssessmentRow,
+)
 
 from .queries import PAYERS, cost_summary, rows_of
 
@@ -22,17 +27,9 @@ ROW_COLUMNS = [
     "rule",
     "offer_type",
     "kind",
-    "value",
-    "target",
-    "ratio",
-    "status",
-    "demand",
-    "supply",
-    "deficit",
-    "unit",
+    *MEASURE_FIELDS,
     "responsible_level",
-    "cost_total",
-    *(f"cost_{p}" for p in PAYERS),
+    *COST_FIELDS,
     "reference_date",
     "standard_set",
     "demo",
@@ -42,29 +39,18 @@ COST_COLUMNS = ["group", "key", "label", "gaps", "total", *PAYERS]
 
 
 def row_dict(assessment: Assessment, row: AssessmentRow) -> dict[str, Any]:
-    return {
+    """The ROW_COLUMNS of one row: its region, rule and assessment, and its own fields."""
+    about = {
         "ags": row.region_id,
         "region": row.region.name,
         "level": row.region.level,
         "rule": row.rule_code,
         "offer_type": row.offer_type_code,
-        "kind": row.kind,
-        "value": row.value,
-        "target": row.target,
-        "ratio": row.ratio,
-        "status": row.status,
-        "demand": row.demand,
-        "supply": row.supply,
-        "deficit": row.deficit,
-        "unit": row.unit,
-        "responsible_level": row.responsible_level,
-        "cost_total": row.cost_total,
-        **{f"cost_{p}": getattr(row, f"cost_{p}") for p in PAYERS},
         "reference_date": assessment.reference_date.isoformat(),
         "standard_set": str(assessment.standard_set),
         "demo": "Demo" if assessment.includes_demo_data else "",
-        "explanation": row.explanation,
     }
+    return {c: about[c] if c in about else getattr(row, c) for c in ROW_COLUMNS}
 
 
 def assessment_rows(assessment: Assessment) -> list[dict[str, Any]]:

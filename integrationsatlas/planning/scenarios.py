@@ -20,12 +20,24 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from integrationsatlas.analysis.rules import RuleValues
-from integrationsatlas.analysis.status import check_financing, deficit, fulfilment, split_cost
+from integrationsatlas.analysis.status import (
+    COST_LEVELS,
+    check_financing,
+    deficit,
+    fulfilment,
+    split_cost,
+)
 from integrationsatlas.analysis.status import status as judge
 from integrationsatlas.regions.models import Region
 from integrationsatlas.standards.assessing import AssessmentError, run_assessment
 from integrationsatlas.standards.loader import load_regions
-from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, StandardSet
+from integrationsatlas.standards.models import (
+    COST_FIELDS,
+    Assessment,
+    AssessmentRow,
+    OfferType,
+    StandardSet,
+)
 
 #: Kinds whose value is supply per 1,000 of demand; planned capacity can be added to them.
 REJUDGED_KINDS = ("ratio", "hours")
@@ -259,7 +271,7 @@ def _add_planned_capacity(
         row.value, row.ratio, row.deficit = float(values.value[0]), ratio, missing
         row.status = str(judge(np.array([ratio]))[0])
         row.demand, row.supply, row.cost_total = demand, supply, cost
-        for payer in ("land", "kreis", "gemeinde", "bund"):
+        for payer in COST_LEVELS:
             setattr(row, f"cost_{payer}", float(split[payer][0]))
         row.explanation = (
             f"Szenario: geplante Angebote ab Stichtag {on}: +{added:g} {row.unit}.\n"
@@ -274,11 +286,7 @@ def _add_planned_capacity(
             "status",
             "demand",
             "supply",
-            "cost_total",
-            "cost_land",
-            "cost_kreis",
-            "cost_gemeinde",
-            "cost_bund",
+            *COST_FIELDS,
             "explanation",
         ],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -90,7 +91,9 @@ class _Checker:
             )
             return None
 
-    def schedules(self, path: str, rows) -> None:
+    def objects(self, path: str, rows) -> Iterator[tuple[int, str, dict]]:
+        """Each row of a list of objects with its index and path; a value that is not a list,
+        and a row that is not an object, is named as a problem instead."""
         if not isinstance(rows, list):
             self.add(path, _("muss eine Liste sein."))
             return
@@ -99,33 +102,31 @@ class _Checker:
             if not isinstance(row, dict):
                 self.add(here, _("muss ein Objekt sein."))
                 continue
+            yield i, here, row
+
+    def opening_times(self, here: str, row: dict) -> None:
+        """Both times of a row (schedule or exception); the end must come after the beginning."""
+        opens = self.time(f"{here}.opens_at", row.get("opens_at"))
+        closes = self.time(f"{here}.closes_at", row.get("closes_at"))
+        if opens and closes and closes <= opens:
+            self.add(f"{here}.closes_at", _("Das Ende muss nach dem Beginn liegen."))
+
+    def schedules(self, path: str, rows) -> None:
+        for _i, here, row in self.objects(path, rows):
             weekday = row.get("weekday")
             if isinstance(weekday, bool) or str(weekday) not in {str(d) for d in range(1, 8)}:
                 self.add(f"{here}.weekday", _("Wochentag muss 1 (Montag) bis 7 (Sonntag) sein."))
-            opens = self.time(f"{here}.opens_at", row.get("opens_at"))
-            closes = self.time(f"{here}.closes_at", row.get("closes_at"))
-            if opens and closes and closes <= opens:
-                self.add(f"{here}.closes_at", _("Das Ende muss nach dem Beginn liegen."))
+            self.opening_times(here, row)
             start = self.date(f"{here}.valid_from", row.get("valid_from"))
             end = self.date(f"{here}.valid_to", row.get("valid_to"))
             if start and end and end < start:
                 self.add(f"{here}.valid_to", _("Das Ende liegt vor dem Beginn."))
 
     def exceptions(self, path: str, rows) -> None:
-        if not isinstance(rows, list):
-            self.add(path, _("muss eine Liste sein."))
-            return
-        for i, row in enumerate(rows):
-            here = f"{path}[{i}]"
-            if not isinstance(row, dict):
-                self.add(here, _("muss ein Objekt sein."))
-                continue
+        for _i, here, row in self.objects(path, rows):
             self.date(f"{here}.date", row.get("date"), required=True)
             if not row.get("closed", True):
-                opens = self.time(f"{here}.opens_at", row.get("opens_at"))
-                closes = self.time(f"{here}.closes_at", row.get("closes_at"))
-                if opens and closes and closes <= opens:
-                    self.add(f"{here}.closes_at", _("Das Ende muss nach dem Beginn liegen."))
+                self.opening_times(here, row)
 
 
 def proposed_gemeinden(payload: dict) -> list[str]:
@@ -222,17 +223,9 @@ def _check_service_fields(check: _Checker, payload: dict) -> None:
 
 
 def _check_locations(check: _Checker, payload: dict) -> None:
-    locations = payload.get("locations") or []
-    if not isinstance(locations, list):
-        check.add("locations", _("muss eine Liste sein."))
-        return
     inside: list[int] = []
     points: list[tuple[float, float]] = []
-    for i, row in enumerate(locations):
-        here = f"locations[{i}]"
-        if not isinstance(row, dict):
-            check.add(here, _("muss ein Objekt sein."))
-            continue
+    for i, here, row in check.objects("locations", payload.get("locations") or []):
         for field in ("address", "city"):
             if not str(row.get(field) or "").strip():
                 check.add(f"{here}.{field}", _("Pflichtangabe."))
@@ -297,15 +290,7 @@ def _check_area_and_reach(check: _Checker, payload: dict) -> None:
 
 
 def _check_fundings(check: _Checker, payload: dict) -> None:
-    rows = payload.get("fundings") or []
-    if not isinstance(rows, list):
-        check.add("fundings", _("muss eine Liste sein."))
-        return
-    for i, row in enumerate(rows):
-        here = f"fundings[{i}]"
-        if not isinstance(row, dict):
-            check.add(here, _("muss ein Objekt sein."))
-            continue
+    for _i, here, row in check.objects("fundings", payload.get("fundings") or []):
         if row.get("funder_level") not in Funding.FunderLevel.values:
             check.add(
                 f"{here}.funder_level",

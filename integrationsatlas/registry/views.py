@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -195,30 +196,45 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_edit(request, service, base, change=change)
 
 
+def _service_action(
+    request: HttpRequest, pk: int, action, done: str, *, done_at: str, failed_at: str
+) -> HttpResponse:
+    """Run a workflow action (delete, undelete) with the form's reason on an editable service;
+    say what came of it on the page the outcome belongs on."""
+    service = _editable(request, pk)
+    try:
+        action(request.user, service, request.POST.get("reason", ""))
+    except workflow.WorkflowError as error:
+        messages.error(request, " ".join(error.problems))
+        return redirect(failed_at)
+    messages.success(request, done)
+    return redirect(done_at)
+
+
 @login_required
 @require_POST
 def service_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    service = _editable(request, pk)
-    try:
-        workflow.delete_service(request.user, service, request.POST.get("reason", ""))
-    except workflow.WorkflowError as error:
-        messages.error(request, " ".join(error.problems))
-        return redirect("registry:edit", pk=pk)
-    messages.success(request, _("Das Angebot ist gelöscht. Sie können das rückgängig machen."))
-    return redirect("registry:mine")
+    return _service_action(
+        request,
+        pk,
+        workflow.delete_service,
+        _("Das Angebot ist gelöscht. Sie können das rückgängig machen."),
+        done_at=reverse("registry:mine"),
+        failed_at=reverse("registry:edit", kwargs={"pk": pk}),
+    )
 
 
 @login_required
 @require_POST
 def service_undelete(request: HttpRequest, pk: int) -> HttpResponse:
-    service = _editable(request, pk)
-    try:
-        workflow.undelete_service(request.user, service, request.POST.get("reason", ""))
-    except workflow.WorkflowError as error:
-        messages.error(request, " ".join(error.problems))
-        return redirect("registry:mine")
-    messages.success(request, _("Das Angebot ist wiederhergestellt."))
-    return redirect("registry:edit", pk=pk)
+    return _service_action(
+        request,
+        pk,
+        workflow.undelete_service,
+        _("Das Angebot ist wiederhergestellt."),
+        done_at=reverse("registry:edit", kwargs={"pk": pk}),
+        failed_at=reverse("registry:mine"),
+    )
 
 
 @login_required

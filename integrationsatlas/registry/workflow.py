@@ -9,6 +9,7 @@ pending edit is a `ChangeRequest` holding the proposed snapshot.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -174,15 +175,19 @@ def _delete(instance, user, reason: str) -> None:
     instance.delete()
 
 
+def _replace_all(existing, new_items: Iterable, user, reason: str) -> None:
+    """Delete every existing row, then save the new ones, each marked with who and why."""
+    for item in list(existing):
+        _delete(item, user, reason)
+    for item in new_items:
+        _mark(item, user, reason)
+        item.save()
+
+
 def _replace_schedules(owner: dict[str, Any], rows: list[dict], existing, user, reason) -> None:
     if _schedule_rows(existing) == [_normal_schedule(r) for r in rows]:
         return
-    for schedule in list(existing):
-        _delete(schedule, user, reason)
-    for row in rows:
-        schedule = schedule_from_row(owner, row)
-        _mark(schedule, user, reason)
-        schedule.save()
+    _replace_all(existing, (schedule_from_row(owner, row) for row in rows), user, reason)
 
 
 def _normal_schedule(row: dict) -> dict:
@@ -211,13 +216,8 @@ def _replace_exceptions(owner: dict[str, Any], rows: list[dict], existing, user,
     wanted = [_normal_exception(r) for r in rows]
     if _exception_rows(existing) == wanted:
         return
-    for item in list(existing):
-        _delete(item, user, reason)
     # The normalised rows: a closed day keeps no opening times.
-    for row in wanted:
-        item = exception_from_row(owner, row)
-        _mark(item, user, reason)
-        item.save()
+    _replace_all(existing, (exception_from_row(owner, row) for row in wanted), user, reason)
 
 
 def _own_location(service: Service, location_id) -> Location | None:
@@ -289,11 +289,7 @@ def _apply_fundings(service: Service, rows: list[dict], user, reason: str) -> No
     current = [_funding_row(f) for f in service.fundings.all()]
     if sorted(current, key=repr) == sorted(map(_funding_row, wanted), key=repr):
         return
-    for funding in list(service.fundings.all()):
-        _delete(funding, user, reason)
-    for funding in wanted:
-        _mark(funding, user, reason)
-        funding.save()
+    _replace_all(service.fundings.all(), wanted, user, reason)
 
 
 def _apply(

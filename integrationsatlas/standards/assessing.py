@@ -14,7 +14,7 @@ from django.utils import timezone
 from integrationsatlas.analysis.assess import assess
 
 from .loader import APPORTION_NOTE, PlannedServiceError, engine_rules, load_input
-from .models import Assessment, AssessmentRow, StandardSet
+from .models import COST_FIELDS, Assessment, AssessmentRow, StandardSet
 
 #: The columns of an assessment listing, in order (CLI, CSV, JSON, planning pages).
 COLUMNS = [
@@ -29,18 +29,12 @@ COLUMNS = [
     "status",
     "deficit",
     "unit",
-    "cost_total",
-    "cost_land",
-    "cost_kreis",
-    "cost_gemeinde",
-    "cost_bund",
+    *COST_FIELDS,
     "explanation",
 ]
 DEMO_SENTENCE = "Demodaten, keine amtliche Statistik."
 #: Output precision: values and ratios to 4 decimals, deficits to 3, euros to the cent.
-ROUNDING = {"value": 4, "ratio": 4, "deficit": 3} | {
-    f"cost_{p}": 2 for p in ("total", "land", "kreis", "gemeinde", "bund")
-}
+ROUNDING = {"value": 4, "ratio": 4, "deficit": 3} | dict.fromkeys(COST_FIELDS, 2)
 STATUS_STORED = {"met": "met", "partial": "partial", "gap": "gap", "no_data": "no_data"}
 
 
@@ -68,9 +62,7 @@ _ROW_FIELDS = [
 
 
 #: Numeric row fields, NULL when unknown (order of the tuples' tail in _insert_rows).
-_VALUE_FIELDS = ["value", "ratio", "deficit", "demand", "supply"] + [
-    f"cost_{p}" for p in ("total", "land", "kreis", "gemeinde", "bund")
-]
+_VALUE_FIELDS = ["value", "ratio", "deficit", "demand", "supply", *COST_FIELDS]
 
 
 def _insert_rows(assessment_id: int, rows: list[tuple]) -> None:
@@ -186,7 +178,7 @@ def run_assessment(
             "status": STATUS_STORED[result.status],
             "deficit": known["deficit"],
             "unit": result.unit,
-            **{name: known[name] for name in COLUMNS if name.startswith("cost_")},
+            **{name: known[name] for name in COST_FIELDS},
             "explanation": explanation,
             "uses_demo_data": demo,
         }
@@ -222,31 +214,21 @@ def run_assessment(
     return assessment
 
 
+#: Listing columns that a stored row holds under another name.
+_STORED_AS = {
+    "ags": "region_id",
+    "region": "region__name",
+    "rule": "rule_code",
+    "offer_type": "offer_type_code",
+}
+
+
 def assessment_rows(assessment: Assessment) -> list[dict[str, Any]]:
     """The stored rows as dicts with the listing COLUMNS, ordered by rule then region key."""
     rows = (
         assessment.rows.select_related("region")
         .order_by("rule_code", "region_id")
-        .values(
-            "region_id",
-            "region__name",
-            "rule_code",
-            "offer_type_code",
-            "kind",
-            "value",
-            "target",
-            "ratio",
-            "status",
-            "deficit",
-            "unit",
-            "cost_total",
-            "cost_land",
-            "cost_kreis",
-            "cost_gemeinde",
-            "cost_bund",
-            "explanation",
-            "uses_demo_data",
-        )
+        .values(*(_STORED_AS.get(column, column) for column in COLUMNS), "uses_demo_data")
     )
     order = {
         code: i
@@ -258,12 +240,7 @@ def assessment_rows(assessment: Assessment) -> list[dict[str, Any]]:
     }
     out = []
     for row in rows:
-        item = {
-            "ags": row.pop("region_id"),
-            "region": row.pop("region__name"),
-            "rule": row.pop("rule_code"),
-            "offer_type": row.pop("offer_type_code"),
-        }
+        item = {column: row.pop(stored) for column, stored in _STORED_AS.items()}
         item.update(row)
         out.append(_rounded(item))
     out.sort(key=lambda r: (order.get(r["rule"], len(order)), r["rule"], r["ags"]))

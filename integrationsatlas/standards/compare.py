@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .models import Assessment
+from .models import COST_FIELDS, Assessment
 
 PAYERS = ("land", "kreis", "gemeinde", "bund")
 COMPARE_COLUMNS = [
@@ -21,8 +21,7 @@ COMPARE_COLUMNS = [
     "cost_b",
     "cost_change",
 ]
-_FIELDS = ("region_id", "region__name", "rule_code", "status", "deficit", "cost_total")
-_FIELDS += tuple(f"cost_{p}" for p in PAYERS)
+_FIELDS = ("region_id", "region__name", "rule_code", "status", "deficit", *COST_FIELDS)
 
 
 def _differs(a: float | None, b: float | None) -> bool:

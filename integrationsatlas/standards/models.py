@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from integrationsatlas.analysis.status import COST_LEVELS
 from integrationsatlas.regions.models import Region
 
 
@@ -176,6 +177,13 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard_set} · {self.level} · {self.reference_date}"
+
+
+#: An assessment row's measurement against its rule's target, as the model orders it; the
+#: listings and the API that show the full row name these together.
+MEASURE_FIELDS = ("value", "target", "ratio", "status", "demand", "supply", "deficit", "unit")
+#: An assessment row's cost columns: the total, then one per level the engine splits it into.
+COST_FIELDS = ("cost_total", *(f"cost_{level}" for level in COST_LEVELS))
 
 
 class AssessmentRow(models.Model):
