@@ -385,6 +385,10 @@ def _lock_service(pk: int) -> Service:
     at the first write; a transaction that has read and then wants to write while another one
     holds that lock fails at once with "database is locked", without the busy timeout. So there
     a no-op write comes first: it waits for the lock, and the version read after it is current.
+
+    Every workflow write takes this lock first, before reading anything else in its transaction
+    (on SQLite an earlier read would bring back the immediate failure), and a change request
+    only after it: one lock order, so two writers on PostgreSQL cannot deadlock.
     """
     if not connection.features.has_select_for_update:
         Service.objects.filter(pk=pk).update(version=F("version"))
@@ -459,6 +463,11 @@ def save_service(
     with transaction.atomic():
         if service is not None:
             service = _lock_service(service.pk)
+            if service.is_deleted:
+                # Deleted while this save waited for the lock: the same refusal as above.
+                raise WorkflowError(
+                    [_("Das Angebot ist gelöscht. Stellen Sie es zuerst wieder her.")]
+                )
             _check_base(service, base_version)
         if _may_apply_directly(user, service, payload):
             text = reason or (_("Neu angelegt") if service is None else _("Geändert"))
@@ -507,11 +516,14 @@ def _check_reviewer(user, change: ChangeRequest) -> None:
 def approve(user, change: ChangeRequest, comment: str = "") -> Service:
     """Apply a submitted change to the live rows and publish it."""
     with transaction.atomic():
+        # The service first, then the change (see _lock_service); a change never moves to
+        # another service, so the caller's copy names the right one. A second approval waits
+        # here and then finds the change approved.
+        service = _lock_service(change.service_id)
         change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         _check_reviewer(user, change)
         if change.state != ChangeRequest.State.SUBMITTED:
             raise WorkflowError([_("Diese Änderung wartet nicht auf eine Prüfung.")])
-        service = Service.objects.select_for_update().get(pk=change.service_id)
         _check_base(service, change.base_version)
         problems = validate_snapshot(change.payload)
         if problems:
@@ -532,6 +544,9 @@ def send_back(user, change: ChangeRequest, comment: str) -> ChangeRequest:
     if not (comment or "").strip():
         raise WorkflowError([_("review_comment: Bitte schreiben Sie, was geändert werden soll.")])
     with transaction.atomic():
+        # Only the change is written, but the service lock comes first all the same: the lock
+        # order of approve and save_service, and on SQLite the wait for the write lock.
+        _lock_service(change.service_id)
         change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         _check_reviewer(user, change)
         if change.state != ChangeRequest.State.SUBMITTED:
@@ -547,29 +562,31 @@ def send_back(user, change: ChangeRequest, comment: str) -> ChangeRequest:
 
 def restore(user, service: Service, history_id: int) -> Service:
     """Bring back the state a service had in one of its history rows (coordinators, admins)."""
-    record = service.history.filter(history_id=history_id).first()
-    if record is None:
-        raise WorkflowError([_("Diese Version gibt es nicht.")])
-    if record.snapshot:
-        payload = copy.deepcopy(record.snapshot)
-    else:
-        # Rows written outside the workflow (e.g. bulk loads) keep only the service fields.
-        payload = service_snapshot(service)
-        payload.update({field: getattr(record, field) for field in SERVICE_FIELDS})
-    if not permissions.can_restore(user, service) or not _may_apply_directly(
-        user, service, payload
-    ):
-        raise PermissionDenied(_("Sie dürfen dieses Angebot nicht wiederherstellen."))
-    problems = validate_snapshot(payload)
-    if problems:
-        raise WorkflowError(problems)
-    when = timezone.localtime(record.history_date).strftime("%d.%m.%Y %H:%M")
-    text = _("Wiederhergestellt: Stand vom %(date)s (Version %(version)s)") % {
-        "date": when,
-        "version": record.version,
-    }
     with transaction.atomic():
-        service = Service.objects.select_for_update().get(pk=service.pk)
+        # Locked before anything is read: the checks and a partial snapshot's missing parts
+        # (sites, hours, funding) come from the current state, not from one a save replaced.
+        service = _lock_service(service.pk)
+        record = service.history.filter(history_id=history_id).first()
+        if record is None:
+            raise WorkflowError([_("Diese Version gibt es nicht.")])
+        if record.snapshot:
+            payload = copy.deepcopy(record.snapshot)
+        else:
+            # Rows written outside the workflow (e.g. bulk loads) keep only the service fields.
+            payload = service_snapshot(service)
+            payload.update({field: getattr(record, field) for field in SERVICE_FIELDS})
+        if not permissions.can_restore(user, service) or not _may_apply_directly(
+            user, service, payload
+        ):
+            raise PermissionDenied(_("Sie dürfen dieses Angebot nicht wiederherstellen."))
+        problems = validate_snapshot(payload)
+        if problems:
+            raise WorkflowError(problems)
+        when = timezone.localtime(record.history_date).strftime("%d.%m.%Y %H:%M")
+        text = _("Wiederhergestellt: Stand vom %(date)s (Version %(version)s)") % {
+            "date": when,
+            "version": record.version,
+        }
         return _apply(user, service, payload, text, publish=True)
 
 
@@ -586,7 +603,7 @@ def _set_deleted(user, service: Service, reason: str, deleted: bool) -> Service:
     if not (reason or "").strip():
         raise WorkflowError([_("reason: Bitte nennen Sie den Grund.")])
     with transaction.atomic():
-        service = Service.objects.select_for_update().get(pk=service.pk)
+        service = _lock_service(service.pk)
         if service.is_deleted == deleted:
             return service
         service.is_deleted = deleted
