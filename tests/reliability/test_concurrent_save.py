@@ -1,10 +1,14 @@
-"""No lost update under a real race: two saves of one service, same base version, same moment.
+"""No lost update under a real race: two writes of one service at the same moment.
 
 `test_lost_update.py` saves one after the other. Here two threads, each with its own database
 connection, meet at a barrier and call `workflow.save_service` together with the same
 `base_version`, round after round. Exactly one save may win; the other must get the same
 `ConflictError` as the sequential case (400 on the page, 409 in the API), never a raw
 database error, and none of its rows (sites, hours, funding, history) may be left behind.
+
+The other workflow writes meet a save (or each other) the same way: approve, send back,
+delete and restore. Each round must end as if the two had run one after the other, the
+loser with the workflow's own refusal and the history naming exactly what was written.
 
 The threads need committed data, so the test runs outside the per-test transaction
 (`transaction=True`); see `_database_for_threads` for what that means on each database.
@@ -15,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -23,15 +28,22 @@ from django.conf import settings
 from django.db import connection
 
 from integrationsatlas.regions.loader import load_regions
+from integrationsatlas.regions.models import Region
 from integrationsatlas.registry import workflow
-from integrationsatlas.registry.models import Funding, Location, Schedule, Service
+from integrationsatlas.registry.models import ChangeRequest, Funding, Location, Schedule, Service
 from integrationsatlas.standards.seed import load_offer_types
 
-from .conftest import PIRNA
+from .conftest import PIRNA, World
 
 ROUNDS = 20
 TIME_BUDGET = 20.0  # seconds, a safety net: a round takes ~0.15 s (20 rounds ~3 s)
 MIN_ROUNDS = 5
+PAIR_ROUNDS = 10  # the other pairs: a round sets up and races, ~0.2 s
+PAIR_TIME_BUDGET = 10.0
+
+# An action runs in its own thread: called before the barrier it loads what a request would
+# load, and returns the call to make at the barrier.
+Action = Callable[[], Callable[[], object]]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,14 +56,13 @@ def _database_for_threads(django_db_setup, django_db_blocker, tmp_path_factory):
     cache, whose table locks fail at once ("database table is locked") instead of waiting for
     the busy timeout like the database file the registry runs on. So this module works on a
     file copy, and the in-memory database (which closing would destroy) waits untouched.
-    PostgreSQL: the test database itself; emptied by the transactional test, it gets the
+    PostgreSQL: the test database itself; emptied by the transactional tests, it gets the
     regions and offer types back afterwards for the modules that follow.
     """
     if connection.vendor != "sqlite":
         yield
         with django_db_blocker.unblock():
-            load_regions(Path(settings.BASE_DIR) / "data")
-            load_offer_types()
+            _load_reference_data()
         return
     path = tmp_path_factory.mktemp("race") / "race.sqlite3"
     with django_db_blocker.unblock():
@@ -70,6 +81,20 @@ def _database_for_threads(django_db_setup, django_db_blocker, tmp_path_factory):
             connection.close()
             connection.settings_dict["NAME"] = name
             connection.connection = memory
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(django_db_blocker):
+    """The regions and offer types, back for every test after the first: the transactional
+    test before it ended by emptying every table (on both databases)."""
+    with django_db_blocker.unblock():
+        if not Region.objects.exists():
+            _load_reference_data()
+
+
+def _load_reference_data() -> None:
+    load_regions(Path(settings.BASE_DIR) / "data")
+    load_offer_types()
 
 
 def _edit(service: Service, base_version: int, mark: str) -> dict:
@@ -95,33 +120,63 @@ def _edit(service: Service, base_version: int, mark: str) -> dict:
     return payload
 
 
-def _race(world, base_version: int, marks: tuple[str, str]) -> dict[str, object]:
-    """Both editors save at the same moment; returns each mark's result or exception."""
-    users = (world.users["coordinator_x"], world.users["state_admin"])
-    barrier = threading.Barrier(2, timeout=30)
+def _together(actions: dict[str, Action]) -> dict[str, object]:
+    """Run both actions in their own threads, meeting at a barrier; each name's result or exception."""
+    barrier = threading.Barrier(len(actions), timeout=30)
     outcome: dict[str, object] = {}
 
-    def editor(user, mark: str) -> None:
+    def run(name: str, action: Action) -> None:
         try:
-            # Like a request: load the service, build the form's payload, then save.
-            service = Service.objects.get(pk=world.service.pk)
-            payload = _edit(service, base_version, mark)
+            call = action()
             barrier.wait()
-            outcome[mark] = workflow.save_service(user, service, payload, reason=f"Grund {mark}")
+            outcome[name] = call()
         except Exception as error:  # noqa: BLE001 - any failure is reported by the test
-            outcome[mark] = error
+            outcome[name] = error
         finally:
             connection.close()
 
-    threads = [
-        threading.Thread(target=editor, args=pair) for pair in zip(users, marks, strict=True)
-    ]
+    threads = [threading.Thread(target=run, args=item) for item in actions.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-        assert not thread.is_alive(), "a save hangs"
+        assert not thread.is_alive(), "a write hangs"
     return outcome
+
+
+def _save(world, role: str, base_version: int, mark: str) -> Action:
+    """An editor's save: load the service, build the form's payload, then save."""
+
+    def load():
+        service = Service.objects.get(pk=world.service.pk)
+        payload = _edit(service, base_version, mark)
+        user = world.users[role]
+        return lambda: workflow.save_service(user, service, payload, reason=f"Grund {mark}")
+
+    return load
+
+
+def _race(world, base_version: int, marks: tuple[str, str]) -> dict[str, object]:
+    """Both editors save at the same moment; returns each mark's result or exception."""
+    roles = ("coordinator_x", "state_admin")
+    return _together(
+        {
+            mark: _save(world, role, base_version, mark)
+            for role, mark in zip(roles, marks, strict=True)
+        }
+    )
+
+
+def _rounds(count: int, budget: float) -> Iterator[int]:
+    """Round numbers, up to `count`, fewer if the time budget runs out (never below MIN_ROUNDS)."""
+    started = time.monotonic()
+    done = 0
+    for number in range(count):
+        if number >= MIN_ROUNDS and time.monotonic() - started > budget:
+            break
+        yield number
+        done += 1
+    assert done >= MIN_ROUNDS
 
 
 def _leftovers(mark: str) -> list[str]:
@@ -144,12 +199,7 @@ def _leftovers(mark: str) -> list[str]:
 
 
 def test_simultaneous_saves_on_the_same_version_one_wins_one_conflicts(world):
-    started = time.monotonic()
-    rounds = 0
-    for number in range(ROUNDS):
-        if number >= MIN_ROUNDS and time.monotonic() - started > TIME_BUDGET:
-            break
-        rounds += 1
+    for number in _rounds(ROUNDS, TIME_BUDGET):
         base = world.refresh().version
         history_before = world.service.history.count()
         marks = (f"X{number}", f"A{number}")
@@ -184,4 +234,248 @@ def test_simultaneous_saves_on_the_same_version_one_wins_one_conflicts(world):
 
         # Nothing of the loser, live or in any history table.
         assert _leftovers(loser) == [], f"round {number}: loser {loser} left rows behind"
-    assert rounds >= MIN_ROUNDS
+
+
+# --- the other workflow writes: approve, send back, delete, restore -------------------------
+
+
+def _submit(world, mark: str) -> ChangeRequest:
+    """The provider proposes an edit of the current version; it waits for review."""
+    service = world.refresh()
+    payload = _edit(service, service.version, mark)
+    user = world.users["provider_a"]
+    _service, change = workflow.save_service(user, service, payload, reason=f"Grund {mark}")
+    assert change is not None and change.state == ChangeRequest.State.SUBMITTED
+    return change
+
+
+def _decide(world, role: str, change: ChangeRequest, decision: str) -> Action:
+    """A reviewer's approve or send back, from the review page's freshly loaded change."""
+
+    def load():
+        loaded = ChangeRequest.objects.get(pk=change.pk)
+        user = world.users[role]
+        if decision == "approve":
+            return lambda: workflow.approve(user, loaded, "passt")
+        return lambda: workflow.send_back(user, loaded, "Bitte die Zeiten prüfen")
+
+    return load
+
+
+def _delete(world, role: str, mark: str) -> Action:
+    def load():
+        service = Service.objects.get(pk=world.service.pk)
+        user = world.users[role]
+        return lambda: workflow.delete_service(user, service, f"Grund {mark}")
+
+    return load
+
+
+def _restore(world, role: str, history_id: int) -> Action:
+    def load():
+        service = Service.objects.get(pk=world.service.pk)
+        user = world.users[role]
+        return lambda: workflow.restore(user, service, history_id)
+
+    return load
+
+
+def _split(number: int, outcome: dict[str, object]) -> tuple[list[str], list[str]]:
+    """Who succeeded, who was refused; a refusal must be the workflow's, never a database error."""
+    won = [name for name, result in outcome.items() if not isinstance(result, Exception)]
+    lost = [name for name in outcome if name not in won]
+    for name in lost:
+        assert isinstance(outcome[name], workflow.WorkflowError), f"round {number}: {outcome!r}"
+    return won, lost
+
+
+def _written(world, number: int, base: int, history_before: int, writes: int) -> list:
+    """The round's new history rows, after checking there is one per write and the live rows
+    are exactly the state the last one carries."""
+    service = world.refresh()
+    assert service.version == base + writes, f"round {number}"
+    records = list(service.history.order_by("history_id"))
+    assert len(records) == history_before + writes, f"round {number}"
+    assert workflow.service_snapshot(service) == service.snapshot
+    assert records[-1].snapshot == service.snapshot and records[-1].version == service.version
+    new = records[history_before:]
+    assert [r.version for r in new] == list(range(base + 1, base + writes + 1))
+    return new
+
+
+def _approve_against_save(world: World, number: int) -> None:
+    """A coordinator approves a provider's change while an admin saves an edit of the same version."""
+    proposal, edit = f"P{number}", f"A{number}"
+    change = _submit(world, proposal)
+    service = world.refresh()
+    base, history_before = service.version, service.history.count()
+    outcome = _together(
+        {
+            proposal: _decide(world, "coordinator_x", change, "approve"),
+            edit: _save(world, "state_admin", base, edit),
+        }
+    )
+    won, lost = _split(number, outcome)
+    assert len(won) == 1, f"round {number}: {outcome!r}"
+    assert isinstance(outcome[lost[0]], workflow.ConflictError), f"round {number}: {outcome!r}"
+    (record,) = _written(world, number, base, history_before, writes=1)
+    change.refresh_from_db()
+    if won == [proposal]:
+        assert change.state == ChangeRequest.State.APPROVED
+        assert record.history_change_reason == f"Freigegeben: Grund {proposal}"
+    else:
+        # The proposal still waits, now stale: approving it later is refused as a conflict.
+        assert change.state == ChangeRequest.State.SUBMITTED and change.base_version == base
+        assert record.history_change_reason == f"Grund {edit}"
+    assert world.refresh().name == f"Fassung {won[0]}" == record.name
+    assert _leftovers(lost[0]) == [], f"round {number}: {lost[0]} left rows behind"
+
+
+def _approve_against_provider_save(world: World, number: int) -> None:
+    """A coordinator approves a provider's change while the provider edits it again.
+
+    Both lock the service, then the change (the save rewrites the pending change): in the
+    opposite order PostgreSQL would end one of them with a deadlock error. Either the edit comes
+    too late (a conflict) or it is in the change before the approval, which then publishes it.
+    """
+    first, second = f"P{number}", f"Q{number}"
+    change = _submit(world, first)
+    service = world.refresh()
+    base, history_before = service.version, service.history.count()
+    outcome = _together(
+        {
+            "approve": _decide(world, "coordinator_x", change, "approve"),
+            second: _save(world, "provider_a", base, second),
+        }
+    )
+    won, lost = _split(number, outcome)
+    assert "approve" in won, f"round {number}: {outcome!r}"
+    (record,) = _written(world, number, base, history_before, writes=1)
+    change.refresh_from_db()
+    assert change.state == ChangeRequest.State.APPROVED
+    if lost:
+        assert isinstance(outcome[second], workflow.ConflictError), f"round {number}"
+        published = first
+    else:
+        _service, resubmitted = outcome[second]
+        assert resubmitted.pk == change.pk
+        published = second
+    assert record.name == f"Fassung {published}" == world.refresh().name
+    assert record.history_change_reason == f"Freigegeben: Grund {published}"
+
+
+def _approve_twice(world: World, number: int) -> None:
+    """Two reviewers approve the same change at once: one approves, the other is told it is done."""
+    proposal = f"P{number}"
+    change = _submit(world, proposal)
+    service = world.refresh()
+    base, history_before = service.version, service.history.count()
+    roles = ("coordinator_x", "state_admin")
+    outcome = _together({role: _decide(world, role, change, "approve") for role in roles})
+    won, lost = _split(number, outcome)
+    assert len(won) == 1, f"round {number}: {outcome!r}"
+    error = outcome[lost[0]]
+    assert not isinstance(error, workflow.ConflictError), f"round {number}: {error!r}"
+    assert error.problems == ["Diese Änderung wartet nicht auf eine Prüfung."]
+    (record,) = _written(world, number, base, history_before, writes=1)
+    change.refresh_from_db()
+    winner = world.users[won[0]]
+    assert change.state == ChangeRequest.State.APPROVED and change.reviewed_by == winner
+    assert record.history_user == winner and record.name == f"Fassung {proposal}"
+
+
+def _send_back_against_approve(world: World, number: int) -> None:
+    """Two reviewers decide the same change at once, one approves, one sends it back."""
+    change = _submit(world, f"P{number}")
+    service = world.refresh()
+    base, history_before = service.version, service.history.count()
+    outcome = _together(
+        {
+            "approve": _decide(world, "coordinator_x", change, "approve"),
+            "send_back": _decide(world, "state_admin", change, "send_back"),
+        }
+    )
+    won, lost = _split(number, outcome)
+    assert len(won) == 1, f"round {number}: {outcome!r}"
+    assert outcome[lost[0]].problems == ["Diese Änderung wartet nicht auf eine Prüfung."]
+    change.refresh_from_db()
+    if won == ["approve"]:
+        assert change.state == ChangeRequest.State.APPROVED
+        _written(world, number, base, history_before, writes=1)
+    else:
+        assert change.state == ChangeRequest.State.RETURNED
+        assert change.review_comment == "Bitte die Zeiten prüfen"
+        _written(world, number, base, history_before, writes=0)
+
+
+def _delete_against_save(world: World, number: int) -> None:
+    """A coordinator deletes the service while an admin saves an edit: save-then-delete, or the
+    save is refused because the service is gone; never an edit written into a deleted service."""
+    if world.refresh().is_deleted:
+        workflow.undelete_service(world.users["state_admin"], world.refresh(), "Zurück")
+    removal, edit = f"D{number}", f"A{number}"
+    service = world.refresh()
+    base, history_before, name = service.version, service.history.count(), service.name
+    outcome = _together(
+        {
+            removal: _delete(world, "coordinator_x", removal),
+            edit: _save(world, "state_admin", base, edit),
+        }
+    )
+    won, lost = _split(number, outcome)
+    assert removal in won, f"round {number}: {outcome!r}"
+    if lost:
+        assert outcome[edit].problems == [
+            "Das Angebot ist gelöscht. Stellen Sie es zuerst wieder her."
+        ]
+        (deleted,) = _written(world, number, base, history_before, writes=1)
+        assert deleted.name == name
+        assert _leftovers(edit) == [], f"round {number}: {edit} left rows behind"
+    else:
+        saved, deleted = _written(world, number, base, history_before, writes=2)
+        assert saved.history_change_reason == f"Grund {edit}" and not saved.is_deleted
+        assert deleted.name == saved.name == f"Fassung {edit}"
+    assert deleted.history_change_reason == f"Gelöscht: Grund {removal}" and deleted.is_deleted
+    assert world.refresh().is_deleted
+
+
+def _restore_against_save(world: World, number: int) -> None:
+    """A coordinator restores the first version while an admin saves an edit: save-then-restore,
+    or the save is refused as a conflict; either way the first version is what stays."""
+    edit = f"A{number}"
+    first = world.service.history.order_by("history_id").first()
+    service = world.refresh()
+    base, history_before = service.version, service.history.count()
+    outcome = _together(
+        {
+            "restore": _restore(world, "coordinator_x", first.history_id),
+            edit: _save(world, "state_admin", base, edit),
+        }
+    )
+    won, lost = _split(number, outcome)
+    assert "restore" in won, f"round {number}: {outcome!r}"
+    if lost:
+        assert isinstance(outcome[edit], workflow.ConflictError), f"round {number}: {outcome!r}"
+        (restored,) = _written(world, number, base, history_before, writes=1)
+        assert _leftovers(edit) == [], f"round {number}: {edit} left rows behind"
+    else:
+        saved, restored = _written(world, number, base, history_before, writes=2)
+        assert saved.history_change_reason == f"Grund {edit}" and saved.name == f"Fassung {edit}"
+    assert restored.history_change_reason.startswith("Wiederhergestellt: Stand vom")
+    assert restored.snapshot == first.snapshot
+
+
+PAIRS = {
+    "approve_vs_save": _approve_against_save,
+    "approve_vs_provider_save": _approve_against_provider_save,
+    "approve_vs_approve": _approve_twice,
+    "send_back_vs_approve": _send_back_against_approve,
+    "delete_vs_save": _delete_against_save,
+    "restore_vs_save": _restore_against_save,
+}
+
+
+@pytest.mark.parametrize("pair", list(PAIRS))
+def test_simultaneous_workflow_writes_end_as_one_after_the_other(world, pair):
+    for number in _rounds(PAIR_ROUNDS, PAIR_TIME_BUDGET):
+        PAIRS[pair](world, number)
