@@ -67,9 +67,14 @@ def step_weight(cost: FloatArray, bands: Bands) -> FloatArray:
     limits = np.array([u for u, _ in valid], dtype=np.float64)
     values = np.array([w for _, w in valid] + [0.0], dtype=np.float64)
     d = np.asarray(cost, dtype=np.float64)
-    # side="left": the index of the first limit >= d, i.e. d <= u_k; K (weight 0) beyond
-    # the last limit. NaN sorts after every number, so it lands at K as well.
-    out: FloatArray = values[np.searchsorted(limits, d, side="left")]
+    # Index of the first band with d <= u_k = K - #{k : d <= u_k}, as the limits ascend
+    # (this is searchsorted(limits, d, side="left"), but counting K masks is about twice as
+    # fast for a handful of bands). Beyond the last limit, and for NaN, the index is K:
+    # weight 0.
+    index = np.full(d.shape, limits.size, dtype=np.intp)
+    for upper in limits:
+        index -= d <= upper
+    out: FloatArray = values[index]
     return out
 
 
