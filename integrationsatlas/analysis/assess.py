@@ -12,7 +12,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from integrationsatlas.analysis import explain, rules
-from integrationsatlas.analysis.catchment import two_step_fca
+from integrationsatlas.analysis.catchment import Weight, two_step_fca
 from integrationsatlas.analysis.cliff import Cliff, funding_cliff
 from integrationsatlas.analysis.credit import credited, demand_share_credit, membership
 from integrationsatlas.analysis.funding import add_months, funded_fraction
@@ -190,13 +190,15 @@ def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     sigma_km = rule.params.get("sigma_km")
     p = np.where(np.isfinite(weight) & (col >= 0), weight, 0.0)
     cost = pairs_within(ctx.point_xy, xy[sited], radius)
+    decay: Weight = "uniform"
+    sigma: float | None = None
+    bands: list[tuple[float, float]] | None = None
+    if rule.bands_km:  # enhanced 2SFCA; Rule has checked: no sigma_km, within the radius
+        decay, bands = "step", [(upper * 1000.0, w) for upper, w in rule.bands_km]
+    elif sigma_km is not None:
+        decay, sigma = "gaussian", float(sigma_km) * 1000.0
     a = two_step_fca(
-        p,
-        ctx.services.capacity[svc][sited],
-        cost,
-        radius,
-        weight="uniform" if sigma_km is None else "gaussian",
-        sigma=None if sigma_km is None else float(sigma_km) * 1000.0,
+        p, ctx.services.capacity[svc][sited], cost, radius, decay, sigma=sigma, bands=bands
     )
     ok = col >= 0
     supply = np.bincount(col[ok], (p * a)[ok], n_level).astype(np.float64)

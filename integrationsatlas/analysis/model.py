@@ -9,6 +9,7 @@ from typing import Literal, get_args
 import numpy as np
 import numpy.typing as npt
 
+from integrationsatlas.analysis.catchment import validate_bands
 from integrationsatlas.analysis.status import COST_LEVELS, check_financing
 
 FloatArray = npt.NDArray[np.float64]
@@ -208,6 +209,9 @@ class Rule:
 
     ``params``: ``distance_km`` (reach), ``months`` (reliability), optional
     ``catchment_km`` (+ ``sigma_km`` for Gaussian decay) to evaluate a ratio rule by 2SFCA.
+    ``bands_km``: distance bands (upper km, weight) of the enhanced 2SFCA instead of
+    ``sigma_km`` (ascending, weights in (0, 1], the last upper limit at most
+    ``catchment_km``); empty = no bands.
     ``financing``: level -> share of the cost, summing to 1; empty = all to
     ``responsible_level``. ``unit``: the offer type's unit of supply; ``supply_label``: German
     name of the supply in explanations (e.g. "Beratungs-VZÄ"), default from ``unit``.
@@ -226,6 +230,7 @@ class Rule:
     unit: str = "units"
     supply_label: str = ""
     sources: tuple[str, ...] = ()
+    bands_km: tuple[tuple[float, float], ...] = ()
 
     def __post_init__(self) -> None:
         where = f"rule {self.id!r}"
@@ -238,12 +243,29 @@ class Rule:
                 raise ValueError(f"{where}: kind {self.kind!r} needs a positive params[{p!r}]")
         if self.responsible_level not in COST_LEVELS:
             raise ValueError(f"{where}: responsible_level must be one of {COST_LEVELS}")
+        if self.bands_km:
+            self._check_bands(where)
         try:
             check_financing(self.shares())
         except ValueError as err:
             raise ValueError(f"{where}: {err}") from None
         if not (np.isfinite(self.unit_cost) and self.unit_cost >= 0):
             raise ValueError(f"{where}: unit_cost must be >= 0, got {self.unit_cost}")
+
+    def _check_bands(self, where: str) -> None:
+        if self.kind != "ratio" or "catchment_km" not in self.params:
+            raise ValueError(f"{where}: bands_km needs a ratio rule with params['catchment_km']")
+        if "sigma_km" in self.params:
+            raise ValueError(f"{where}: give either bands_km or params['sigma_km'], not both")
+        try:
+            bands = validate_bands(self.bands_km)
+        except ValueError as err:
+            raise ValueError(f"{where}: bands_km {err}") from None
+        if bands[-1][0] > self.params["catchment_km"]:
+            raise ValueError(
+                f"{where}: the last band ends at {bands[-1][0]} km, "
+                f"beyond catchment_km {self.params['catchment_km']}"
+            )
 
     def shares(self) -> Mapping[str, float]:
         """Financing shares, defaulting to 100 % for the responsible level."""

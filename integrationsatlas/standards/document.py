@@ -28,7 +28,7 @@ SHARE_KINDS = frozenset({"reach", "languages", "reliability"})
 #: Parameters each kind needs, and the ones it may take.
 REQUIRED_PARAMS = {"reach": ("distance_km",), "reliability": ("months",)}
 ALLOWED_PARAMS = {
-    "ratio": ("catchment_km", "sigma_km"),
+    "ratio": ("catchment_km", "sigma_km", "bands_km"),
     "presence": (),
     "reach": ("distance_km",),
     "languages": (),
@@ -161,8 +161,12 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"darf nicht größer als {error.validator_value} sein, ist {value!r}."
     if v == "pattern":
         return f"ungültiger Wert {value!r} (erlaubt: Kleinbuchstaben, Ziffern, Bindestriche)."
+    if v == "minItems" and error.validator_value > 1:
+        return f"braucht mindestens {error.validator_value} Einträge, hat {len(value)}."
     if v in {"minItems", "minProperties", "minLength"}:
         return "darf nicht leer sein."
+    if v == "maxItems":
+        return f"darf höchstens {error.validator_value} Einträge haben, hat {len(value)}."
     return error.message
 
 
@@ -194,6 +198,10 @@ def schema_problems(document: dict[str, Any]) -> list[Problem]:
             path = [*path, *missing[:1]]
             what = "Quelle fehlt" if parent == "sources" else "Pflichtfeld fehlt"
             message = f"{what}."
+        if len(path) >= 2 and path[-2] == "bands_km":
+            # The shape of one band is wrong (not a list, too few or too many entries): say
+            # what a band looks like. (Errors inside a band have a longer path.)
+            message += " Ein Band ist ein Paar [Obergrenze in km, Gewicht]."
         rule, order = "", -1
         if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
             rule, order, path = _rule_label(document, path[1]), path[1], path[2:]
@@ -265,6 +273,9 @@ def semantic_problems(
                     add(f"params.{name}", f"der Parameter passt nicht zur Art {kind!r}.")
             if "sigma_km" in params and "catchment_km" not in params:
                 add("params.sigma_km", "sigma_km braucht catchment_km.")
+            if kind == "ratio" and "bands_km" in params:
+                for field, message in _band_problems(params):
+                    add(field, message)
         if isinstance(params, dict):
             for name in params:
                 if f"params.{name}" not in sources:
@@ -272,6 +283,45 @@ def semantic_problems(
             for key in sources:
                 if key.startswith("params.") and key[7:] not in params:
                     add(f"sources.{key}", "Quelle für einen Parameter, den es nicht gibt.")
+    return problems
+
+
+def _band_problems(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with ``params.bands_km`` beyond its shape (checked by the schema):
+    needs catchment_km, excludes sigma_km, ascending upper limits, last one within reach."""
+    problems = []
+    if "catchment_km" not in params:
+        problems.append(("params.bands_km", "bands_km braucht catchment_km."))
+    if "sigma_km" in params:
+        problems.append(
+            (
+                "params.bands_km",
+                "bands_km und sigma_km schließen sich aus: entweder Distanzbänder oder "
+                "Gauß-Abfall angeben.",
+            )
+        )
+    bands = params["bands_km"]
+    uppers = [b[0] for b in bands if isinstance(b, list) and b and _is_number(b[0])]
+    if not isinstance(bands, list) or len(uppers) != len(bands):
+        return problems  # the schema reports the malformed bands
+    for index in range(1, len(uppers)):
+        if uppers[index] <= uppers[index - 1]:
+            problems.append(
+                (
+                    f"params.bands_km[{index}]",
+                    f"die Obergrenzen müssen aufsteigen: {uppers[index]:g} km folgt auf "
+                    f"{uppers[index - 1]:g} km.",
+                )
+            )
+    catchment = params.get("catchment_km")
+    if uppers and _is_number(catchment) and uppers[-1] > catchment:
+        problems.append(
+            (
+                f"params.bands_km[{len(uppers) - 1}]",
+                f"das letzte Band endet bei {uppers[-1]:g} km, jenseits von catchment_km "
+                f"({catchment:g} km); es darf höchstens bis catchment_km reichen.",
+            )
+        )
     return problems
 
 

@@ -463,7 +463,11 @@ def engine_rules(rules: list[Rule], level: str | None = None) -> list[EngineRule
             level=level or rule.level,
             target=float(rule.target),
             demand_indicator=rule.demand_indicator,
-            params={k: float(v) for k, v in (rule.params or {}).items()},
+            # bands_km, the one list-valued parameter, is a field of its own in the engine.
+            params={k: float(v) for k, v in (rule.params or {}).items() if k != "bands_km"},
+            bands_km=tuple(
+                (float(upper), float(w)) for upper, w in (rule.params or {}).get("bands_km", ())
+            ),
             responsible_level=rule.responsible_level,
             financing={k: float(v) for k, v in (rule.financing or {}).items()},
             unit_cost=float(rule.unit_cost),

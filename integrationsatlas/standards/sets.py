@@ -25,6 +25,11 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else float(value)
 
 
+def _param(value: Any) -> Any:
+    """A parameter as written out: a number, or a list of numbers (bands_km)."""
+    return [_param(v) for v in value] if isinstance(value, list) else _number(value)
+
+
 def document_of(standard_set: StandardSet) -> dict[str, Any]:
     """The set as a document, rebuilt from its rows (so an edit in the UI is what is exported)."""
     base = standard_set.document or {}
@@ -50,7 +55,7 @@ def document_of(standard_set: StandardSet) -> dict[str, Any]:
             "kind": rule.kind,
             "level": rule.level,
             "target": _number(rule.target),
-            "params": {k: _number(v) for k, v in (rule.params or {}).items()},
+            "params": {k: _param(v) for k, v in (rule.params or {}).items()},
             "demand_indicator": rule.demand_indicator,
             "responsible_level": rule.responsible_level,
             "financing": {k: _number(v) for k, v in rule.financing.items()},

@@ -181,6 +181,25 @@ def test_ratio_by_2sfca_equals_demand_weighted_mean_access(
     assert "2SFCA" in rows["14A"].explanation
 
 
+def test_ratio_by_enhanced_2sfca_uses_the_bands_in_metres(
+    regions: Regions, make_services: MakeServices
+) -> None:
+    bands = ((4.0, 1.0), (8.0, 0.6), (12.0, 0.2))
+    rule = Rule("sp", "mbe", "ratio", "kreis", 1.0, params={"catchment_km": 12.0}, bands_km=bands)
+    pts = _points()
+    rows = by_key(assess(regions, make_services(), [rule], REF, demand_points=pts))
+    pop = pts.weights["population"]
+    xy, sites = to_metric(pts.lon, pts.lat), to_metric([13.70, 13.75], [51.05, 51.05])
+    cost = neighbours_within(xy, sites, 12_000.0)
+    bands_m = [(4_000.0, 1.0), (8_000.0, 0.6), (12_000.0, 0.2)]
+    a = two_step_fca(pop, [1.5, 2.0], cost, 12_000.0, weight="step", bands=bands_m)
+    expected_14a = (pop[:2] * a[:2]).sum() / pop[:2].sum() * 1000
+    assert rows["14A"].value == pytest.approx(expected_14a, rel=1e-12)
+    # The bands change the answer: the distances span more than one band.
+    uniform = two_step_fca(pop, [1.5, 2.0], cost, 12_000.0)
+    assert not np.allclose(a, uniform)
+
+
 def test_no_services_at_all(regions: Regions) -> None:
     empty = Services(
         offer_type=np.empty(0, str),
@@ -224,6 +243,14 @@ def test_missing_inputs_name_the_rule(regions: Regions, make_services: MakeServi
         ({"kind": "reach"}, "distance_km"),
         ({"financing": {"land": 0.7}}, "sum to 1"),
         ({"responsible_level": "eu"}, "responsible_level"),
+        ({"bands_km": ((5.0, 1.0),)}, "catchment_km"),
+        (
+            {"params": {"catchment_km": 10.0, "sigma_km": 4.0}, "bands_km": ((5.0, 1.0),)},
+            "not both",
+        ),
+        ({"params": {"catchment_km": 10.0}, "bands_km": ((5.0, 1.0), (12.0, 0.5))}, "beyond"),
+        ({"params": {"catchment_km": 10.0}, "bands_km": ((5.0, 1.0), (4.0, 0.5))}, "ascend"),
+        ({"params": {"catchment_km": 10.0}, "bands_km": ((5.0, 0.0),)}, "weight"),
     ],
 )
 def test_bad_rules_are_rejected(kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
