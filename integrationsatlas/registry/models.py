@@ -395,6 +395,9 @@ class ChangeRequest(models.Model):
     # The service version the change was based on: a stale base is a conflict, not an overwrite.
     base_version = models.PositiveIntegerField()
     payload = models.JSONField()
+    # Counts the provider's rewrites of this request: a decision names the revision the
+    # reviewer saw, so an edit made meanwhile is never published (or returned) unseen.
+    revision = models.PositiveIntegerField(default=1)
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     reason = models.CharField(_("Grund der Änderung"), max_length=500, blank=True)
     created_by = models.ForeignKey(

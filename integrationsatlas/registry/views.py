@@ -286,14 +286,19 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def review_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     change = _reviewable_change(request, pk)
     comment = request.POST.get("comment", "")
+    # The revision the page showed; a form without it cannot say what the reviewer saw, and
+    # "" never matches, so such a decision is refused like a stale one.
+    revision = request.POST.get("revision", "")
     try:
         if decision == "approve":
-            workflow.approve(request.user, change, comment)
+            workflow.approve(request.user, change, comment, revision=revision)
             messages.success(request, _("Freigegeben und veröffentlicht."))
         else:
-            workflow.send_back(request.user, change, comment)
+            workflow.send_back(request.user, change, comment, revision=revision)
             messages.success(request, _("Mit Kommentar zurückgegeben."))
     except workflow.WorkflowError as error:
+        # Back to the review page, which shows the change's current diff (also after a
+        # StaleReviewError: the newer edit is what the reviewer decides on next).
         messages.error(request, " ".join(error.problems))
         return redirect("registry:review_detail", pk=pk)
     return redirect("registry:review_queue")

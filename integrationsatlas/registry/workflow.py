@@ -34,6 +34,7 @@ from .validation import parse_date, parse_time, validate_snapshot
 
 __all__ = [
     "ConflictError",
+    "StaleReviewError",
     "WorkflowError",
     "approve",
     "can_approve",
@@ -72,6 +73,17 @@ class ConflictError(WorkflowError):
     def __init__(self, message: str, diff: list[tuple[str, str, str]]):
         super().__init__([message])
         self.diff = diff
+
+
+class StaleReviewError(WorkflowError):
+    """The change request was edited after the reviewer loaded it; the decision is refused.
+
+    `change` is the current request, so the caller can show (or link) its current diff.
+    """
+
+    def __init__(self, message: str, change: ChangeRequest):
+        super().__init__([message])
+        self.change = change
 
 
 # --- snapshot -------------------------------------------------------------------------------
@@ -488,7 +500,12 @@ def save_service(
             # The proposal now names the rows just written (site ids), so approving it
             # publishes these rows instead of creating the sites a second time.
             payload = service_snapshot(service)
-        change = open_change(service) or ChangeRequest(service=service, created_by=user)
+        change = open_change(service)
+        if change is None:
+            change = ChangeRequest(service=service, created_by=user)
+        else:
+            # A rewrite under the service lock: a reviewer's decision on the old revision fails.
+            change.revision += 1
         change.payload = _clean_payload(payload)
         change.base_version = service.version
         change.reason = reason[:500]
@@ -513,8 +530,28 @@ def _check_reviewer(user, change: ChangeRequest) -> None:
         raise PermissionDenied(_("Sie dürfen Änderungen an diesem Angebot nicht prüfen."))
 
 
-def approve(user, change: ChangeRequest, comment: str = "") -> Service:
-    """Apply a submitted change to the live rows and publish it."""
+def _check_revision(change: ChangeRequest, revision) -> None:
+    """Refuse a decision on a revision other than the current one (`None`: not checked).
+
+    Anything else that does not name the current revision (missing, garbled) is refused too:
+    nobody can tell what the reviewer saw.
+    """
+    if revision is None or str(revision).strip() == str(change.revision):
+        return
+    message = _(
+        "Der Änderungsantrag wurde inzwischen geändert, nachdem Sie ihn geöffnet hatten. "
+        "Es wurde nichts freigegeben oder zurückgegeben. Bitte prüfen Sie die aktuellen "
+        "Änderungen und entscheiden Sie erneut."
+    )
+    raise StaleReviewError(message, change)
+
+
+def approve(user, change: ChangeRequest, comment: str = "", revision=None) -> Service:
+    """Apply a submitted change to the live rows and publish it.
+
+    `revision` is the change's revision the reviewer saw (the review page sends it); if the
+    provider edited the change since, nothing is published (`StaleReviewError`).
+    """
     with transaction.atomic():
         # The service first, then the change (see _lock_service); a change never moves to
         # another service, so the caller's copy names the right one. A second approval waits
@@ -524,6 +561,7 @@ def approve(user, change: ChangeRequest, comment: str = "") -> Service:
         _check_reviewer(user, change)
         if change.state != ChangeRequest.State.SUBMITTED:
             raise WorkflowError([_("Diese Änderung wartet nicht auf eine Prüfung.")])
+        _check_revision(change, revision)
         _check_base(service, change.base_version)
         problems = validate_snapshot(change.payload)
         if problems:
@@ -539,8 +577,11 @@ def approve(user, change: ChangeRequest, comment: str = "") -> Service:
         return service
 
 
-def send_back(user, change: ChangeRequest, comment: str) -> ChangeRequest:
-    """Return a submitted change to its author with a comment saying what to fix."""
+def send_back(user, change: ChangeRequest, comment: str, revision=None) -> ChangeRequest:
+    """Return a submitted change to its author with a comment saying what to fix.
+
+    `revision` as in `approve`: a comment on a version the provider has replaced is refused.
+    """
     if not (comment or "").strip():
         raise WorkflowError([_("review_comment: Bitte schreiben Sie, was geändert werden soll.")])
     with transaction.atomic():
@@ -551,6 +592,7 @@ def send_back(user, change: ChangeRequest, comment: str) -> ChangeRequest:
         _check_reviewer(user, change)
         if change.state != ChangeRequest.State.SUBMITTED:
             raise WorkflowError([_("Diese Änderung wartet nicht auf eine Prüfung.")])
+        _check_revision(change, revision)
         change.state = ChangeRequest.State.RETURNED
         change.reviewed_by = user
         change.reviewed_at = timezone.now()
