@@ -65,6 +65,13 @@ def form_data(**overrides) -> dict[str, str]:
     return data
 
 
+def shown_revision(page: str) -> str:
+    """The change request revision a review page's decision forms carry."""
+    found = set(re.findall(r'name="revision" value="(\d+)"', page))
+    assert len(found) == 1, found
+    return found.pop()
+
+
 def login(client, user):
     """Sign in through the real sign-in page (django-axes needs the request)."""
     response = client.post(
@@ -98,7 +105,10 @@ def test_done_when_end_to_end(client, provider_a, org_a, coordinator_dresden):
     assert reverse("registry:review_detail", args=[change.pk]) in queue
     detail = client.get(reverse("registry:review_detail", args=[change.pk])).content.decode()
     assert "Wiener Platz 4" in detail and "Montag 09:00–12:00" in detail
-    response = client.post(reverse("registry:approve", args=[change.pk]), {"comment": "ok"})
+    response = client.post(
+        reverse("registry:approve", args=[change.pk]),
+        {"comment": "ok", "revision": shown_revision(detail)},
+    )
     assert response.status_code == 302
     service.refresh_from_db()
     assert service.is_published and Service.public.filter(pk=service.pk).exists()
@@ -169,7 +179,7 @@ def test_send_back_shows_comment_to_provider(client, provider_a, org_a, coordina
     service, change = workflow.save_service(provider_a, None, payload(org_a))
     login(client, coordinator_dresden)
     url = reverse("registry:send_back", args=[change.pk])
-    client.post(url, {"comment": "Bitte Öffnungszeiten am Freitag ergänzen"})
+    client.post(url, {"comment": "Bitte Öffnungszeiten am Freitag ergänzen", "revision": "1"})
     change.refresh_from_db()
     assert change.state == ChangeRequest.State.RETURNED
     client.logout()
@@ -178,6 +188,54 @@ def test_send_back_shows_comment_to_provider(client, provider_a, org_a, coordina
     assert "zurückgegeben" in mine and "Bitte Öffnungszeiten am Freitag ergänzen" in mine
     edit = client.get(reverse("registry:edit", args=[service.pk])).content.decode()
     assert "Bitte Öffnungszeiten am Freitag ergänzen" in edit
+
+
+def test_approve_refuses_an_edit_the_reviewer_has_not_seen(
+    client, provider_a, org_a, coordinator_dresden
+):
+    """The page shows version A, the provider edits to B; approving A must not publish B."""
+    service, _ = workflow.save_service(coordinator_dresden, None, payload(org_a))
+    edit_a = workflow.service_snapshot(service) | {"name": "Fassung A"}
+    workflow.save_service(provider_a, service, edit_a | {"base_version": service.version})
+    change = ChangeRequest.objects.get(service=service, state=ChangeRequest.State.SUBMITTED)
+    login(client, coordinator_dresden)
+    detail_url = reverse("registry:review_detail", args=[change.pk])
+    page_a = client.get(detail_url).content.decode()
+    assert "Fassung A" in page_a
+    seen_a = shown_revision(page_a)
+
+    # Meanwhile the provider edits the pending request again.
+    edit_b = edit_a | {"name": "Fassung B", "base_version": service.version}
+    _, again = workflow.save_service(provider_a, service, edit_b)
+    assert again.pk == change.pk
+
+    history_before = service.history.count()
+    approve_url = reverse("registry:approve", args=[change.pk])
+    for decision, data in (
+        (approve_url, {"comment": "ok", "revision": seen_a}),
+        (approve_url, {"comment": "ok"}),  # a form without the revision says nothing seen
+        (reverse("registry:send_back", args=[change.pk]), {"comment": "x", "revision": seen_a}),
+    ):
+        response = client.post(decision, data, follow=True)
+        assert response.redirect_chain == [(detail_url, 302)]
+        text = response.content.decode()
+        assert "wurde inzwischen geändert" in text and "nichts freigegeben" in text
+        # Back on the review page, which now shows the current edit.
+        assert "Fassung B" in text
+        change.refresh_from_db()
+        assert change.state == ChangeRequest.State.SUBMITTED
+        service.refresh_from_db()
+        assert service.name != "Fassung B" and service.history.count() == history_before
+
+    # Approving what the page now shows publishes B.
+    seen_b = shown_revision(client.get(detail_url).content.decode())
+    assert seen_b != seen_a
+    response = client.post(approve_url, {"comment": "ok", "revision": seen_b})
+    assert response.status_code == 302 and response["Location"] == reverse("registry:review_queue")
+    change.refresh_from_db()
+    service.refresh_from_db()
+    assert change.state == ChangeRequest.State.APPROVED
+    assert service.name == "Fassung B" and service.is_published
 
 
 def test_conflict_is_refused_with_message(client, coordinator_dresden, admin_user, org_a):

@@ -250,14 +250,16 @@ def _submit(world, mark: str) -> ChangeRequest:
 
 
 def _decide(world, role: str, change: ChangeRequest, decision: str) -> Action:
-    """A reviewer's approve or send back, from the review page's freshly loaded change."""
+    """A reviewer's approve or send back, from the review page's freshly loaded change: the
+    decision names the revision that page showed, as the page's form does."""
 
     def load():
         loaded = ChangeRequest.objects.get(pk=change.pk)
         user = world.users[role]
+        seen = loaded.revision
         if decision == "approve":
-            return lambda: workflow.approve(user, loaded, "passt")
-        return lambda: workflow.send_back(user, loaded, "Bitte die Zeiten prüfen")
+            return lambda: workflow.approve(user, loaded, "passt", revision=seen)
+        return lambda: workflow.send_back(user, loaded, "Bitte die Zeiten prüfen", revision=seen)
 
     return load
 
@@ -336,7 +338,8 @@ def _approve_against_provider_save(world: World, number: int) -> None:
 
     Both lock the service, then the change (the save rewrites the pending change): in the
     opposite order PostgreSQL would end one of them with a deadlock error. Either the edit comes
-    too late (a conflict) or it is in the change before the approval, which then publishes it.
+    too late (a conflict), or it is in the change before the approval, which is then refused:
+    the reviewer saw the first revision, never the edit, so nothing is published.
     """
     first, second = f"P{number}", f"Q{number}"
     change = _submit(world, first)
@@ -349,19 +352,29 @@ def _approve_against_provider_save(world: World, number: int) -> None:
         }
     )
     won, lost = _split(number, outcome)
-    assert "approve" in won, f"round {number}: {outcome!r}"
-    (record,) = _written(world, number, base, history_before, writes=1)
+    assert len(won) == 1, f"round {number}: {outcome!r}"
     change.refresh_from_db()
-    assert change.state == ChangeRequest.State.APPROVED
-    if lost:
+    if won == ["approve"]:
+        # Approved before the edit: the edit is a conflict, the first proposal is published.
         assert isinstance(outcome[second], workflow.ConflictError), f"round {number}"
-        published = first
+        (record,) = _written(world, number, base, history_before, writes=1)
+        assert change.state == ChangeRequest.State.APPROVED
+        assert record.name == f"Fassung {first}" == world.refresh().name
+        assert record.history_change_reason == f"Freigegeben: Grund {first}"
+        assert _leftovers(second) == [], f"round {number}: {second} left rows behind"
     else:
+        # Edited first: the approval of the unseen edit is refused and nothing is written.
+        error = outcome["approve"]
+        assert isinstance(error, workflow.StaleReviewError), f"round {number}: {error!r}"
+        assert "wurde inzwischen geändert" in error.problems[0]
         _service, resubmitted = outcome[second]
-        assert resubmitted.pk == change.pk
-        published = second
-    assert record.name == f"Fassung {published}" == world.refresh().name
-    assert record.history_change_reason == f"Freigegeben: Grund {published}"
+        assert resubmitted.pk == change.pk == error.change.pk
+        assert change.state == ChangeRequest.State.SUBMITTED
+        assert change.payload["name"] == f"Fassung {second}"
+        _written(world, number, base, history_before, writes=0)
+        assert _leftovers(second) == [], f"round {number}: {second} published unseen"
+        # The next round starts from an approved state, as after the other outcome.
+        workflow.approve(world.users["coordinator_x"], change, revision=change.revision)
 
 
 def _approve_twice(world: World, number: int) -> None:

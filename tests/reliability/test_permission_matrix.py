@@ -100,7 +100,8 @@ def _submitted_change(world: World) -> ChangeRequest:
 def registry_decide(name: str, final_state: str) -> Callable:
     def run(world: World, role: str):
         change = _submitted_change(world)
-        response = world.client(role).post(reverse(name, args=[change.pk]), {"comment": "Bitte"})
+        data = {"comment": "Bitte", "revision": str(change.revision)}
+        response = world.client(role).post(reverse(name, args=[change.pk]), data)
         change.refresh_from_db()
         return response, OK if change.state == final_state else NO
 
