@@ -194,6 +194,7 @@ def test_language_choice_is_remembered_in_a_cookie(client):
     switched = client.get("/sprache/", {"language": "uk", "next": "/suche/?art=mbe"})
     assert switched.status_code == 302 and switched["Location"] == "/suche/?art=mbe"
     assert switched.cookies["django_language"].value == "uk"
+    assert switched.cookies["django_language"]["samesite"] == "Lax"
     assert 'lang="uk"' in client.get("/suche/").content.decode()
 
 
