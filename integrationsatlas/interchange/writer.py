@@ -196,7 +196,10 @@ def apply_payload(
     reason: str = "",
     service: Service | None = None,
 ) -> Service:
-    """Create or update a service and its sites, hours, funding and area to match `payload`."""
+    """Create or update a service and its sites, hours, funding and area to match `payload`.
+
+    Sites, hours and funding rows that already match are kept as they are (see `_replace_rows`).
+    """
     service = service or find_service(payload.get("external_id")) or Service()
     for field in SERVICE_FIELDS:
         if field in payload:
