@@ -209,13 +209,31 @@ def _refuse(draft: Draft, message: str) -> None:
     draft.problems.append(Problem(draft.row, "service_id", message))
 
 
-def _check_permission(user, draft: Draft, existing: Service | None, mode: str) -> None:
+def _permitted_services(user, services: list[Service], mode: str) -> set[int]:
+    """The ids among `services` this user may import into, in one query for all of them:
+    what providers may edit, what coordinators may review (`_check_permission` uses it)."""
+    if mode == DIRECT_ALL or not services:
+        return set()
+    allowed = (
+        permissions.editable_services(user)
+        if mode == VIA_REVIEW
+        else permissions.reviewable_services(user)
+    )
+    return set(allowed.filter(pk__in=[s.pk for s in services]).values_list("pk", flat=True))
+
+
+def _check_permission(
+    user, draft: Draft, existing: Service | None, mode: str, permitted: set[int]
+) -> None:
     """Admins import anything; coordinators what lies in or serves their regions; providers
-    their own organization's services (as change requests, see `import_file`)."""
+    their own organization's services (as change requests, see `import_file`).
+
+    `permitted` holds the existing services' ids the user may touch (`_permitted_services`).
+    """
     if mode == DIRECT_ALL:
         return
     if mode == VIA_REVIEW:
-        if existing is not None and not permissions.can_edit_service(user, existing):
+        if existing is not None and existing.pk not in permitted:
             _refuse(
                 draft,
                 _("keine Berechtigung: „%(id)s“ gehört nicht zu Ihrem Träger.") % {"id": draft.key},
@@ -223,7 +241,7 @@ def _check_permission(user, draft: Draft, existing: Service | None, mode: str) -
         return
     regions = permissions.coordinator_region_keys(user)
     if existing is not None:
-        allowed = permissions.can_review_service(user, existing)
+        allowed = existing.pk in permitted
     else:
         import numpy as np
 
@@ -360,12 +378,13 @@ def import_file(
     org_column = "organization" if fmt == "hsds" else "organization_id"
     known_orgs = find_organizations([d.organization_key for d in drafts])
     known_services = find_services([d.key for d in drafts])
+    permitted = _permitted_services(user, list(known_services.values()), mode)
     organizations: dict[int, Organization | None] = {}
     existing: dict[int, Service | None] = {}
     for index, draft in enumerate(drafts):
         organizations[index] = _resolve_organization(draft, organization, org_column, known_orgs)
         existing[index] = known_services.get(draft.key)
-        _check_permission(user, draft, existing[index], mode)
+        _check_permission(user, draft, existing[index], mode, permitted)
     for draft in drafts:
         result.problems += draft.problems
         result.warnings += draft.warnings
@@ -414,9 +433,13 @@ def import_file(
             draft, target = drafts[i], existing[i]
             org = organizations[i] or new_orgs[draft.organization_key]
             payload = draft.payload | {"organization": org.pk}
-            if target is not None and is_unchanged(target, payload):
+            current = None if target is None else export_payload(target)
+            if target is not None and is_unchanged(target, payload, current):
                 result.unchanged.append(draft.key)
                 continue
+            if target is not None:
+                # The rows prefetched for the comparison go stale once the writes start.
+                target._prefetched_objects_cache = {}
             if mode == VIA_REVIEW:
                 service, change = save_service(
                     user, target, _with_location_ids(payload, target), reason, organization=org
@@ -435,7 +458,7 @@ def import_file(
                 before[draft.key] = None
                 result.created.append(draft.key)
                 continue
-            before[draft.key] = export_payload(target) | {"is_published": target.is_published}
+            before[draft.key] = current | {"is_published": target.is_published}
             apply_payload(payload, org, history_user, reason, service=target)
             result.updated.append(draft.key)
         create_services(fresh, history_user, reason)

@@ -20,6 +20,7 @@ from integrationsatlas.registry.models import (
     ServiceAtLocation,
 )
 from integrationsatlas.registry.rows import exception_from_row, funding_from_row, schedule_from_row
+from integrationsatlas.registry.workflow import with_snapshot_rows
 from integrationsatlas.standards.models import OfferType
 
 from .payload import export_payload
@@ -64,12 +65,18 @@ def _numbered(keys, prefix: str) -> dict[int, str]:
 
 
 def find_services(keys: list[str]) -> dict[str, Service]:
-    """`find_service` for many ids at once (two queries): id -> service, for those that exist."""
+    """`find_service` for many ids at once: id -> service, for those that exist.
+
+    The services come with everything their snapshot needs (`with_snapshot_rows`), so
+    comparing them with the file costs no query per service.
+    """
     keys = [k for k in keys if k]
-    found = {s.external_id: s for s in Service.objects.filter(external_id__in=keys)}
+    services = with_snapshot_rows(Service.objects.all())
+    found = {s.external_id: s for s in services.filter(external_id__in=keys)}
     numbered = _numbered([k for k in keys if k not in found], "ia-service-")
-    for service in Service.objects.filter(pk__in=list(numbered), external_id__isnull=True):
-        found[numbered[service.pk]] = service
+    if numbered:
+        for service in services.filter(pk__in=list(numbered), external_id__isnull=True):
+            found[numbered[service.pk]] = service
     return found
 
 
@@ -124,19 +131,62 @@ def _comparable(payload: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def is_unchanged(service: Service, payload: dict[str, Any]) -> bool:
-    return _comparable(export_payload(service)) == _comparable(payload)
+def is_unchanged(service: Service, payload: dict[str, Any], current: dict | None = None) -> bool:
+    """Whether the import would leave the service as it is; `current` is its export payload."""
+    current = export_payload(service) if current is None else current
+    return _comparable(current) == _comparable(payload)
+
+
+def _content(instance) -> tuple:
+    """A row's stored values apart from its id (owner ids included)."""
+    return tuple(
+        getattr(instance, f.attname)
+        for f in type(instance)._meta.concrete_fields
+        if not f.primary_key
+    )
+
+
+def _replace_rows(existing, new_rows: list, user, reason: str) -> None:
+    """Replace the `existing` rows by `new_rows`, unless they are the same rows in the same order.
+
+    Deleting and re-inserting identical rows would change nothing but the ids and add a
+    delete and an insert history row for each (thousands on a re-import); skipping keeps the
+    stored state exactly what the rewrite would have produced.
+    """
+    existing = list(existing.order_by("pk"))
+    if [_content(row) for row in existing] == [_content(row) for row in new_rows]:
+        return
+    for row in existing:
+        _delete(row, user, reason)
+    for row in new_rows:
+        _save(row, user, reason)
 
 
 def _replace_hours(owner: dict[str, Any], schedules, exceptions, user, reason) -> None:
-    for row in Schedule.objects.filter(**owner):
-        _delete(row, user, reason)
-    for row in ScheduleException.objects.filter(**owner):
-        _delete(row, user, reason)
-    for row in schedules or []:
-        _save(schedule_from_row(owner, row), user, reason)
-    for row in exceptions or []:
-        _save(exception_from_row(owner, row), user, reason)
+    _replace_rows(
+        Schedule.objects.filter(**owner),
+        [schedule_from_row(owner, row) for row in schedules or []],
+        user,
+        reason,
+    )
+    _replace_rows(
+        ScheduleException.objects.filter(**owner),
+        [exception_from_row(owner, row) for row in exceptions or []],
+        user,
+        reason,
+    )
+
+
+# A site's values `Location.save` derives itself (the Gemeinde from the coordinates).
+_DERIVED_LOCATION_FIELDS = {"gemeinde_id"}
+
+
+def _location_state(location: Location) -> tuple:
+    return tuple(
+        getattr(location, f.attname)
+        for f in Location._meta.concrete_fields
+        if f.attname not in _DERIVED_LOCATION_FIELDS
+    )
 
 
 def apply_payload(
@@ -146,7 +196,10 @@ def apply_payload(
     reason: str = "",
     service: Service | None = None,
 ) -> Service:
-    """Create or update a service and its sites, hours, funding and area to match `payload`."""
+    """Create or update a service and its sites, hours, funding and area to match `payload`.
+
+    Sites, hours and funding rows that already match are kept as they are (see `_replace_rows`).
+    """
     service = service or find_service(payload.get("external_id")) or Service()
     for field in SERVICE_FIELDS:
         if field in payload:
@@ -169,12 +222,15 @@ def apply_payload(
         if location is None and row.get("id"):
             location = Location.objects.filter(pk=row["id"]).first()
         location = location or Location(organization=organization)
+        stored = _location_state(location) if location.pk else None
         for field in LOCATION_FIELDS:
             if field in row:
                 setattr(location, field, row[field])
         location.external_id = row.get("external_id") or location.external_id
         location.is_demo = service.is_demo
-        _save(location, user, reason)
+        if stored is None or _location_state(location) != stored:
+            # An unchanged site keeps its row (and gets no history row of its own).
+            _save(location, user, reason)
         sal = ServiceAtLocation.objects.filter(service=service, location=location).first()
         if sal is None:
             sal = ServiceAtLocation(service=service, location=location)
@@ -192,8 +248,10 @@ def apply_payload(
         user,
         reason,
     )
-    for funding in Funding.objects.filter(service=service):
-        _delete(funding, user, reason)
-    for row in payload.get("fundings") or []:
-        _save(funding_from_row(service, row), user, reason)
+    _replace_rows(
+        Funding.objects.filter(service=service),
+        [funding_from_row(service, row) for row in payload.get("fundings") or []],
+        user,
+        reason,
+    )
     return service

@@ -13,10 +13,12 @@ from integrationsatlas.interchange.exporter import export_services, template
 from integrationsatlas.interchange.importer import RollbackError, import_file, rollback
 from integrationsatlas.registry.demo import load_demo
 from integrationsatlas.registry.models import (
+    Funding,
     ImportBatch,
     Location,
     Membership,
     Organization,
+    Schedule,
     Service,
 )
 
@@ -73,6 +75,34 @@ def test_reimport_updates_by_id_without_duplicates_and_rollback_restores():
     assert export_services("csv") == state_v1
     with pytest.raises(RollbackError):
         rollback(ImportBatch.objects.get(pk=second.batch.pk))
+
+
+def _history_rows() -> dict[str, int]:
+    models = (Service, Location, Schedule, Funding)
+    return {model.__name__: model.history.count() for model in models}
+
+
+def test_reimport_writes_history_only_for_what_changed_and_rollback_restores():
+    import_file(make_csv([service_row(1), service_row(2)]), "v1.csv")
+    state_v1 = export_services("csv")
+    hours = sorted(Schedule.objects.values_list("pk", flat=True))
+    rows_before = _history_rows()
+
+    again = import_file(make_csv([service_row(1), service_row(2)]), "v1.csv")
+    assert again.unchanged == ["test-svc-1", "test-svc-2"]
+    assert _history_rows() == rows_before  # an unchanged service is not touched
+
+    changed = import_file(make_csv([service_row(1, name="Beratung neu"), service_row(2)]), "v2.csv")
+    assert changed.updated == ["test-svc-1"] and changed.unchanged == ["test-svc-2"]
+    service = Service.objects.get(external_id="test-svc-1")
+    assert service.name == "Beratung neu"
+    assert service.history.first().history_change_reason == f"Import #{changed.batch.pk}: v2.csv"
+    # One history row for the changed service; its unchanged site, hours and funding stay.
+    assert _history_rows() == rows_before | {"Service": rows_before["Service"] + 1}
+    assert sorted(Schedule.objects.values_list("pk", flat=True)) == hours
+
+    rollback(changed.batch)
+    assert export_services("csv") == state_v1
 
 
 def test_geojson_export_marks_demo_and_has_points():

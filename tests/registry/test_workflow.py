@@ -181,3 +181,17 @@ def test_approving_a_new_service_publishes_its_sites_without_recreating_them(
     assert Location.objects.filter(organization=org_a).count() == 2
     # One history row per site: created once, never deleted and made again.
     assert Location.history.filter(id__in=before).count() == 2
+
+
+@pytest.mark.django_db
+def test_snapshot_from_prefetched_rows_equals_the_queried_one(django_assert_max_num_queries):
+    from integrationsatlas.registry.demo import load_demo
+
+    load_demo(seed=3, target=40)
+    queried = [workflow.service_snapshot(s) for s in Service.objects.order_by("pk")]
+    with django_assert_max_num_queries(10):
+        services = list(workflow.with_snapshot_rows(Service.objects.order_by("pk")))
+        prefetched = [workflow.service_snapshot(s) for s in services]
+    assert prefetched == queried
+    assert any(s["locations"] and s["locations"][0]["schedules"] for s in queried)
+    assert any(s["fundings"] for s in queried)
