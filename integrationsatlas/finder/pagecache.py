@@ -20,7 +20,6 @@ set a cookie (a page that sets one is per visitor by definition).
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -38,18 +37,17 @@ _generation = 0  # raised by clear()
 
 
 def capacity() -> int:
-    """Setting FINDER_PAGE_CACHE_ENTRIES, else the environment variable, else 4000; 0 = off.
+    """Setting FINDER_PAGE_CACHE_ENTRIES (environment, default 4000); 0 = off.
 
     A results page weighs about 13 KB, so 4,000 pages take about 50 MB per worker (in Redis:
     once for all workers). settings.py gives the in-memory cache this bound.
     """
-    default = os.environ.get("FINDER_PAGE_CACHE_ENTRIES", "4000")
-    return int(getattr(settings, "FINDER_PAGE_CACHE_ENTRIES", default))
+    return settings.FINDER_PAGE_CACHE_ENTRIES
 
 
 def max_age() -> int:
     """How long a page is shared at most (offer-type names and catalogues have no version)."""
-    return int(getattr(settings, "FINDER_PAGE_MAX_AGE_SECONDS", 600))
+    return settings.FINDER_PAGE_MAX_AGE_SECONDS
 
 
 def shareable(response: HttpResponse, version: tuple, valid_until: datetime) -> HttpResponse:

@@ -107,16 +107,21 @@ class TypeIndex:
     masks: dict[tuple, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _mask(self, key: tuple, build) -> np.ndarray:
-        """A boolean array over sites, computed once per key (per minute for "open now")."""
-        mask = self.masks.get(key)
-        if mask is None:
-            mask = np.fromiter((build(i) for i in range(len(self.sites))), bool, len(self.sites))
+    def _remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """A value over all sites, computed once per key (per minute for "open now")."""
+        found = self.masks.get(key)
+        if found is None:
+            found = compute()
             with self.lock:
-                if len(self.masks) > 500:  # old minutes of the open-now mask
+                if len(self.masks) > 500:  # old minutes of the open-now arrays
                     self.masks.clear()
-                self.masks[key] = mask
-        return mask
+                self.masks[key] = found
+        return found
+
+    def _mask(self, key: tuple, build) -> np.ndarray:
+        """A boolean array over sites: build(i) for each site i."""
+        n = len(self.sites)
+        return self._remember(key, lambda: np.fromiter((build(i) for i in range(n)), bool, n))
 
     def entry_of(self, i: int) -> Entry:
         return self.entries[int(self.service_of_site[i])]
@@ -147,17 +152,14 @@ class TypeIndex:
     def open_at(self, moment: datetime) -> tuple[np.ndarray, np.ndarray]:
         """Per site: open in this minute? And when that changes next (epoch s, inf: not soon)."""
         minute = moment.astimezone(BERLIN).replace(second=0, microsecond=0)
-        found = self.masks.get(("open", minute))
-        if found is None:
+
+        def compute() -> tuple[np.ndarray, np.ndarray]:
             states = [open_state(minute, s.weekly, s.exceptions) for s in self.sites]
             is_open = np.fromiter((st.is_open for st in states), bool, len(states))
             change = np.fromiter((_change_ts(st) for st in states), float, len(states))
-            found = (is_open, change)
-            with self.lock:
-                if len(self.masks) > 500:  # old minutes
-                    self.masks.clear()
-                self.masks[("open", minute)] = found
-        return found
+            return is_open, change
+
+        return self._remember(("open", minute), compute)
 
     def hit(self, i: int, distance: float, moment: datetime) -> Hit:
         site = self.sites[i]

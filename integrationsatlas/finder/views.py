@@ -168,7 +168,7 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
     response = render(request, "finder/results.html", context)
     # Offer-type names, region names and catalogues change without a registry version: a
     # page is shared at most FINDER_PAGE_MAX_AGE_SECONDS even when its services do not change.
-    max_age = timedelta(seconds=getattr(settings, "FINDER_PAGE_MAX_AGE_SECONDS", 600))
+    max_age = timedelta(seconds=pagecache.max_age())
     return pagecache.shareable(response, version, min(found.stable_until, moment + max_age))
 
 
