@@ -51,7 +51,10 @@ def haversine_m(
     dphi = phi2 - phi1
     dlam = np.radians(lon2) - np.radians(lon1)
     h = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlam / 2) ** 2
-    out: FloatArray = np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h)), dtype=np.float64)
+    # Rounding can push h a hair above 1 for antipodal points; arcsin would give NaN.
+    out: FloatArray = np.asarray(
+        2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=np.float64
+    )
     return out
 
 

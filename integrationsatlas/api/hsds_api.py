@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
+from integrationsatlas.analysis.geo import haversine_m
 from integrationsatlas.regions.models import PostalCode
 from integrationsatlas.registry.models import Organization, Service, ServiceAtLocation
 from integrationsatlas.standards.models import OfferType
@@ -17,7 +18,7 @@ from integrationsatlas.standards.models import OfferType
 from . import hsds
 from .base import MAX_PAGE_SIZE, ApiError, ErrorOut, JsonErrorAPI
 from .hsds_vocabulary import DEMO_CODE, MARKER_TAXONOMY, OFFER_TYPE_TAXONOMY
-from .search import haversine_km, with_details
+from .search import with_details
 
 api = JsonErrorAPI(
     title="Integrationsatlas HSDS 3.0 API",
@@ -237,10 +238,9 @@ def list_service_at_locations(request: HttpRequest, params: Query[SalParams]):
             items = [
                 sal
                 for sal in sals
-                if haversine_km(
-                    centre.lat, centre.lon, sal.location.latitude, sal.location.longitude
+                if haversine_m(
+                    centre.lon, centre.lat, sal.location.longitude, sal.location.latitude
                 )
-                * 1000
                 <= metres
             ]
         else:

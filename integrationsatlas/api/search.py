@@ -10,16 +10,17 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from integrationsatlas.analysis.geo import haversine_m
 from integrationsatlas.registry.models import (
     Schedule,
     ScheduleException,
     Service,
     ServiceAtLocation,
 )
+from integrationsatlas.registry.opening_hours import exceptions_from, open_state, weekly_from
 
 from .base import ApiError
 
-EARTH_RADIUS_KM = 6371.0088
 REGION_KEY = re.compile(r"^\d{2,12}$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
@@ -48,14 +49,6 @@ def check_region_key(key: str, field: str = "region") -> str:
     return key
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def with_details(services: QuerySet[Service]) -> QuerySet[Service]:
     """Everything a full service representation reads, in a fixed number of queries."""
     return services.select_related("organization", "offer_type").prefetch_related(
@@ -72,31 +65,14 @@ def with_details(services: QuerySet[Service]) -> QuerySet[Service]:
     )
 
 
-def _open_in(schedules, exceptions, moment: datetime) -> bool:
-    today, now = moment.date(), moment.time()
-    for exception in exceptions:
-        if exception.date == today:
-            if exception.closed or exception.opens_at is None or exception.closes_at is None:
-                return False
-            return exception.opens_at <= now < exception.closes_at
-    for schedule in schedules:
-        if schedule.weekday != moment.isoweekday():
-            continue
-        if schedule.valid_from and today < schedule.valid_from:
-            continue
-        if schedule.valid_to and today > schedule.valid_to:
-            continue
-        if schedule.opens_at <= now < schedule.closes_at:
-            return True
-    return False
-
-
 def is_open_at(service: Service, moment: datetime) -> bool:
-    """Open at `moment` (local time) at any site or by phone/online; exceptions override hours."""
+    """Open at `moment` at any site (with the holidays of the site's Gemeinde) or by phone/online."""
     for sal in service.service_at_locations.all():
-        if _open_in(sal.schedules.all(), sal.exceptions.all(), moment):
+        weekly, exceptions = weekly_from(sal.schedules.all()), exceptions_from(sal.exceptions.all())
+        if open_state(moment, weekly, exceptions, gemeinde=sal.location.gemeinde_id).is_open:
             return True
-    return _open_in(service.remote_schedules.all(), service.remote_exceptions.all(), moment)
+    remote = weekly_from(service.remote_schedules.all())
+    return open_state(moment, remote, exceptions_from(service.remote_exceptions.all())).is_open
 
 
 @dataclass
@@ -173,7 +149,7 @@ def _near(services: QuerySet[Service], lat: float, lon: float, radius_km: float)
     )
     distances: dict[int, float] = {}
     for service_id, site_lat, site_lon in sites:
-        km = haversine_km(lat, lon, site_lat, site_lon)
+        km = float(haversine_m(lon, lat, site_lon, site_lat)) / 1000.0
         if km <= radius_km and km < distances.get(service_id, math.inf):
             distances[service_id] = km
     found = with_details(Service.objects.filter(pk__in=distances))

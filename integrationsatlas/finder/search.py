@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from integrationsatlas.analysis.geo import haversine_m
 from integrationsatlas.registry.models import (
     Location,
     Organization,
@@ -33,13 +34,18 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
+from integrationsatlas.registry.opening_hours import (
+    BERLIN,
+    DayException,
+    OpenState,
+    WeeklyHours,
+    open_state,
+)
 from integrationsatlas.standards.models import OfferType
 
 from . import pagecache
-from .hours import BERLIN, DayException, OpenState, WeeklyHours, open_state
 from .places import Place
 
-EARTH_RADIUS_KM = 6371.0088
 PAGE_SIZE = 10
 RADIUS_CHOICES = (5, 10, 25, 50, 100, 200)
 DEFAULT_RADIUS = 25
@@ -101,8 +107,8 @@ class TypeIndex:
     entries: dict[int, Entry]
     sites: list[Site]
     service_of_site: np.ndarray
-    lat: np.ndarray  # radians
-    lon: np.ndarray  # radians
+    lat: np.ndarray  # degrees (WGS84)
+    lon: np.ndarray  # degrees (WGS84)
     remote: list[Entry]
     masks: dict[tuple, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -154,7 +160,10 @@ class TypeIndex:
         minute = moment.astimezone(BERLIN).replace(second=0, microsecond=0)
 
         def compute() -> tuple[np.ndarray, np.ndarray]:
-            states = [open_state(minute, s.weekly, s.exceptions) for s in self.sites]
+            states = [
+                open_state(minute, s.weekly, s.exceptions, gemeinde=s.gemeinde_ags)
+                for s in self.sites
+            ]
             is_open = np.fromiter((st.is_open for st in states), bool, len(states))
             change = np.fromiter((_change_ts(st) for st in states), float, len(states))
             return is_open, change
@@ -164,7 +173,10 @@ class TypeIndex:
     def hit(self, i: int, distance: float, moment: datetime) -> Hit:
         site = self.sites[i]
         return Hit(
-            self.entry_of(i), site, distance, open_state(moment, site.weekly, site.exceptions)
+            self.entry_of(i),
+            site,
+            distance,
+            open_state(moment, site.weekly, site.exceptions, gemeinde=site.gemeinde_ags),
         )
 
 
@@ -406,18 +418,10 @@ def build_index(offer_type: OfferType) -> TypeIndex:
         entries=entries,
         sites=sites,
         service_of_site=np.array(owners, dtype=np.int64),
-        lat=np.radians(np.array([s.lat for s in sites], dtype=float)),
-        lon=np.radians(np.array([s.lon for s in sites], dtype=float)),
+        lat=np.array([s.lat for s in sites], dtype=float),
+        lon=np.array([s.lon for s in sites], dtype=float),
         remote=remote,
     )
-
-
-def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle distances in km from one point (radians) to many (radians), vectorised."""
-    dlat = lats - lat
-    dlon = lons - lon
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(lats) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def _entry_passes(entry: Entry, filters: Filters) -> bool:
@@ -452,7 +456,7 @@ def search(
     nearest_beyond: Hit | None = None
     total = 0
     if len(index.sites):
-        distances = haversine_km(np.radians(place.lat), np.radians(place.lon), index.lat, index.lon)
+        distances = haversine_m(place.lon, place.lat, index.lon, index.lat) / 1000.0
         keep = index.filter_mask(replace(filters, open_now=False), moment)
         if filters.open_now:
             is_open, change = index.open_at(moment)

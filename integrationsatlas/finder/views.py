@@ -23,26 +23,33 @@ from shapely.geometry import mapping, shape
 from integrationsatlas.regions import version as regions_version
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Schedule, Service
+from integrationsatlas.registry.opening_hours import (
+    exceptions_from,
+    open_state,
+    week_hours,
+    weekly_from,
+)
 from integrationsatlas.standards.models import OfferType
 
 from . import pagecache, places, search
 from .forms import SearchForm
-from .hours import DayException, WeeklyHours, open_state, week_hours
 from .languages import language_name
 
 # The names hours.py gives Saxony's holidays, translated for the week table.
+# Keys are the German names of the `holidays` package (see registry/opening_hours.py).
 HOLIDAY_NAMES = {
     "Neujahr": gettext_lazy("Neujahr"),
     "Karfreitag": gettext_lazy("Karfreitag"),
     "Ostermontag": gettext_lazy("Ostermontag"),
-    "Tag der Arbeit": gettext_lazy("Tag der Arbeit"),
+    "Erster Mai": gettext_lazy("Tag der Arbeit"),
     "Christi Himmelfahrt": gettext_lazy("Christi Himmelfahrt"),
     "Pfingstmontag": gettext_lazy("Pfingstmontag"),
     "Tag der Deutschen Einheit": gettext_lazy("Tag der Deutschen Einheit"),
     "Reformationstag": gettext_lazy("Reformationstag"),
     "Buß- und Bettag": gettext_lazy("Buß- und Bettag"),
-    "1. Weihnachtstag": gettext_lazy("1. Weihnachtstag"),
-    "2. Weihnachtstag": gettext_lazy("2. Weihnachtstag"),
+    "Erster Weihnachtstag": gettext_lazy("1. Weihnachtstag"),
+    "Zweiter Weihnachtstag": gettext_lazy("2. Weihnachtstag"),
+    "Fronleichnam": gettext_lazy("Fronleichnam"),
 }
 
 
@@ -343,17 +350,7 @@ def _public_service(pk: int) -> Service:
     return service
 
 
-def _weekly(schedules) -> tuple[WeeklyHours, ...]:
-    return tuple(
-        WeeklyHours(s.weekday, s.opens_at, s.closes_at, s.valid_from, s.valid_to) for s in schedules
-    )
-
-
-def _exceptions(rows) -> tuple[DayException, ...]:
-    return tuple(DayException(e.date, e.closed, e.opens_at, e.closes_at, e.note) for e in rows)
-
-
-def _week_rows(weekly, exceptions, today):
+def _week_rows(weekly, exceptions, today, gemeinde=None):
     return [
         {
             "day": _weekday_date(day),
@@ -361,12 +358,12 @@ def _week_rows(weekly, exceptions, today):
             "intervals": [f"{a:%H:%M}–{b:%H:%M}" for a, b in intervals],
             "note": holiday_name(note),
         }
-        for day, intervals, note in week_hours(today, weekly, exceptions)
+        for day, intervals, note in week_hours(today, weekly, exceptions, gemeinde)
     ]
 
 
 def holiday_name(note: str) -> str:
-    """Holiday names from hours.py translated; a provider's own note stays as written."""
+    """Holiday names from opening_hours.py translated; a provider's own note stays as written."""
     return str(HOLIDAY_NAMES.get(note, note)) if note else ""
 
 
@@ -378,19 +375,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate(moment)
     sites = []
     for sal in service.service_at_locations.all():
-        weekly, exceptions = _weekly(sal.schedules.all()), _exceptions(sal.exceptions.all())
-        state = open_state(moment, weekly, exceptions)
+        weekly, exceptions = weekly_from(sal.schedules.all()), exceptions_from(sal.exceptions.all())
+        gemeinde = sal.location.gemeinde_id
+        state = open_state(moment, weekly, exceptions, gemeinde=gemeinde)
         sites.append(
             {
                 "location": sal.location,
                 "note": sal.description,
                 "hours": _hours_text(state),
                 "state": state,
-                "week": _week_rows(weekly, exceptions, today),
+                "week": _week_rows(weekly, exceptions, today, gemeinde),
             }
         )
-    remote_weekly = _weekly(service.remote_schedules.all())
-    remote_exceptions = _exceptions(service.remote_exceptions.all())
+    remote_weekly = weekly_from(service.remote_schedules.all())
+    remote_exceptions = exceptions_from(service.remote_exceptions.all())
     texts = {}
     any_german = False
     for field in ("name", "description", "eligibility", "documents"):

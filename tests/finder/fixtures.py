@@ -2,7 +2,6 @@
 
 from datetime import datetime, time
 
-from integrationsatlas.finder.hours import BERLIN
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import (
     Location,
@@ -12,6 +11,7 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
+from integrationsatlas.registry.opening_hours import BERLIN
 from integrationsatlas.standards.models import OfferType
 
 # A Monday, 10:00 in Saxony: the fixed "now" of the finder tests.

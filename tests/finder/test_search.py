@@ -17,15 +17,6 @@ def mbe():
     return OfferType.objects.get(code="mbe")
 
 
-def test_haversine_dresden_leipzig_is_about_100_km():
-    import numpy as np
-
-    d = search.haversine_km(
-        np.radians(51.0504), np.radians(13.7373), np.radians([51.3397]), np.radians([12.3731])
-    )
-    assert 99 < d[0] < 102
-
-
 def test_nearest_first_published_only(registry):
     found = search.search(mbe(), pirna(), 25)
     names = [h.entry.name for h in found.hits]
@@ -99,7 +90,7 @@ def test_results_say_until_when_they_stay_the_same(registry):
     the phone service Mon 8-18; Monday 1 June 2026."""
     from datetime import datetime
 
-    from integrationsatlas.finder.hours import BERLIN
+    from integrationsatlas.registry.opening_hours import BERLIN
 
     mbe = OfferType.objects.get(code="mbe")
     pirna = places.resolve("Pirna").place

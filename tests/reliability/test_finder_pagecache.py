@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from integrationsatlas.finder import pagecache, search
-from integrationsatlas.finder.hours import BERLIN
+from integrationsatlas.registry.opening_hours import BERLIN
 from tests.finder.fixtures import MONDAY_10, build_registry
 
 pytestmark = pytest.mark.django_db

@@ -4,11 +4,10 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from integrationsatlas.finder.hours import (
+from integrationsatlas.registry.opening_hours import (
     BERLIN,
     DayException,
     WeeklyHours,
-    easter_sunday,
     intervals_on,
     open_state,
     saxony_holidays,
@@ -50,7 +49,6 @@ def test_weekend_waits_for_monday():
 
 def test_whit_monday_is_a_holiday_in_2025():
     # Easter 2025 is 20 April; Whit Monday = Easter + 50 days = 9 June.
-    assert easter_sunday(2025) == date(2025, 4, 20)
     assert saxony_holidays(2025)[date(2025, 6, 9)] == "Pfingstmontag"
     state = open_state(berlin(2025, 6, 7, 11, 0), WEEK)
     # Recomputed by hand: Saturday 7th, Sunday 8th, Monday 9th holiday -> Tuesday 10th 09:00.
@@ -62,8 +60,20 @@ def test_buss_und_bettag_and_reformation_day():
     assert holidays[date(2025, 11, 19)] == "Buß- und Bettag"  # Wednesday before 23 Nov 2025
     assert holidays[date(2025, 10, 31)] == "Reformationstag"
     assert date(2024, 11, 20) in saxony_holidays(2024)
-    assert easter_sunday(2024) == date(2024, 3, 31)
-    assert easter_sunday(2026) == date(2026, 4, 5)
+    # Good Friday from Easter 31 March 2024 and 5 April 2026.
+    assert saxony_holidays(2024)[date(2024, 3, 29)] == "Karfreitag"
+    assert saxony_holidays(2026)[date(2026, 4, 3)] == "Karfreitag"
+
+
+def test_corpus_christi_holds_only_in_the_gemeinden_of_the_ordinance():
+    # Fronleichnam 2026: Easter 5 April + 60 days = Thursday 4 June.
+    corpus_christi = date(2026, 6, 4)
+    assert corpus_christi not in saxony_holidays(2026)  # Land-wide: a working day
+    assert corpus_christi not in saxony_holidays(2026, "14612000")  # Dresden
+    assert saxony_holidays(2026, "14625080")[corpus_christi] == "Fronleichnam"  # Crostwitz
+    thursday_ten = berlin(2026, 6, 4, 10, 0)
+    assert open_state(thursday_ten, WEEK).is_open
+    assert not open_state(thursday_ten, WEEK, gemeinde="14625640").is_open  # Wittichenau
 
 
 def test_holiday_closes_a_weekday():

@@ -1,5 +1,7 @@
 """Opening hours as pure functions: open now, next opening, a week's hours (Europe/Berlin, holidays).
 
+The one home of "open now" for the finder, the API and the HSDS output.
+
 Times in schedules are wall-clock times in Saxony. Every function takes an aware
 `datetime` and converts it to Europe/Berlin itself, so daylight saving time is handled
 by `zoneinfo`, never by a fixed offset. A day's hours come from, in this order:
@@ -11,10 +13,14 @@ No Django imports: the search cache hands in plain tuples.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import holidays
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # How far ahead "opens next" looks; beyond that a service counts as having no upcoming hours.
@@ -58,49 +64,45 @@ class OpenState:
     has_hours: bool
 
 
-def easter_sunday(year: int) -> date:
-    """Easter Sunday (Gregorian), by the anonymous Gregorian algorithm (Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    month, day = divmod(h + ell - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-@lru_cache(maxsize=16)
-def saxony_holidays(year: int) -> dict[date, str]:
-    """Saxony's statutory public holidays (SächsSFG), including Buß- und Bettag."""
-    easter = easter_sunday(year)
-    # Buß- und Bettag: the Wednesday before 23 November.
-    nov22 = date(year, 11, 22)
-    repentance = nov22 - timedelta(days=(nov22.weekday() - 2) % 7)
-    return {
-        date(year, 1, 1): "Neujahr",
-        easter - timedelta(days=2): "Karfreitag",
-        easter + timedelta(days=1): "Ostermontag",
-        date(year, 5, 1): "Tag der Arbeit",
-        easter + timedelta(days=39): "Christi Himmelfahrt",
-        easter + timedelta(days=50): "Pfingstmontag",
-        date(year, 10, 3): "Tag der Deutschen Einheit",
-        date(year, 10, 31): "Reformationstag",
-        repentance: "Buß- und Bettag",
-        date(year, 12, 25): "1. Weihnachtstag",
-        date(year, 12, 26): "2. Weihnachtstag",
+# Gemeinden where Fronleichnam is a public holiday in the whole Gemeinde (Verordnung des
+# Sächsischen Staatsministeriums des Innern über den regionalen Feiertag Fronleichnam, on the
+# basis of § 1 Abs. 2 SächsSFG). The ordinance also names single Ortsteile of Bautzen, Göda,
+# Großdubrau, Hoyerswerda, Königswartha (all but Wartha) and Neschwitz; a site's Ortsteil is not
+# known, so there the holiday counts only where a provider enters it as an exception day.
+CORPUS_CHRISTI_GEMEINDEN = frozenset(
+    {
+        "14625080",  # Crostwitz
+        "14625350",  # Nebelschütz
+        "14625440",  # Panschwitz-Kuckau
+        "14625460",  # Puschwitz
+        "14625470",  # Räckelwitz
+        "14625490",  # Radibor
+        "14625500",  # Ralbitz-Rosenthal
+        "14625640",  # Wittichenau
     }
+)
 
 
-def is_holiday(day: date) -> bool:
-    return day in saxony_holidays(day.year)
+@lru_cache(maxsize=32)
+def saxony_holidays(year: int, gemeinde: str | None = None) -> dict[date, str]:
+    """Saxony's statutory public holidays (SächsSFG) in German, from the `holidays` package.
+
+    With `gemeinde` (an AGS), Fronleichnam is added where it holds in the whole Gemeinde.
+    """
+    categories = ("public", "catholic") if gemeinde in CORPUS_CHRISTI_GEMEINDEN else ("public",)
+    calendar = holidays.Germany(subdiv="SN", years=year, language="de", categories=categories)
+    return dict(calendar.items())
+
+
+def is_holiday(day: date, gemeinde: str | None = None) -> bool:
+    return day in saxony_holidays(day.year, gemeinde)
 
 
 def intervals_on(
-    day: date, weekly: tuple[WeeklyHours, ...], exceptions: tuple[DayException, ...] = ()
+    day: date,
+    weekly: tuple[WeeklyHours, ...],
+    exceptions: tuple[DayException, ...] = (),
+    gemeinde: str | None = None,
 ) -> list[tuple[time, time]]:
     """The opening intervals of one calendar day, sorted; empty when closed."""
     todays = [e for e in exceptions if e.day == day]
@@ -108,7 +110,7 @@ def intervals_on(
         if any(e.closed for e in todays):
             return []
         return sorted((e.opens, e.closes) for e in todays if e.opens and e.closes)
-    if is_holiday(day):
+    if is_holiday(day, gemeinde):
         return []
     return sorted(
         (w.opens, w.closes) for w in weekly if w.weekday == day.isoweekday() and w.valid_on(day)
@@ -124,6 +126,7 @@ def open_state(
     weekly: tuple[WeeklyHours, ...],
     exceptions: tuple[DayException, ...] = (),
     horizon_days: int = HORIZON_DAYS,
+    gemeinde: str | None = None,
 ) -> OpenState:
     """Open at `now` (aware)? Until when? When does it open next within the horizon?"""
     if now.tzinfo is None:
@@ -131,19 +134,22 @@ def open_state(
     has_hours = bool(weekly) or any(not e.closed for e in exceptions)
     local = now.astimezone(BERLIN)
     today, clock = local.date(), local.time().replace(tzinfo=None)
-    for opens, closes in intervals_on(today, weekly, exceptions):
+    for opens, closes in intervals_on(today, weekly, exceptions, gemeinde):
         if opens <= clock < closes:
             return OpenState(True, _at(today, closes), None, True)
     for offset in range(horizon_days + 1):
         day = today + timedelta(days=offset)
-        for opens, _closes in intervals_on(day, weekly, exceptions):
+        for opens, _closes in intervals_on(day, weekly, exceptions, gemeinde):
             if offset > 0 or opens > clock:
                 return OpenState(False, None, _at(day, opens), has_hours)
     return OpenState(False, None, None, has_hours)
 
 
 def week_hours(
-    start: date, weekly: tuple[WeeklyHours, ...], exceptions: tuple[DayException, ...] = ()
+    start: date,
+    weekly: tuple[WeeklyHours, ...],
+    exceptions: tuple[DayException, ...] = (),
+    gemeinde: str | None = None,
 ) -> list[tuple[date, list[tuple[time, time]], str]]:
     """Seven days from `start`: (date, intervals, note) where note names a holiday or exception."""
     rows = []
@@ -151,8 +157,20 @@ def week_hours(
         day = start + timedelta(days=offset)
         notes = [e.note for e in exceptions if e.day == day and e.note]
         if not notes and not any(e.day == day for e in exceptions):
-            holiday = saxony_holidays(day.year).get(day)
+            holiday = saxony_holidays(day.year, gemeinde).get(day)
             if holiday:
                 notes = [holiday]
-        rows.append((day, intervals_on(day, weekly, exceptions), "; ".join(notes)))
+        rows.append((day, intervals_on(day, weekly, exceptions, gemeinde), "; ".join(notes)))
     return rows
+
+
+def weekly_from(schedules: Iterable[Any]) -> tuple[WeeklyHours, ...]:
+    """Weekly hours from schedule rows (objects with weekday, opens_at, closes_at, valid_*)."""
+    return tuple(
+        WeeklyHours(s.weekday, s.opens_at, s.closes_at, s.valid_from, s.valid_to) for s in schedules
+    )
+
+
+def exceptions_from(rows: Iterable[Any]) -> tuple[DayException, ...]:
+    """Exception days from rows (objects with date, closed, opens_at, closes_at, note)."""
+    return tuple(DayException(e.date, e.closed, e.opens_at, e.closes_at, e.note) for e in rows)
