@@ -25,6 +25,17 @@ def test_start_page_lists_13_kreise(client):
 def test_offer_types_seeded_in_seven_languages():
     from integrationsatlas.standards.models import OfferType
 
-    assert OfferType.objects.count() == 16
+    # 16 from the domain brief plus the four offers of kommunale Integrationsarbeit that the
+    # Saxon law names (§§ 12, 13, 14, 19 SächsIntG).
+    assert OfferType.objects.count() == 20
+    law_types = {
+        "integration_counselling_centre": "§ 14 SächsIntG",
+        "integration_management": "§ 12 SächsIntG",
+        "integration_commissioner": "§ 19 SächsIntG",
+        "return_counselling": "§ 13 SächsIntG",
+        "refugee_social_work": "§ 12 KomIntAVO",
+    }
+    for code, paragraph in law_types.items():
+        assert paragraph in OfferType.objects.get(code=code).legal_basis
     for offer_type in OfferType.objects.all():
         assert set(offer_type.names) >= {"de", "en", "ar", "uk", "ru", "fa", "tr"}

@@ -26,6 +26,7 @@ INDICATOR_DE = {
     "foreign_population": "ausländische Einwohner",
     "protection_seekers": "Schutzsuchende",
     "children_under_6": "Kinder unter 6 Jahren",
+    "fsa_target_group": "Personen der Zielgruppe der Flüchtlingssozialarbeit",
 }
 
 

@@ -12,6 +12,7 @@ from integrationsatlas.registry.models import Organization, Service
 from integrationsatlas.standards.models import Assessment, OfferType, StandardSet
 
 from . import schemas as s
+from .allocation import router as allocation_router
 from .auth import optional_user
 from .base import ApiError, ErrorOut, JsonErrorAPI, paginate, set_last_modified
 from .search import ServiceQuery, check_region_key, region_filter, search_services, with_details
@@ -352,3 +353,4 @@ api.add_router("", regions)
 api.add_router("", registry)
 api.add_router("", services)
 api.add_router("", standards)
+api.add_router("", allocation_router)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import allocation_views, views
 
 app_name = "planning"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("szenarien/", views.scenario_list, name="scenarios"),
     path("szenarien/<int:pk>/", views.scenario_detail, name="scenario"),
     path("vergleich/", views.compare_view, name="compare"),
+    path("zuweisung/", allocation_views.allocation_page, name="allocation"),
 ]

@@ -78,6 +78,8 @@ class LoadPlan:
     manifest: dict[str, Any]
     regions: list[RegionRecord] = field(default_factory=list)
     indicators: list[tuple[str, str, date, float, str]] = field(default_factory=list)
+    # Figures that carry their own demo flag (ags, code, date, value, source, is_demo).
+    flagged_indicators: list[tuple[str, str, date, float, str, bool]] = field(default_factory=list)
     postal_codes: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -313,9 +315,76 @@ def plan_load(data_dir: Path) -> LoadPlan:
         )
     plan.indicators += _foreign_indicators(foreign_rows, land_ags, manifest)
     plan.postal_codes, problems = read_postal_codes(postal_path, {g.ags for g in gemeinden})
+    if TARGET_GROUP_KEY in manifest:
+        path = _source_file(data_dir, manifest, TARGET_GROUP_KEY)
+        flagged, target_problems = read_target_group(path, {k.ags for k in kreise}, manifest)
+        problems += target_problems
+        plan.flagged_indicators += _with_land_sum(flagged, land_ags)
     if problems:
         raise RegionDataError(problems)
     return plan
+
+
+#: Manifest key and indicator code of the target group of Flüchtlingssozialarbeit
+#: (§ 12 Abs. 1 KomIntAVO: aufzunehmende Ausländer nach § 5 SächsFlüAG and Geduldete).
+TARGET_GROUP_KEY = "fsa_target_group"
+_YES_NO = {"yes": True, "ja": True, "true": True, "no": False, "nein": False, "false": False}
+
+
+def read_target_group(
+    path: Path, kreis_keys: set[str], manifest: dict[str, Any]
+) -> tuple[list[tuple[str, str, date, float, str, bool]], list[str]]:
+    """Read the per-Kreis target group of Flüchtlingssozialarbeit; each row says if it is demo.
+
+    Columns: ags (a loaded Kreis), reference_date, fsa_target_group (whole number >= 0),
+    is_demo (yes/no). A real figure replaces the shipped demo estimate by a file with is_demo=no.
+    """
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        return [], [f"{path}: keine lesbare CSV-Datei ({exc})."]
+    source = manifest[TARGET_GROUP_KEY].get("source") or path.name
+    records, problems, seen = [], [], set()
+    for line, row in enumerate(rows, start=2):
+        ags = (row.get("ags") or "").strip()
+        where = f"{path.name}, Zeile {line} (AGS {ags or '–'})"
+        if ags not in kreis_keys:
+            problems.append(f"{where}: kein geladener Kreis.")
+            continue
+        value = (row.get(TARGET_GROUP_KEY) or "").strip()
+        flag = _YES_NO.get((row.get("is_demo") or "").strip().lower())
+        try:
+            when = date.fromisoformat(row.get("reference_date") or "")
+        except ValueError:
+            problems.append(f"{where}: Stichtag ist kein Datum JJJJ-MM-TT.")
+            continue
+        if not value.isdigit():
+            problems.append(f"{where}, Spalte {TARGET_GROUP_KEY}: keine nicht-negative ganze Zahl.")
+        elif flag is None:
+            problems.append(f"{where}, Spalte is_demo: yes oder no erwartet.")
+        elif (ags, when) in seen:
+            problems.append(f"{where}: Kreis und Stichtag doppelt.")
+        else:
+            seen.add((ags, when))
+            records.append((ags, TARGET_GROUP_KEY, when, float(value), source, flag))
+    return records, problems
+
+
+def _with_land_sum(
+    rows: list[tuple[str, str, date, float, str, bool]], land_ags: str
+) -> list[tuple[str, str, date, float, str, bool]]:
+    """The Kreis rows plus their sum for the Land per date (demo if any part is demo)."""
+    sums: dict[date, list[Any]] = {}
+    for _ags, _code, when, value, source, is_demo in rows:
+        total = sums.setdefault(when, [0.0, source, False])
+        total[0] += value
+        total[2] = total[2] or is_demo
+    land = [
+        (land_ags, TARGET_GROUP_KEY, when, total, f"{source}; Summe der Kreise", demo)
+        for when, (total, source, demo) in sorted(sums.items())
+    ]
+    return rows + land
 
 
 def _foreign_indicators(
@@ -438,7 +507,17 @@ def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: No
         update_fields=["value", "source"],
         batch_size=500,
     )
-    counts["indicators"] = len(plan.indicators)
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(region_id=a, code=c, reference_date=d, value=v, source=s, is_demo=m)
+            for a, c, d, v, s, m in plan.flagged_indicators
+        ],
+        update_conflicts=True,
+        unique_fields=["region", "code", "reference_date"],
+        update_fields=["value", "source", "is_demo"],
+        batch_size=500,
+    )
+    counts["indicators"] = len(plan.indicators) + len(plan.flagged_indicators)
     created["indicators"] = IndicatorValue.objects.count() - existing
 
     progress("Postleitzahlen")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from integrationsatlas.analysis.assess import assess
 
+from .document import ILLUSTRATIVE
 from .loader import APPORTION_NOTE, PlannedServiceError, engine_rules, load_input
 from .models import COST_FIELDS, Assessment, AssessmentRow, StandardSet
 
@@ -40,6 +41,13 @@ STATUS_STORED = {"met": "met", "partial": "partial", "gap": "gap", "no_data": "n
 
 def _known(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _target_source(rule) -> str:
+    """' Ziel nach <source>.' when the target rests on a law or statistic (the row names it),
+    nothing for an illustrative example (the set's label says so)."""
+    source = (rule.sources or {}).get("target", "")
+    return "" if not source or ILLUSTRATIVE in source else f" Ziel nach {source}."
 
 
 class AssessmentError(ValueError):
@@ -143,7 +151,7 @@ def run_assessment(
         if rule.kind == "languages":
             demo = demo or (rule.demand_indicator, result.region_key) in data.demo_indicators
         estimated = (mark, result.region_key) in data.estimated_indicators
-        explanation = result.explanation
+        explanation = result.explanation + _target_source(rule)
         if estimated:
             estimated_rules.add(rule.code)
             explanation = f"{explanation} {ESTIMATE_SENTENCE}"

@@ -20,6 +20,8 @@ import jsonschema
 import yaml
 from django.utils.text import slugify
 
+from .law import unknown_citations
+
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "standard_set.schema.json"
 FORMAT = "integrationsatlas-standard-set/1"
 ILLUSTRATIVE = "illustrative example, not an official standard"
@@ -283,7 +285,17 @@ def semantic_problems(
             for key in sources:
                 if key.startswith("params.") and key[7:] not in params:
                     add(f"sources.{key}", "Quelle für einen Parameter, den es nicht gibt.")
+        for field, text in _cited_texts(rule, sources):
+            for message in unknown_citations(text):
+                add(field, f"{message}.")
     return problems
+
+
+def _cited_texts(rule: dict[str, Any], sources: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, text) of every text of a rule that may cite a paragraph of the Saxon law."""
+    texts = [(name, rule.get(name)) for name in ("title", "legal_basis")]
+    texts += [(f"sources.{key}", value) for key, value in sources.items()]
+    return [(field, text) for field, text in texts if isinstance(text, str)]
 
 
 def _band_problems(params: dict[str, Any]) -> list[tuple[str, str]]:

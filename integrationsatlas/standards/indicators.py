@@ -14,6 +14,8 @@ CATALOGUE = {
     "foreign_third_country": _("Drittstaatsangehörige"),
     "protection_seekers": _("Schutzsuchende"),
     "children_under_6": _("Kinder unter 6 Jahren"),
+    # § 12 Abs. 1 KomIntAVO: aufzunehmende Ausländer (§ 5 SächsFlüAG) and Geduldete.
+    "fsa_target_group": _("Zielgruppe der Flüchtlingssozialarbeit"),
 }
 
 

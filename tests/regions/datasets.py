@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -100,11 +99,23 @@ def write_dataset(
     features: list[dict[str, Any]] | None = None,
     foreign_rows: list[dict[str, Any]] | None = None,
     postal_rows: list[dict[str, Any]] | None = None,
+    target_rows: list[dict[str, Any]] | None = None,
 ) -> Path:
-    """The real manifest.json plus small files under its file names; returns the folder."""
+    """The real manifest.json plus small files under its file names; returns the folder.
+
+    The optional target group of Flüchtlingssozialarbeit is left out of the manifest unless
+    `target_rows` are given."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REAL_DATA / "manifest.json", folder / "manifest.json")
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((REAL_DATA / "manifest.json").read_text(encoding="utf-8"))
+    target_entry = manifest.pop("fsa_target_group")
+    if target_rows is not None:
+        manifest["fsa_target_group"] = target_entry
+        write_csv(
+            folder / target_entry["file"],
+            ["ags", "name", "reference_date", "fsa_target_group", "is_demo"],
+            target_rows,
+        )
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     features = good_features() if features is None else features
     collection = {"type": "FeatureCollection", "features": features}
     (folder / manifest["gemeinden"]["file"]).write_text(json.dumps(collection), encoding="utf-8")
