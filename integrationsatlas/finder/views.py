@@ -233,7 +233,12 @@ def _place_from(request: HttpRequest, form: SearchForm):
         response = render(
             request,
             "finder/choose_place.html",
-            {"choices": choices, "query": data["ort"], "form": form},
+            {
+                "choices": choices,
+                "query": data["ort"],
+                "form": form,
+                "did_you_mean": resolution.problem == "did_you_mean",
+            },
         )
         return None, response
     if resolution.problem == "unknown_postal_code":
