@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
 
 from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import PostalCode, Region
@@ -22,6 +24,30 @@ from integrationsatlas.regions.version import current_version
 MAX_QUERY_LENGTH = 100
 _POSTAL = re.compile(r"^\d{5}$")
 _LABEL = re.compile(r"^(?P<name>.+?)\s*\((?P<kreis>[^()]+)\)$")
+# Spellings that sound alike in German, in transliterated Cyrillic and in English typing,
+# applied in this order to both the query and the place names ("Görlitz", "Goerlitz",
+# "Gorlitz" and "Горліц" all become "gorlits").
+_SOUND_ALIKE = (
+    ("tsch", "ch"),
+    ("sch", "sh"),
+    ("kh", "ch"),
+    ("ck", "k"),
+    ("tz", "ts"),
+    ("z", "ts"),
+    ("w", "v"),
+    ("ph", "f"),
+    ("y", "i"),
+    ("j", "i"),
+    ("ae", "a"),
+    ("oe", "o"),
+    ("ue", "u"),
+)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLED = re.compile(r"([a-z])\1+")
+# Scores (0-100, rapidfuzz ratio of the folded forms): from SURE on, one place is taken as
+# meant when no other comes within MARGIN; from SIMILAR on, places are offered as
+# "did you mean".
+SURE, MARGIN, SIMILAR = 85.0, 5.0, 70.0
 
 
 @dataclass(frozen=True)
@@ -48,7 +74,9 @@ class Place:
 class Resolution:
     place: Place | None
     choices: tuple[Place, ...] = ()
-    problem: str = ""  # "empty", "too_long", "unknown", "unknown_postal_code"
+    # "empty", "too_long", "unknown", "unknown_postal_code"; "did_you_mean" with choices
+    # that are only similar to what was typed.
+    problem: str = ""
 
 
 def short_kreis(name: str) -> str:
@@ -57,9 +85,20 @@ def short_kreis(name: str) -> str:
 
 @functools.lru_cache(maxsize=8192)  # the ~800 place names and labels are asked on every search
 def normalise(text: str) -> str:
-    """Case- and accent-tolerant form for matching ("Goerlitz" is not handled, "görlitz" is)."""
+    """Case-tolerant form for exact matching; `fold` is the forgiving one."""
     text = unicodedata.normalize("NFKC", text).casefold().strip()
     return re.sub(r"\s+", " ", text)
+
+
+@functools.lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """A spelling-tolerant key: Latin letters (any script transliterated), umlauts and
+    sound-alike spellings folded, punctuation dropped, doubled letters single."""
+    key = anyascii(unicodedata.normalize("NFKC", text)).casefold()
+    for written, said in _SOUND_ALIKE:
+        key = key.replace(written, said)
+    key = _NOT_ALNUM.sub(" ", key)
+    return _DOUBLED.sub(r"\1", key).strip()
 
 
 class _Gazetteer:
@@ -69,6 +108,7 @@ class _Gazetteer:
         self.places: list[Place] = []
         self.by_ags: dict[str, Place] = {}
         self.by_name: dict[str, list[Place]] = {}  # normalised name or label -> places
+        self.by_key: dict[str, list[Place]] = {}  # folded name or label -> places
 
     def get(self) -> list[Place]:
         # Regions change only when an administrator reloads them; their version says when.
@@ -95,6 +135,11 @@ class _Gazetteer:
                     for key in dict.fromkeys((normalise(p.label), normalise(p.name))):
                         by_name.setdefault(key, []).append(p)
                 self.by_name = by_name
+                by_key: dict[str, list[Place]] = {}
+                for p in places:
+                    for key in dict.fromkeys((fold(p.label), fold(p.name))):
+                        by_key.setdefault(key, []).append(p)
+                self.by_key = by_key
             return self.places
 
 
@@ -126,7 +171,32 @@ def matches(text: str) -> list[Place]:
         if named:
             return named
     prefix = [p for p in places if normalise(p.name).startswith(query)]
-    return prefix or [p for p in places if query in normalise(p.name)]
+    found = prefix or [p for p in places if query in normalise(p.name)]
+    if found:
+        return found
+    key = fold(text)
+    if not key:
+        return []
+    folded = _gazetteer.by_key.get(key)
+    if folded:
+        return list(folded)
+    return [p for p in places if fold(p.name).startswith(key)]
+
+
+def similar(text: str, limit: int = 5) -> list[tuple[Place, float]]:
+    """Places whose folded name is close to the folded text (rapidfuzz ratio), best first."""
+    key = fold(text[:MAX_QUERY_LENGTH])
+    if len(key) < 3:
+        return []
+    all_places()
+    keys = _gazetteer.by_key
+    ranked = process.extract(key, keys.keys(), scorer=fuzz.ratio, score_cutoff=SIMILAR, limit=20)
+    seen: dict[str, tuple[Place, float]] = {}
+    for name, score, _index in ranked:
+        for place in keys[name]:
+            if place.ags not in seen:
+                seen[place.ags] = (place, float(score))
+    return list(seen.values())[:limit]
 
 
 def resolve(text: str) -> Resolution:
@@ -151,9 +221,15 @@ def resolve(text: str) -> Resolution:
     found = matches(text)
     if len(found) == 1:
         return Resolution(found[0])
-    if not found:
+    if found:
+        return Resolution(None, choices=tuple(found[:30]))
+    close = similar(text)
+    if not close:
         return Resolution(None, problem="unknown")
-    return Resolution(None, choices=tuple(found[:30]))
+    best_score = close[0][1]
+    if best_score >= SURE and (len(close) == 1 or close[1][1] < best_score - MARGIN):
+        return Resolution(close[0][0])
+    return Resolution(None, choices=tuple(p for p, _score in close), problem="did_you_mean")
 
 
 def place_at(lon: float, lat: float) -> Place | None:
@@ -175,4 +251,5 @@ def suggest(text: str, limit: int = 8) -> list[dict[str, str]]:
             "code", "place_names"
         )[:limit]
         return [{"label": f"{code} {names}", "value": code} for code, names in rows]
-    return [{"label": p.label, "value": p.label, "ags": p.ags} for p in matches(text)[:limit]]
+    found = matches(text)[:limit] or [p for p, _score in similar(text, limit)]
+    return [{"label": p.label, "value": p.label, "ags": p.ags} for p in found]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -233,7 +234,12 @@ def _place_from(request: HttpRequest, form: SearchForm):
         response = render(
             request,
             "finder/choose_place.html",
-            {"choices": choices, "query": data["ort"], "form": form},
+            {
+                "choices": choices,
+                "query": data["ort"],
+                "form": form,
+                "did_you_mean": resolution.problem == "did_you_mean",
+            },
         )
         return None, response
     if resolution.problem == "unknown_postal_code":
@@ -362,6 +368,18 @@ def _week_rows(weekly, exceptions, today, gemeinde=None):
     ]
 
 
+def route_links(location, name: str) -> dict[str, str]:
+    """Ways to get there: the phone's map app (geo: URI, RFC 5870), OSM and Apple directions."""
+    lat, lon = f"{location.latitude:.6f}", f"{location.longitude:.6f}"
+    address = f"{location.address}, {location.postal_code} {location.city}".strip(", ")
+    return {
+        "geo": f"geo:{lat},{lon}?q={lat},{lon}({quote(name)})",
+        "osm": f"https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}#map=16/{lat}/{lon}",
+        "apple": f"https://maps.apple.com/?daddr={lat},{lon}&q={quote(name)}",
+        "address": address,
+    }
+
+
 def holiday_name(note: str) -> str:
     """Holiday names from opening_hours.py translated; a provider's own note stays as written."""
     return str(HOLIDAY_NAMES.get(note, note)) if note else ""
@@ -385,6 +403,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "hours": _hours_text(state),
                 "state": state,
                 "week": _week_rows(weekly, exceptions, today, gemeinde),
+                "routes": route_links(sal.location, service.name),
             }
         )
     remote_weekly = weekly_from(service.remote_schedules.all())

@@ -227,3 +227,19 @@ def test_second_page_continues_numbering(client, registry):
     html = second.content.decode()
     assert second.status_code == 200
     assert 'start="11"' in html and 'rel="prev"' in html
+
+
+def test_detail_has_route_links_and_ltr_isolated_contact(client, registry):
+    from integrationsatlas.registry.models import Service
+
+    service = Service.objects.get(name="MBE Pirna Sonnenstein")
+    service.phone = "+49 3501 4711"
+    service.save()
+    html = client.get(
+        reverse("finder:detail", args=[service.pk]), HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
+    assert 'href="geo:50.955000,13.960000?q=50.955000,13.960000(MBE%20Pirna%20Sonnenstein)"' in html
+    assert "https://www.openstreetmap.org/directions?route=%3B50.955000%2C13.960000" in html
+    assert '<bdi dir="ltr">+49 3501 4711</bdi>' in html
+    assert '<bdi dir="ltr">09:00–16:00</bdi>' in html
+    assert '<address dir="ltr" lang="de"' in html

@@ -1,4 +1,4 @@
-// Finder enhancements: place suggestions, "use my location" on request, print button. Pages work without it.
+// Finder enhancements: place suggestions, "use my location" on request, print and copy buttons. Pages work without it.
 (function () {
   "use strict";
   var form = document.querySelector(".finder-form");
@@ -48,6 +48,16 @@
         }, { timeout: 15000, maximumAge: 600000 });
       });
     }
+  }
+  if (navigator.clipboard) {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+          button.textContent = button.getAttribute("data-copied");
+        });
+      });
+    });
   }
   var printButton = document.querySelector("[data-print]");
   if (printButton) {
