@@ -30,6 +30,7 @@ from integrationsatlas.registry.opening_hours import (
     week_hours,
     weekly_from,
 )
+from integrationsatlas.standards.families import FAMILIES, FAMILY_ICONS
 from integrationsatlas.standards.models import OfferType
 
 from . import pagecache, places, search
@@ -58,12 +59,23 @@ def _offer_types():
     return list(OfferType.objects.filter(is_active=True).order_by("sort_order", "code"))
 
 
+def _kind_choices() -> list[dict[str, str]]:
+    """The "any kind" choices of the search form: everything, and each family of offer types."""
+    choices = [{"value": ALL_KINDS, "name": str(_("Alle Angebote")), "icon": "network"}]
+    choices += [
+        {"value": FAMILY_PREFIX + code, "name": str(name), "icon": FAMILY_ICONS[code]}
+        for code, name in FAMILIES.items()
+    ]
+    return choices
+
+
 def _problem(request: HttpRequest, status: int, title: str, message: str, **extra) -> HttpResponse:
     """A helpful page for bad input: what went wrong and a search form to try again."""
     context = {
         "title": title,
         "message": message,
         "offer_types": _offer_types(),
+        "kind_choices": _kind_choices(),
         "form": extra.pop("form", None) or SearchForm(),
         **extra,
     }
@@ -76,7 +88,12 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "finder/start.html",
-        {"offer_types": _offer_types(), "form": SearchForm(), "selected": selected},
+        {
+            "offer_types": _offer_types(),
+            "kind_choices": _kind_choices(),
+            "form": SearchForm(),
+            "selected": selected,
+        },
     )
 
 
@@ -114,6 +131,9 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
             form=form,
         )
     data = form.cleaned_data
+    kinds = _kinds(data["art"])
+    if kinds is not None:
+        return _grouped_results(request, form, kinds, version)
     offer_type = OfferType.objects.filter(code=data["art"], is_active=True).first()
     if offer_type is None:
         return _problem(
@@ -126,13 +146,7 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
     place, response = _place_from(request, form)
     if response is not None:
         return response
-    filters = search.Filters(
-        language=data["sprache"] or "",
-        open_now=data["offen"],
-        free=data["kostenlos"],
-        target_group=data["gruppe"] or "",
-        accessible=data["barrierefrei"],
-    )
+    filters = _filters(data)
     page = data["seite"] or 1
     radius = data["umkreis"] or search.DEFAULT_RADIUS
     moment = search.now()
@@ -178,6 +192,74 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
     # page is shared at most FINDER_PAGE_MAX_AGE_SECONDS even when its services do not change.
     max_age = timedelta(seconds=pagecache.max_age())
     return pagecache.shareable(response, version, min(found.stable_until, moment + max_age))
+
+
+def _filters(data: dict) -> search.Filters:
+    return search.Filters(
+        language=data["sprache"] or "",
+        open_now=data["offen"],
+        free=data["kostenlos"],
+        target_group=data["gruppe"] or "",
+        accessible=data["barrierefrei"],
+    )
+
+
+ALL_KINDS = "alle"
+FAMILY_PREFIX = "familie-"
+# Nearest offers shown per kind on the "any kind" page; the rest is one link away.
+PER_KIND = 3
+
+
+def _kinds(art: str) -> tuple[str, list[OfferType]] | None:
+    """For "alle" or "familie-<code>": the page title and its offer types; else None."""
+    if art == ALL_KINDS:
+        return str(_("Alle Angebote")), _offer_types()
+    family = art.removeprefix(FAMILY_PREFIX)
+    if art.startswith(FAMILY_PREFIX) and family in FAMILIES:
+        return str(FAMILIES[family]), [t for t in _offer_types() if t.family == family]
+    return None
+
+
+def _grouped_results(request: HttpRequest, form, kinds, version: tuple) -> HttpResponse:
+    """Any kind or a family: the nearest offers of every kind, grouped by kind."""
+    place, response = _place_from(request, form)
+    if response is not None:
+        return response
+    data = form.cleaned_data
+    filters, radius = _filters(data), data["umkreis"] or search.DEFAULT_RADIUS
+    moment, language = search.now(), get_language()
+    back = urlencode({"zurueck": request.get_full_path()})
+    title, offer_types = kinds
+    groups, total, stable = [], 0, [moment + timedelta(seconds=pagecache.max_age())]
+    for offer_type in offer_types:
+        found = search.search(offer_type, place, radius, filters, 1, at=moment)
+        stable.append(found.stable_until)
+        if not found.total:
+            continue
+        total += found.total
+        groups.append(
+            {
+                "code": offer_type.code,
+                "name": offer_type.name_in(language),
+                "rows": [_row(hit, language, back) for hit in found.hits[:PER_KIND]],
+                "total": found.total,
+                "url": "?" + _query_without(request, "seite", art=offer_type.code),
+            }
+        )
+    context = {
+        "form": form,
+        "kind_name": title,
+        "art_code": data["art"],
+        "place": place,
+        "radius": radius,
+        "filters": filters,
+        "groups": groups,
+        "total": total,
+        "labels": _row_labels(),
+        "language_name": language_name(filters.language) if filters.language else "",
+    }
+    response = render(request, "finder/results_grouped.html", context)
+    return pagecache.shareable(response, version, min(stable))
 
 
 def _kreis_of(hit: search.Hit | None) -> str:

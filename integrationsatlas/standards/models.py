@@ -44,6 +44,7 @@ class OfferType(models.Model):
     names = models.JSONField(_("Namen"), default=dict)
     descriptions = models.JSONField(_("Kurzbeschreibungen"), default=dict, blank=True)
     icon = models.CharField(_("Symbol"), max_length=40, blank=True)
+    family = models.CharField(_("Gruppe"), max_length=20, blank=True)
     unit = models.CharField(_("Einheit"), max_length=20, choices=Unit.choices)
     default_demand_indicator = models.CharField(
         _("Bedarfskennzahl (Standard)"), max_length=60, default="foreign_population"

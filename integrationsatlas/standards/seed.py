@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from .families import FAMILIES
 from .models import OfferType, Unit
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "offer_types.yaml"
@@ -29,6 +30,11 @@ def read_offer_types(path: Path = SEED_FILE) -> list[dict]:
             raise SeedError(f"{where}: Namen fehlen für {', '.join(missing)}.")
         if entry.get("unit") not in units:
             raise SeedError(f"{where}: unbekannte Einheit {entry.get('unit')!r}.")
+        if entry.get("family", "") not in {"", *FAMILIES}:
+            raise SeedError(
+                f"{where}: unbekannte Gruppe {entry.get('family')!r}; "
+                f"bekannt sind {', '.join(FAMILIES)}."
+            )
     return entries
 
 
@@ -42,6 +48,7 @@ def load_offer_types(path: Path = SEED_FILE) -> int:
                 "names": entry["names"],
                 "descriptions": entry.get("descriptions") or {},
                 "icon": entry.get("icon", ""),
+                "family": entry.get("family", ""),
                 "unit": entry["unit"],
                 "default_demand_indicator": entry.get(
                     "default_demand_indicator", "foreign_population"
