@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 app_name = "finder"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("angebot/<int:pk>/", views.detail, name="detail"),
     path("orte.json", views.place_suggestions, name="places"),
     path("grenzen/<str:ags>.geojson", views.boundaries, name="boundaries"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
 ]

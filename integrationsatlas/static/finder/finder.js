@@ -59,6 +59,17 @@
       });
     });
   }
+  // Installable and readable offline: the worker's scope is the finder (/suche/).
+  var manifest = document.querySelector("link[rel=manifest][data-service-worker]");
+  if (manifest && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(manifest.getAttribute("data-service-worker")).catch(function () {});
+  }
+  var made = document.documentElement.getAttribute("data-offline-copy");
+  var dateSlot = document.querySelector("[data-offline-date]");
+  if (made && dateSlot) {
+    var lang = document.documentElement.lang || "de";
+    dateSlot.textContent = new Date(made).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+  }
   var printButton = document.querySelector("[data-print]");
   if (printButton) {
     printButton.hidden = false;
