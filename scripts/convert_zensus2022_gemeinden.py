@@ -40,7 +40,9 @@ def main(rda: str, geojson: str, out: str) -> None:
     frame = pyreadr.read_r(rda)["census_2022_internal"]
     saxony = frame[frame["ags"].str.startswith("14")]
     with open(geojson, encoding="utf-8") as handle:
-        today = {f["properties"]["ags"]: f["properties"]["name"] for f in json.load(handle)["features"]}
+        today = {
+            f["properties"]["ags"]: f["properties"]["name"] for f in json.load(handle)["features"]
+        }
     groups: dict[str, list] = {}
     for row in saxony.itertuples(index=False):
         groups.setdefault(MERGED.get(row.ags, row.ags), []).append(row)
@@ -49,7 +51,9 @@ def main(rda: str, geojson: str, out: str) -> None:
         raise SystemExit(f"Schlüssel ohne heutige Gemeinde: {unknown}")
     with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["region", "region_name", "indicator", "reference_date", "value", "source", "licence"])
+        writer.writerow(
+            ["region", "region_name", "indicator", "reference_date", "value", "source", "licence"]
+        )
         for ags in sorted(groups):
             for code, value, source in _figures(groups[ags]):
                 writer.writerow([ags, today[ags], code, DATE, value, source, LICENCE])
@@ -59,7 +63,9 @@ def _figures(rows: list) -> list[tuple[str, str, str]]:
     merged = len(rows) > 1
     note = ""
     if merged:
-        note = "; zusammengefasst aus " + ", ".join(f"{r.municipality_name} ({r.ags})" for r in rows)
+        note = "; zusammengefasst aus " + ", ".join(
+            f"{r.municipality_name} ({r.ags})" for r in rows
+        )
     population = sum(r.population_census22 for r in rows)
     out = [("population", str(round(population)), SOURCE + note)]
     shares = {}
@@ -69,10 +75,14 @@ def _figures(rows: list) -> list[tuple[str, str, str]]:
             shares[code] = None
             out.append((code, ".", SOURCE + note))
             continue
-        share = sum(v * r.population_census22 for v, r in zip(values, rows)) / population
+        share = (
+            sum(v * r.population_census22 for v, r in zip(values, rows, strict=True)) / population
+        )
         shares[code] = share
         weighted = "; nach Einwohnern gewichtet" if merged else ""
-        out.append((code, f"{share:.1f}" if not merged else f"{share:.2f}", SOURCE + note + weighted))
+        out.append(
+            (code, f"{share:.1f}" if not merged else f"{share:.2f}", SOURCE + note + weighted)
+        )
     foreign = shares["share_foreign"]
     count = "." if foreign is None else str(round(population * foreign / 100))
     out.insert(1, ("foreign_population", count, SOURCE + note + DERIVED))
