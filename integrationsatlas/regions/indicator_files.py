@@ -306,9 +306,11 @@ def read_genesis(
     columns, variables = _genesis_columns(table[0])
     region_n = _region_variable(table, columns, variables)
     others = [n for n in variables if n != region_n]
+    keys = []
     for row in table[1:]:
         key, label = _series(row, columns, others)
         result.series.setdefault(key, label)
+        keys.append(key)
     if not source or not licence:
         statistic = _text(_cell(table[1], columns.get("statistics_code"))) if len(table) > 1 else ""
         raise IndicatorFileError(
@@ -317,8 +319,7 @@ def read_genesis(
         )
     codes = _series_codes(result.series, mapping)
     attribute = columns.get(f"{region_n}_variable_attribute_code")
-    for line, row in enumerate(table[1:], start=2):
-        key, _label = _series(row, columns, others)
+    for line, (row, key) in enumerate(zip(table[1:], keys, strict=True), start=2):
         code = codes[key]
         if code is None:
             result.skipped += 1
