@@ -14,6 +14,7 @@ from integrationsatlas.standards.models import Assessment, OfferType, StandardSe
 from . import schemas as s
 from .auth import optional_user
 from .base import ApiError, ErrorOut, JsonErrorAPI, paginate, set_last_modified
+from .indicator_api import router as indicator_router
 from .search import ServiceQuery, check_region_key, region_filter, search_services, with_details
 from .serialize import assessment_row_dict, region_dict, service_dict
 from .writes import add_write_routes
@@ -352,3 +353,4 @@ api.add_router("", regions)
 api.add_router("", registry)
 api.add_router("", services)
 api.add_router("", standards)
+api.add_router("", indicator_router)
