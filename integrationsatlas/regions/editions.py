@@ -11,7 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .indicators_import import CODE_PATTERN, IndicatorImportError
+from .indicator_catalogue import BUILT_IN, BUILT_IN_CODES
+from .indicators_import import CODE_PATTERN, IndicatorImportError, known_codes
 from .models import IndicatorDefinition, IndicatorEdition, IndicatorValue
 
 VALUE_COLUMNS = [
@@ -68,7 +69,7 @@ def declare(
         problems.append("Name fehlt.")
     if not unit.strip():
         problems.append("Einheit fehlt (z. B. Personen, %, Plätze).")
-    if IndicatorDefinition.objects.filter(code=code).exists():
+    if code in BUILT_IN_CODES or IndicatorDefinition.objects.filter(code=code).exists():
         problems.append(f"Kennzahl '{code}' ist schon angelegt.")
     if problems:
         raise IndicatorImportError(problems)
@@ -79,6 +80,25 @@ def declare(
         description=description.strip(),
         created_by=by[:150],
     )
+
+
+def definition_rows() -> list[dict[str, str]]:
+    """Built-in codes first, then the declared ones: code, name, unit, description."""
+    rows = [
+        {"code": c, "name": n, "unit": u, "description": d, "origin": "eingebaut"}
+        for c, n, u, d in BUILT_IN
+    ]
+    for definition in IndicatorDefinition.objects.order_by("code"):
+        rows.append(
+            {
+                "code": definition.code,
+                "name": definition.name,
+                "unit": definition.unit,
+                "description": definition.description,
+                "origin": f"angelegt von {definition.created_by}".strip(),
+            }
+        )
+    return rows
 
 
 def _status(value: float | None, missing: str, is_demo: bool) -> str:
@@ -100,7 +120,7 @@ def value_rows(
         values = values.filter(region_id=region)
     if edition is not None:
         values = values.filter(edition_id=edition)
-    units = dict(IndicatorDefinition.objects.values_list("code", "unit"))
+    units = known_codes()
     return [
         {
             "region": v.region_id,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .indicator_catalogue import BUILT_IN
 from .indicator_files import FileRow, IndicatorFileError, ReadResult, read_file
 from .models import IndicatorDefinition, IndicatorEdition, IndicatorValue, Region
 
@@ -64,8 +65,9 @@ class ImportResult:
 
 
 def known_codes() -> dict[str, str]:
-    """{code: unit} of every declared indicator."""
-    return dict(IndicatorDefinition.objects.values_list("code", "unit"))
+    """{code: unit} of every built-in and declared indicator."""
+    declared = dict(IndicatorDefinition.objects.values_list("code", "unit"))
+    return {code: unit for code, _name, unit, _text in BUILT_IN} | declared
 
 
 def _check_rows(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from integrationsatlas.regions import editions
 from integrationsatlas.regions.indicator_files import IndicatorFileError, parse_mapping
 from integrationsatlas.regions.indicators_import import IndicatorImportError, import_indicators
-from integrationsatlas.regions.models import IndicatorDefinition, IndicatorEdition
+from integrationsatlas.regions.models import IndicatorEdition
 
 from . import permissions
 
@@ -60,7 +60,7 @@ def indicator_home(request: HttpRequest) -> HttpResponse:
         "registry/indicators.html",
         {
             "editions": rows,
-            "definitions": IndicatorDefinition.objects.all(),
+            "definitions": editions.definition_rows(),
             "problems": problems,
             "form": request.POST if problems else {},
             "scope": sorted(scope) if scope is not None else None,

@@ -10,7 +10,7 @@ from integrationsatlas.core.tables import write_rows
 from integrationsatlas.regions import editions
 from integrationsatlas.regions.indicator_files import IndicatorFileError, parse_mapping
 from integrationsatlas.regions.indicators_import import IndicatorImportError, import_indicators
-from integrationsatlas.regions.models import IndicatorDefinition, IndicatorEdition
+from integrationsatlas.regions.models import IndicatorEdition
 
 FORMATS = ["table", "csv", "json"]
 
@@ -103,8 +103,8 @@ class Command(BaseCommand):
         )
 
     def do_definitions(self, format, **options):
-        rows = list(IndicatorDefinition.objects.values("code", "name", "unit", "description"))
-        write_rows(rows, ["code", "name", "unit", "description"], format, self.stdout)
+        columns = ["code", "name", "unit", "description", "origin"]
+        write_rows(editions.definition_rows(), columns, format, self.stdout)
 
     def do_editions(self, format, **options):
         write_rows(editions.edition_rows(), editions.EDITION_COLUMNS, format, self.stdout)
