@@ -205,3 +205,41 @@ def test_assessment_names_the_zensus_edition_at_gemeinde_level(data_dir):
     used = assessment.data_reference["indicator_editions"]
     assert [e["edition"] for e in used] == [edition.pk]
     assert assessment.data_reference["indicators"]["foreign_population"]["editions"] == [edition.pk]
+
+
+def test_unknown_figure_shows_as_empty_on_the_region_page_and_in_the_cli(client, data_dir):
+    run("import", str(data_dir / "sachsen-zensus2022-gemeinden.csv"))
+    rows = list(csv.DictReader(io.StringIO(run_regions("--parent", "14626", "--format", "csv"))))
+    trebendorf = next(r for r in rows if r["ags"] == "14626560")
+    assert trebendorf["population"] == "709"  # VG250 2023 is newer than the Zensus figure
+    page = client.get("/regionen/14626560/")
+    assert page.status_code == 200
+    bautzen = client.get("/regionen/14625020/").content.decode()
+    assert "Zensus 2022" in bautzen
+
+
+def run_regions(*args: str) -> str:
+    out = io.StringIO()
+    call_command("regions", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_xlsx_long_form_with_excel_numbers_and_dates(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["region", "indicator", "reference_date", "value", "source", "licence"])
+    sheet.append(
+        [14625020, "population", dt.datetime(2024, 12, 31), 38000, "Stadt Bautzen", "dl-de/by-2-0"]
+    )
+    sheet.append(
+        [14625030, "population", dt.datetime(2024, 12, 31), "x", "Stadt Bernsdorf", "dl-de/by-2-0"]
+    )
+    path = tmp_path / "kreis.xlsx"
+    book.save(path)
+    assert "2 neue Werte" in run("import", str(path))
+    stored = {
+        v.region_id: v for v in IndicatorValue.objects.filter(reference_date=dt.date(2024, 12, 31))
+    }
+    assert stored["14625020"].value == 38000 and stored["14625030"].value is None
