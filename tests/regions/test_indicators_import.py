@@ -202,6 +202,12 @@ def test_assessment_names_the_zensus_edition_at_gemeinde_level(data_dir):
     assert "abgeleitet" in bautzen and "geschätzt" not in bautzen
     # Trebendorf's share of foreign nationals is not published: unknown, never 0.
     assert rows[("14626560", "mbe-beratung")]["status"] == "no_data"
+    err = io.StringIO()
+    call_command(
+        "assess", "--standard-set", standard_set.slug, "--level", "gemeinde", "--date", "2026-06-30",
+        "--format", "csv", stdout=io.StringIO(), stderr=err,
+    )  # fmt: skip
+    assert f"Kennzahlen-Ausgaben: #{edition.pk} sachsen-zensus2022-gemeinden.csv." in err.getvalue()
     used = assessment.data_reference["indicator_editions"]
     assert [e["edition"] for e in used] == [edition.pk]
     assert assessment.data_reference["indicators"]["foreign_population"]["editions"] == [edition.pk]
