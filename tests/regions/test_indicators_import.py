@@ -249,3 +249,12 @@ def test_xlsx_long_form_with_excel_numbers_and_dates(tmp_path):
         v.region_id: v for v in IndicatorValue.objects.filter(reference_date=dt.date(2024, 12, 31))
     }
     assert stored["14625020"].value == 38000 and stored["14625030"].value is None
+
+
+def test_a_declared_code_may_be_named_by_a_standard_and_is_shown_by_name():
+    from integrationsatlas.standards.indicators import indicator_name, known_indicators
+
+    run("declare", "children_under_3", "--name", "Kinder unter 3 Jahren", "--unit", "Personen")
+    assert "children_under_3" in known_indicators()
+    assert indicator_name("children_under_3") == "Kinder unter 3 Jahren"
+    assert indicator_name("share_under_18") == "Anteil unter 18 Jahren"
