@@ -122,7 +122,8 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     edition = get_object_or_404(IndicatorEdition, pk=pk)
     values = editions.edition_values(edition)
-    other = IndicatorEdition.objects.filter(pk=request.GET.get("vergleich") or 0).first()
+    wanted = request.GET.get("vergleich", "")
+    other = IndicatorEdition.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
     return render(
         request,
         "registry/indicator_edition.html",

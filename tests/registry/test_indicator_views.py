@@ -81,3 +81,19 @@ def test_declare_a_code_on_the_page(client, admin_user):
     )
     page = client.get(reverse("registry:indicators")).content.decode()
     assert "children_under_3" in page
+
+
+def test_compare_two_editions_on_the_page_and_a_hostile_parameter_is_ignored(client, admin_user):
+    client.force_login(admin_user)
+    upload(client, DRESDEN_FILE)
+    upload(
+        client,
+        b"region,indicator,reference_date,value\n14612000,population,2025-12-31,575000\n",
+        "neu.csv",
+    )
+    first, second = IndicatorEdition.objects.order_by("pk")
+    url = reverse("registry:indicator_edition", args=[first.pk])
+    page = client.get(url, {"vergleich": second.pk}).content.decode()
+    assert "570000,0 (2024-12-31)" in page and "575000,0 (2025-12-31)" in page
+    assert "5000,0 (0,88 %)" in page
+    assert client.get(url, {"vergleich": "1 OR 1=1<script>"}).status_code == 200
