@@ -90,7 +90,9 @@ def edition_sentence(origin: tuple[str, dt.date, int]) -> str:
     source, date, edition = origin
     short = source.split(";", 1)[0].strip()
     derived = ", abgeleitet" if "abgeleitet" in source else ""
-    return f"Nachfrage: {short}{derived}, Stichtag {date:%d.%m.%Y} (Ausgabe #{edition})."
+    # The date is said once: many source lines already name their Stichtag.
+    stichtag = "" if f"{date:%d.%m.%Y}" in short else f", Stichtag {date:%d.%m.%Y}"
+    return f"Nachfrage: {short}{derived}{stichtag} (Ausgabe #{edition})."
 
 
 def _editions_used(origins: dict[tuple[str, str], tuple[str, dt.date, int]]) -> list[dict]:
