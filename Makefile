@@ -10,6 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1s
 run: setup
 	$(IA) migrate --noinput
 	$(IA) load-regions
+	$(IA) indicators import data/sachsen-zensus2022-gemeinden.csv
 	$(IA) load-offer-types
 	$(IA) load-demo --if-empty
 	$(IA) standard-sets import integrationsatlas/standards/data/beispielstandard-sachsen-2030.yaml --if-missing

@@ -55,7 +55,8 @@ class IndicatorOut(Schema):
     region: str
     code: str
     reference_date: date
-    value: float
+    # Empty when the figure is unknown (secret or missing in the source), never 0.
+    value: float | None
     source: str
     is_demo: bool
 

@@ -15,6 +15,7 @@ from . import schemas as s
 from .allocation import router as allocation_router
 from .auth import optional_user
 from .base import ApiError, ErrorOut, JsonErrorAPI, paginate, set_last_modified
+from .indicator_api import router as indicator_router
 from .search import ServiceQuery, check_region_key, region_filter, search_services, with_details
 from .serialize import assessment_row_dict, region_dict, service_dict
 from .writes import add_write_routes
@@ -354,3 +355,4 @@ api.add_router("", registry)
 api.add_router("", services)
 api.add_router("", standards)
 api.add_router("", allocation_router)
+api.add_router("", indicator_router)

@@ -78,7 +78,8 @@ def postal_code_exists(code: str) -> bool:
 
 
 def _int(value: IndicatorValue | None) -> int | None:
-    return None if value is None else round(value.value)
+    """The figure rounded; None when there is none or it is unknown (secret), never 0."""
+    return None if value is None or value.value is None else round(value.value)
 
 
 def _date(value: IndicatorValue | None) -> str | None:

@@ -153,3 +153,12 @@ def can_review_snapshot(user, payload: dict) -> bool:
 
     regions = list(payload.get("service_area") or []) + proposed_gemeinden(payload)
     return any(_covers(keys, str(ags)) for ags in regions)
+
+
+def indicator_scope(user) -> set[str] | None:
+    """Region keys whose statistics a person may import or withdraw: None means every region
+    (state administrators); coordinators their regions (a Kreis covers its Gemeinden);
+    an empty set means none."""
+    if is_state_admin(user):
+        return None
+    return coordinator_region_keys(user)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import indicator_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -16,6 +16,14 @@ urlpatterns = [
         "angebot/<int:pk>/verlauf/<int:history_id>/wiederherstellen/",
         views.service_restore,
         name="restore",
+    ),
+    path("kennzahlen/", indicator_views.indicator_home, name="indicators"),
+    path("kennzahlen/anlegen/", indicator_views.indicator_declare, name="indicator_declare"),
+    path("kennzahlen/<int:pk>/", indicator_views.edition_detail, name="indicator_edition"),
+    path(
+        "kennzahlen/<int:pk>/zurueckziehen/",
+        indicator_views.edition_withdraw,
+        name="indicator_withdraw",
     ),
     path("pruefung/", views.review_queue, name="review_queue"),
     path("pruefung/<int:pk>/", views.review_detail, name="review_detail"),

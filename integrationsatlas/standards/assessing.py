@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from integrationsatlas.analysis.assess import assess
+from integrationsatlas.regions.models import IndicatorEdition
 
 from .document import ILLUSTRATIVE
 from .loader import APPORTION_NOTE, PlannedServiceError, engine_rules, load_input
@@ -91,6 +92,33 @@ def _insert_rows(assessment_id: int, rows: list[tuple]) -> None:
 ESTIMATE_SENTENCE = "Nachfrage geschätzt: Kreiswert anteilig nach Einwohnern."
 
 
+def edition_sentence(origin: tuple[str, dt.date, int]) -> str:
+    """'Nachfrage: <source>, Stichtag <date> (Ausgabe #n).' for a figure from an indicator import;
+    the source up to its first ';' (the rest names the copy), 'abgeleitet' kept."""
+    source, date, edition = origin
+    short = source.split(";", 1)[0].strip()
+    derived = ", abgeleitet" if "abgeleitet" in source else ""
+    # The date is said once: many source lines already name their Stichtag.
+    stichtag = "" if f"{date:%d.%m.%Y}" in short else f", Stichtag {date:%d.%m.%Y}"
+    return f"Nachfrage: {short}{derived}{stichtag} (Ausgabe #{edition})."
+
+
+def _editions_used(origins: dict[tuple[str, str], tuple[str, dt.date, int]]) -> list[dict]:
+    """The indicator editions whose figures went into the run, for the stored data reference."""
+    ids = {edition for _s, _d, edition in origins.values()}
+    return [
+        {
+            "edition": e.pk,
+            "file": e.file_name,
+            "source": e.source,
+            "licence": e.licence,
+            "loaded_at": e.loaded_at.isoformat(timespec="minutes"),
+            "loaded_by": e.loaded_by_name,
+        }
+        for e in IndicatorEdition.objects.filter(pk__in=ids).order_by("pk")
+    ]
+
+
 def _rounded(item: dict[str, Any]) -> dict[str, Any]:
     for name, digits in ROUNDING.items():
         if item[name] is not None:
@@ -155,6 +183,10 @@ def run_assessment(
         if estimated:
             estimated_rules.add(rule.code)
             explanation = f"{explanation} {ESTIMATE_SENTENCE}"
+        elif (mark, result.region_key) in data.edition_origins:
+            explanation = (
+                f"{explanation} {edition_sentence(data.edition_origins[(mark, result.region_key)])}"
+            )
         if demo:
             explanation = f"{explanation} {DEMO_SENTENCE}"
         known = {name: _known(getattr(result, name)) for name in _VALUE_FIELDS}
@@ -195,6 +227,8 @@ def run_assessment(
         **data.reference,
         "engine_seconds": round(engine_seconds, 4),
     }
+    if data.edition_origins:
+        reference["indicator_editions"] = _editions_used(data.edition_origins)
     if estimated_rules:
         reference["estimates"] = {
             "method": APPORTION_NOTE,

@@ -1,10 +1,13 @@
-"""The demand indicators a rule may name: a fixed catalogue plus every code present in the data."""
+"""The demand indicators a rule may name: a fixed catalogue, declared codes and every code in the data."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from integrationsatlas.regions.models import IndicatorValue
+from integrationsatlas.regions.indicator_catalogue import BUILT_IN
+from integrationsatlas.regions.models import IndicatorDefinition, IndicatorValue
+
+_BUILT_IN_NAMES = {code: name for code, name, _unit, _text in BUILT_IN}
 
 #: Codes a standard may use even before data for them is loaded (German names for the UI).
 CATALOGUE = {
@@ -20,10 +23,16 @@ CATALOGUE = {
 
 
 def known_indicators() -> set[str]:
-    """Catalogue codes plus every indicator code stored for any region."""
+    """Catalogue codes, declared codes (`indicators declare`) and every code stored for any region."""
     stored = IndicatorValue.objects.values_list("code", flat=True).distinct()
-    return set(CATALOGUE) | set(stored)
+    declared = IndicatorDefinition.objects.values_list("code", flat=True)
+    return set(CATALOGUE) | set(stored) | set(declared)
 
 
 def indicator_name(code: str) -> str:
-    return str(CATALOGUE.get(code, code))
+    if code in CATALOGUE:
+        return str(CATALOGUE[code])
+    if code in _BUILT_IN_NAMES:
+        return _BUILT_IN_NAMES[code]
+    declared = IndicatorDefinition.objects.filter(code=code).values_list("name", flat=True).first()
+    return declared or code

@@ -48,6 +48,9 @@ class EngineInput:
     demo_offer_types: set[str] = field(default_factory=set)
     # (indicator code, Gemeinde key) pairs apportioned from the Kreis value (APPORTION_NOTE).
     estimated_indicators: set[tuple[str, str]] = field(default_factory=set)
+    # (indicator code, region key) -> (source, reference date, edition id) of a region's own
+    # figure loaded by an indicator import: the explanation cites it.
+    edition_origins: dict[tuple[str, str], tuple[str, dt.date, int]] = field(default_factory=dict)
     reference: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -56,16 +59,19 @@ class EngineInput:
 
 
 def _newest_values(codes: set[str], date: dt.date) -> dict[str, dict[str, tuple]]:
-    """{code: {ags: (value, reference_date, source, is_demo)}} newest at or before `date`."""
+    """{code: {ags: (value, reference_date, source, edition_id, is_demo)}} newest at or
+    before `date`; an unknown (secret) figure is NaN, never 0."""
     query = Q(code__in=codes) | Q(code__startswith=LANGUAGE_PREFIX)
     values = IndicatorValue.objects.filter(query, reference_date__lte=date).order_by(
         "code", "region_id", "reference_date"
     )
     result: dict[str, dict[str, tuple]] = defaultdict(dict)
     for code, ags, *rest in values.values_list(
-        "code", "region_id", "value", "reference_date", "source", "is_demo"
+        "code", "region_id", "value", "reference_date", "source", "edition_id", "is_demo"
     ):
         result[code][ags] = tuple(rest)  # later dates overwrite
+        if rest[0] is None:
+            result[code][ags] = (math.nan, *rest[1:])
     return result
 
 
@@ -101,7 +107,7 @@ def _apportion(
 
 def load_regions(
     codes: set[str], date: dt.date, level: str | None = None
-) -> tuple[Regions, DemandPoints, dict, set, dict, set]:
+) -> tuple[Regions, DemandPoints, dict, set, dict, set, dict]:
     """Regions with their indicator columns, the Gemeinde demand points and the trace.
 
     At `level` "gemeinde", Kreis-only figures are apportioned to Gemeinden (`_apportion`)
@@ -123,6 +129,7 @@ def load_regions(
     demo: set[tuple[str, str]] = set()
     estimated: set[tuple[str, str]] = set()
     reference: dict[str, Any] = {}
+    origins: dict[tuple[str, str], tuple[str, dt.date, int]] = {}
 
     def column_of(code: str, mark: str) -> np.ndarray:
         column = np.full(n, np.nan)
@@ -151,8 +158,12 @@ def load_regions(
                 sum(1 for i in np.flatnonzero(np.isfinite(column)) if keys[i] not in by_region)
                 - filled.size
             ),
-            "demo": any(v[3] for v in by_region.values()),
+            "demo": any(v[-1] for v in by_region.values()),
+            "editions": sorted({v[3] for v in by_region.values() if v[3] is not None}),
         }
+        for ags, (_value, ref_date, source, edition, _demo) in by_region.items():
+            if edition is not None:
+                origins[(mark, ags)] = (source, ref_date, edition)
         if filled.size:
             reference[code]["apportioned_to_gemeinden"] = int(filled.size)
             reference[code]["estimate"] = APPORTION_NOTE
@@ -194,7 +205,7 @@ def load_regions(
         weights={code: column[gemeinden] for code, column in indicators.items()},
     )
     names = {r[0]: r[1] for r in regions}
-    return engine_regions, points, names, demo, reference, estimated
+    return engine_regions, points, names, demo, reference, estimated, origins
 
 
 def _fill_from_children(column: np.ndarray, parent: np.ndarray, levels: list[str]) -> list[int]:
@@ -490,7 +501,7 @@ def load_input(
     `extra_services`: planned services added to the registry's (see `_append_planned`).
     """
     codes = {rule.demand_indicator for rule in rules} | {"population"}
-    regions, points, names, demo, reference, estimated = load_regions(codes, date, level)
+    regions, points, names, demo, reference, estimated, origins = load_regions(codes, date, level)
     index = {key: i for i, key in enumerate(regions.keys.tolist())}
     services, demo_types, service_reference = load_services(
         index, date, {rule.offer_type.code for rule in rules}, extra_services
@@ -503,5 +514,6 @@ def load_input(
         demo_indicators=demo,
         demo_offer_types=demo_types,
         estimated_indicators=estimated,
+        edition_origins=origins,
         reference={"indicators": reference, "registry": service_reference},
     )

@@ -113,6 +113,10 @@ class Command(BaseCommand):
             assessment.is_published = True
             assessment.save(update_fields=["is_published"])
         demo = " Enthält Demodaten." if assessment.includes_demo_data else ""
+        used = assessment.data_reference.get("indicator_editions") or []
+        if used:
+            named = ", ".join(f"#{e['edition']} {e['file']}" for e in used)
+            demo += f" Kennzahlen-Ausgaben: {named}."
         self.stderr.write(
             f"Bewertung {assessment.pk} gespeichert: {chosen.name} (Version "
             f"{assessment.standard_set_version}), Ebene {level}, Stichtag "
