@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import figures, views
 
 app_name = "registry"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
         views.service_restore,
         name="restore",
     ),
+    path("angebot/<int:pk>/jahreszahlen/", figures.activity_figures, name="figures"),
     path("pruefung/", views.review_queue, name="review_queue"),
     path("pruefung/<int:pk>/", views.review_detail, name="review_detail"),
     path(
