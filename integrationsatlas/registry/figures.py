@@ -59,9 +59,11 @@ class ActivityFiguresForm(forms.ModelForm):
         self.service = service
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField | forms.DecimalField):
-                field.widget.attrs.setdefault(
-                    "inputmode", "decimal" if name == "fte" else "numeric"
-                )
+                # A text field: a number field would refuse the German comma in "1,5".
+                mode = "decimal" if name == "fte" else "numeric"
+                field.widget = forms.TextInput(attrs={"inputmode": mode, "size": 8})
+                # Shown as "1,25" in German; parsing stays CommaDecimalField's own.
+                field.widget.is_localized = name == "fte"
                 field.error_messages["invalid"] = _("Bitte eine Zahl eingeben.")
                 field.error_messages["min_value"] = _(
                     "Bitte eine Zahl ab %(limit_value)s eingeben."

@@ -182,3 +182,48 @@ def test_cli_bad_input_gives_a_message_and_writes_nothing(tmp_path, region, year
     with pytest.raises(CommandError, match=message):
         _cli(tmp_path, name, region=region, year=year)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- the planning pages --------------------------------------------------------------------
+
+
+def test_planner_reads_the_page_and_downloads_docx_and_pdf(client, planner):
+    from django.urls import reverse
+
+    bautzen_2025()
+    client.force_login(planner)
+    chooser = client.get(reverse("planning:teilhabebericht"), {"region": "14625", "jahr": "2025"})
+    assert chooser.status_code == 302
+    page = client.get(chooser["Location"])
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Kommunaler Integrations- und Teilhabebericht Landkreis Bautzen 2025" in text
+    assert '<mark class="gap">[noch einzutragen]</mark>' in text and "13.435" in text
+    docx = client.get(reverse("planning:teilhabebericht_file", args=["14625", 2025, "docx"]))
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert "attachment" in docx["Content-Disposition"]
+    pdf = client.get(reverse("planning:teilhabebericht_file", args=["14625", 2025, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+
+
+def test_page_says_what_is_wrong_with_region_or_year(client, planner):
+    from django.urls import reverse
+
+    client.force_login(planner)
+    page = client.get(reverse("planning:teilhabebericht_region", args=["14625020", 2025]))
+    assert page.status_code == 400 and "ist kein Kreis" in page.content.decode()
+    page = client.get(reverse("planning:teilhabebericht"), {"region": "14625", "jahr": "<b>x"})
+    assert page.status_code == 400 and "ist kein Jahr" in page.content.decode()
+    assert "<b>x" not in page.content.decode()
+    docx = client.get(reverse("planning:teilhabebericht_file", args=["14625", 2019, "docx"]))
+    assert docx.status_code == 400 and "keine Daten" in docx.content.decode()
+
+
+def test_only_planners_see_the_report(client, provider):
+    from django.urls import reverse
+
+    url = reverse("planning:teilhabebericht_region", args=["14625", 2025])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+    client.force_login(provider)
+    assert client.get(url).status_code == 403
