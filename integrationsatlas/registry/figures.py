@@ -116,7 +116,7 @@ def save_figures(user, service: Service, form: ActivityFiguresForm) -> ActivityF
 
 
 def _service(request: HttpRequest, pk: int) -> Service:
-    service = permissions.editable_services(request.user).filter(pk=pk).first()
+    service = Service.objects.select_related("organization", "offer_type").filter(pk=pk).first()
     if service is None or not permissions.can_record_figures(request.user, service):
         raise Http404(_("Angebot nicht gefunden."))
     return service

@@ -8,9 +8,11 @@ the public sees (the last approved state); a provider's pending edit lives in a
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -442,9 +444,6 @@ class ImportBatch(models.Model):
 
 def _not_in_future(year: int) -> None:
     """A year's figures can be recorded once the year has begun, never for a later one."""
-    from django.core.exceptions import ValidationError
-    from django.utils import timezone
-
     if year > timezone.localdate().year:
         raise ValidationError(
             _("Das Jahr %(year)s hat noch nicht begonnen."), params={"year": year}

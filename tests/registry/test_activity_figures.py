@@ -123,3 +123,18 @@ def test_future_year_and_empty_form_are_refused(client, provider_a, service):
     assert response.status_code == 400
     assert "mindestens eine Zahl" in response.content.decode()
     assert not ActivityFigures.objects.exists()
+
+
+def test_hostile_note_and_reason_are_stored_as_text_and_shown_escaped(client, provider_a, service):
+    hostile = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
+    assert (
+        _post(
+            client, provider_a, service, **(GOOD | {"note": hostile, "reason": hostile})
+        ).status_code
+        == 302
+    )
+    assert ActivityFigures.objects.get(service=service).note == hostile
+    page = client.get(reverse("registry:figures", args=[service.pk]) + "?jahr=2025")
+    text = page.content.decode()
+    assert "<script>alert(1)</script>" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
