@@ -227,3 +227,24 @@ def test_only_planners_see_the_report(client, provider):
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
     client.force_login(provider)
     assert client.get(url).status_code == 403
+
+
+def test_target_group_fills_section_1b_and_the_care_ratio_of_paragraph_12(db):
+    from integrationsatlas.regions.models import IndicatorValue
+
+    bautzen_2025()
+    for day, value in ((dt.date(2024, 12, 31), 500), (dt.date(2025, 12, 31), 450)):
+        IndicatorValue.objects.create(
+            region_id="14625", code="protection_seekers", reference_date=day, value=value,
+            source="Teststatistik Schutzsuchende",
+        )  # fmt: skip
+    report = build_report("14625", 2025, TODAY)
+    stock = _figure(report, "Nr. 1 b", "Personenkreis")
+    assert stock.value == 450 and stock.approximate and stock.reference == "31.12.2025"
+    change = _figure(report, "Nr. 1 b", "Zu- oder Abnahme")
+    assert change.value == -50 and change.reference == "31.12.2024 – 31.12.2025"
+    ratio = _figure(report, "Nr. 3", "Flüchtlingssozialarbeit: Personen")
+    assert ratio.value == pytest.approx(450 / 3.0)  # 150 persons per FTE against 1 : 100
+    assert "1 : 100" in ratio.note and "Gesetz" in ratio.note
+    needed = _figure(report, "Nr. 3", "Flüchtlingssozialarbeit: Stellen bei 1 : 100")
+    assert needed.value == pytest.approx(4.5) and needed.display == "4,50 VZÄ"

@@ -146,11 +146,21 @@ def measures_section(data: src.KreisData, stand: str) -> Section:
     ibz, fsa, ret = (data.of_type(c) for c in (src.IBZ, src.FSA, src.RETURN))
     reported = data.reported()
     not_held = _("nicht im Register erfasst; Zahl eintragen")
+    # The figures section 3 computes with, named rather than found by position.
+    named = {
+        "ibz_fte": ctx.fte(
+            "Nr. 2 b", _("Tätige Personen in den Integrations-Beratungszentren"), src.IBZ
+        ),
+        "ibz_consultations": ctx.summed(
+            "Nr. 2 c", _("Beratungen in den Integrations-Beratungszentren"), ibz, _total
+        ),
+        "fsa_fte": ctx.fte("Nr. 2 i bb", _("Flüchtlingssozialarbeit: tätige Personen"), src.FSA),
+    }
     figures = [
         ctx.count("Nr. 2 a", _("Integrations-Beratungszentren"), src.IBZ),
-        ctx.fte("Nr. 2 b", _("Tätige Personen in den Integrations-Beratungszentren"), src.IBZ),
+        named["ibz_fte"],
         _pay_grade("Nr. 2 b"),
-        ctx.summed("Nr. 2 c", _("Beratungen in den Integrations-Beratungszentren"), ibz, _total),
+        named["ibz_consultations"],
         *_topics(ctx, "Nr. 2 d", ibz),
         ctx.count("Nr. 2 e", _("Kommunale Integrationskoordination: Angebote"), src.COORDINATION),
         ctx.fte("Nr. 2 e", _("Kommunale Integrationskoordination: Stellen"), src.COORDINATION),
@@ -168,7 +178,7 @@ def measures_section(data: src.KreisData, stand: str) -> Section:
                             "(§ 11 Abs. 4 Nr. 5 KomIntAVO)"), None, hint=not_held),
         ctx.count("Nr. 2 i aa", _("Flüchtlingssozialarbeit: Stellen (Angebote, trägerunabhängig)"),
                   src.FSA),
-        ctx.fte("Nr. 2 i bb", _("Flüchtlingssozialarbeit: tätige Personen"), src.FSA),
+        named["fsa_fte"],
         _pay_grade("Nr. 2 i bb"),
         ctx.summed("Nr. 2 i cc", _("Flüchtlingssozialarbeit: Beratungen"), fsa, _total),
         *_topics(ctx, "Nr. 2 i dd", fsa),
@@ -185,7 +195,7 @@ def measures_section(data: src.KreisData, stand: str) -> Section:
         title=_("Maßnahmen der kommunalen Integrationsarbeit"),
         basis="KomIntAVO § 14 Abs. 2 Satz 1 Nr. 2",
         figures=figures,
-        named={"ibz_fte": figures[1], "ibz_consultations": figures[3], "fsa_fte": figures[20]},
+        named=named,
         texts=[
             TextGap(
                 _("Auswertung der Maßnahmen"),
