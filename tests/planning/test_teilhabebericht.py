@@ -248,3 +248,18 @@ def test_target_group_fills_section_1b_and_the_care_ratio_of_paragraph_12(db):
     assert "1 : 100" in ratio.note and "Gesetz" in ratio.note
     needed = _figure(report, "Nr. 3", "Flüchtlingssozialarbeit: Stellen bei 1 : 100")
     assert needed.value == pytest.approx(4.5) and needed.display == "4,50 VZÄ"
+
+
+def test_hostile_service_names_do_not_break_the_files(tmp_path):
+    from docx import Document
+    from pypdf import PdfReader
+
+    services = bautzen_2025()
+    hostile = "IBZ <script>alert(1)</script> \x0b\x1b[31m & „Zitat“"
+    services["ibz2"].name = hostile
+    services["ibz2"].save()
+    document = Document(str(_cli(tmp_path, "b.docx")))
+    names = [row.cells[0].text for row in document.tables[-1].rows]
+    assert "IBZ <script>alert(1)</script> \ufffd\ufffd[31m & „Zitat“" in names
+    assert "<script>" not in _cli(tmp_path, "b.html").read_text(encoding="utf-8")
+    assert PdfReader(_cli(tmp_path, "b.pdf")).pages

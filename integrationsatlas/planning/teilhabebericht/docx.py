@@ -6,6 +6,7 @@ Gaps are the text GAP, bold on yellow highlight, so they are found by eye and by
 from __future__ import annotations
 
 import io
+import re
 
 from django.utils.translation import gettext as _
 from docx import Document
@@ -15,6 +16,15 @@ from docx.shared import Pt
 from .document import GAP, Figure, Report, Section
 
 
+# Characters XML 1.0 cannot hold (control characters): a service name typed with one would
+# otherwise make python-docx refuse the whole document.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _gap_run(paragraph) -> None:
     run = paragraph.add_run(GAP)
     run.bold = True
@@ -22,7 +32,7 @@ def _gap_run(paragraph) -> None:
 
 
 def _small(paragraph, text: str, italic: bool = False) -> None:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_xml(text))
     run.font.size = Pt(8)
     run.italic = italic
 
@@ -30,7 +40,7 @@ def _small(paragraph, text: str, italic: bool = False) -> None:
 def _figure_row(table, figure: Figure) -> None:
     ref, label, value, source = table.add_row().cells
     ref.text = figure.ref
-    label.text = figure.label
+    label.text = _xml(figure.label)
     if figure.approximate:
         _small(label.paragraphs[0], f" ({_('Näherung')})", italic=True)
     if figure.is_gap:
@@ -88,10 +98,10 @@ def _appendix(document, report: Report) -> None:
         values = (name, line.organization, line.offer_type, f"{line.fte} ({line.fte_source})",
                   line.consultations, line.missions)  # fmt: skip
         for cell, value in zip(cells, values, strict=True):
-            cell.text = value
+            cell.text = _xml(value)
     document.add_heading(_("Quellen"), level=1)
     for source in report.sources:
-        document.add_paragraph(source, style="List Bullet")
+        document.add_paragraph(_xml(source), style="List Bullet")
 
 
 def write_docx(report: Report) -> bytes:
@@ -100,13 +110,13 @@ def write_docx(report: Report) -> bytes:
     document.core_properties.subject = "SächsIntG § 26, KomIntAVO § 14"
     document.core_properties.author = "Integrationsatlas"
     document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(report.title, level=0)
+    document.add_heading(_xml(report.title), level=0)
     facts = (
         f"{report.region_name} ({report.region_kind}, {report.region_ags}) · "
         f"{_('Kalenderjahr %(year)s') % {'year': report.year}} · "
         f"{_('erstellt am')} {report.created} · SächsIntG § 26, KomIntAVO § 14"
     )
-    document.add_paragraph(facts)
+    document.add_paragraph(_xml(facts))
     if report.is_demo:
         document.add_paragraph().add_run(
             _("Demo – Dieser Bericht enthält Demodaten. Die Zahlen sind nicht echt.")
