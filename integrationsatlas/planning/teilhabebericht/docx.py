@@ -15,7 +15,6 @@ from docx.shared import Pt
 
 from .document import GAP, Figure, Report, Section
 
-
 # Characters XML 1.0 cannot hold (control characters): a service name typed with one would
 # otherwise make python-docx refuse the whole document.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
