@@ -263,3 +263,15 @@ def test_hostile_service_names_do_not_break_the_files(tmp_path):
     assert "IBZ <script>alert(1)</script> \ufffd\ufffd[31m & „Zitat“" in names
     assert "<script>" not in _cli(tmp_path, "b.html").read_text(encoding="utf-8")
     assert PdfReader(_cli(tmp_path, "b.pdf")).pages
+
+
+def test_region_report_of_a_kreis_links_to_the_chooser_with_the_kreis_chosen(client, planner):
+    from django.urls import reverse
+
+    client.force_login(planner)
+    page = client.get(reverse("planning:region", args=["14625"]))
+    link = f"{reverse('planning:teilhabebericht')}?region=14625"
+    assert link in page.content.decode()
+    chooser = client.get(link)
+    assert chooser.status_code == 200
+    assert '<option value="14625" selected>' in chooser.content.decode()

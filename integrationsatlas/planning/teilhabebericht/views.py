@@ -33,8 +33,8 @@ def chooser(request: HttpRequest) -> HttpResponse:
     require_planner(request)
     region, year = request.GET.get("region", "").strip(), request.GET.get("jahr", "").strip()
     default_year = str(timezone.localdate().year - 1)
-    if not region and not year:
-        return _chooser(request, "", default_year)
+    if not region or not year:
+        return _chooser(request, region[:12], year[:20] or default_year)
     if not year.isdigit() or not 2015 <= int(year) <= 2100:
         return _chooser(
             request,
