@@ -47,6 +47,9 @@ class ActivityFiguresForm(forms.ModelForm):
     reason = forms.CharField(
         label=gettext_lazy("Grund der Änderung"), required=False, max_length=300
     )
+    # The stored state the form was opened on ("year:updated_at", empty for a new year): a save
+    # over figures someone stored meanwhile, or over another year's, is refused, not merged.
+    stand = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
 
     class Meta:
         model = ActivityFigures
@@ -96,13 +99,25 @@ class ActivityFiguresForm(forms.ModelForm):
         return found
 
 
+def stand_of(row: ActivityFigures | None) -> str:
+    return f"{row.year}:{row.updated_at.isoformat()}" if row is not None and row.pk else ""
+
+
+class FiguresConflict(Exception):
+    """The year's stored figures are not the ones the form was opened on."""
+
+
 def save_figures(user, service: Service, form: ActivityFiguresForm) -> ActivityFigures:
-    """Create or update the service's row for the form's year; one history record per save."""
+    """Create or update the service's row for the form's year; one history record per save.
+
+    Raises FiguresConflict (nothing saved) when the year has figures the form did not show.
+    """
     year = form.cleaned_data["year"]
     with transaction.atomic():
-        row = (
-            ActivityFigures.objects.select_for_update().filter(service=service, year=year).first()
-        ) or ActivityFigures(service=service, year=year)
+        row = ActivityFigures.objects.select_for_update().filter(service=service, year=year).first()
+        if row is not None and stand_of(row) != form.cleaned_data.get("stand"):
+            raise FiguresConflict(row)
+        row = row or ActivityFigures(service=service, year=year)
         for name in FIGURE_FIELDS:
             setattr(row, name, form.cleaned_data.get(name))
         row.is_demo = service.is_demo
@@ -113,6 +128,17 @@ def save_figures(user, service: Service, form: ActivityFiguresForm) -> ActivityF
         if reason:
             update_change_reason(row, reason)
     return row
+
+
+def _conflict_message(row: ActivityFigures) -> str:
+    return _(
+        "Für %(year)s sind Zahlen gespeichert, die dieses Formular nicht zeigt (zuletzt "
+        "%(date)s von %(user)s). Nichts wurde gespeichert: bitte das Jahr %(year)s neu öffnen."
+    ) % {
+        "year": row.year,
+        "date": timezone.localtime(row.updated_at).strftime("%d.%m.%Y %H:%M"),
+        "user": row.updated_by.get_username() if row.updated_by else _("System"),
+    }
 
 
 def _service(request: HttpRequest, pk: int) -> Service:
@@ -135,14 +161,24 @@ def activity_figures(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ActivityFiguresForm(request.POST, service=service)
         if form.is_valid():
-            row = save_figures(request.user, service, form)
-            messages.success(request, _("Jahreszahlen %(year)s gespeichert.") % {"year": row.year})
-            return redirect(f"{request.path}?jahr={row.year}")
+            try:
+                row = save_figures(request.user, service, form)
+            except FiguresConflict as conflict:
+                form.add_error("year", _conflict_message(conflict.args[0]))
+            else:
+                messages.success(
+                    request, _("Jahreszahlen %(year)s gespeichert.") % {"year": row.year}
+                )
+                return redirect(f"{request.path}?jahr={row.year}")
         status = 400
     else:
         year = _initial_year(request)
         existing = ActivityFigures.objects.filter(service=service, year=year).first()
-        form = ActivityFiguresForm(instance=existing, initial={"year": year}, service=service)
+        form = ActivityFiguresForm(
+            instance=existing,
+            initial={"year": year, "stand": stand_of(existing)},
+            service=service,
+        )
         status = 200
     rows = list(service.activity_figures.order_by("-year"))
     history = (

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrationsatlas.registry import workflow
+from integrationsatlas.registry.figures import stand_of
 from integrationsatlas.registry.models import ActivityFigures
 
 from .conftest import payload
@@ -21,9 +22,12 @@ def service(org_a, admin_user):
 
 
 def _post(client, user, service, **data):
+    """Post as a browser that opened the form for the year just before (with its `stand`)."""
     client.force_login(user)
     url = reverse("registry:figures", args=[service.pk])
-    return client.post(url, {"year": "2025", **data})
+    year = int(data.get("year", "2025")) if str(data.get("year", "2025")).isdigit() else 0
+    opened = ActivityFigures.objects.filter(service=service, year=year).first()
+    return client.post(url, {"year": "2025", "stand": stand_of(opened), **data})
 
 
 GOOD = {
@@ -138,3 +142,33 @@ def test_hostile_note_and_reason_are_stored_as_text_and_shown_escaped(client, pr
     text = page.content.decode()
     assert "<script>alert(1)</script>" not in text and "<img src=x" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_a_save_over_figures_stored_meanwhile_is_refused(
+    client, provider_a, coordinator_dresden, service
+):
+    _post(client, provider_a, service, **GOOD)
+    page = client.get(reverse("registry:figures", args=[service.pk]) + "?jahr=2025")
+    stale = stand_of(ActivityFigures.objects.get(service=service))
+    assert f'value="{stale}"' in page.content.decode()
+    _post(client, coordinator_dresden, service, **(GOOD | {"consultations_work": "130"}))
+    # The provider still has the page with the old state open and saves over it.
+    response = _post(
+        client, provider_a, service, **(GOOD | {"stand": stale, "consultations_work": "1"})
+    )
+    assert response.status_code == 400
+    assert "nicht zeigt" in response.content.decode() and "dora" in response.content.decode()
+    assert ActivityFigures.objects.get(service=service).consultations_work == 130
+
+
+def test_typing_another_year_does_not_overwrite_that_year(client, provider_a, service):
+    _post(client, provider_a, service, **(GOOD | {"year": "2024"}))
+    opened_2025 = ""  # the form was opened for 2025, which has no figures yet
+    response = _post(
+        client,
+        provider_a,
+        service,
+        **(GOOD | {"year": "2024", "stand": opened_2025, "consultations_work": "5"}),
+    )
+    assert response.status_code == 400
+    assert ActivityFigures.objects.get(service=service, year=2024).consultations_work == 120
