@@ -275,3 +275,17 @@ def test_region_report_of_a_kreis_links_to_the_chooser_with_the_kreis_chosen(cli
     chooser = client.get(link)
     assert chooser.status_code == 200
     assert '<option value="14625" selected>' in chooser.content.decode()
+
+
+def test_demo_services_mark_their_figures_and_the_report(tmp_path):
+    from pypdf import PdfReader
+
+    services = bautzen_2025()
+    Service = type(services["ibz"])
+    Service.objects.filter(pk=services["ibz"].pk).update(is_demo=True)
+    report = build_report("14625", 2025, TODAY)
+    assert report.is_demo
+    assert _figure(report, "Nr. 2 c", "Beratungen").is_demo
+    assert not _figure(report, "Nr. 2 i cc", "Flüchtlingssozialarbeit").is_demo
+    text = " ".join(p.extract_text() for p in PdfReader(_cli(tmp_path, "demo.pdf")).pages)
+    assert "Dieser Bericht enthält Demodaten" in " ".join(text.split())
