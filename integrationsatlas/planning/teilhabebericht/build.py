@@ -28,7 +28,7 @@ def kreis_or_error(ags: str) -> Region:
         raise ReportError(
             _(
                 "%(name)s (%(ags)s) ist kein Kreis (%(level)s). Den Teilhabebericht legen die "
-                "Landkreise und Kreisfreien Städte vor (SächsIntG § 6 Abs. 2, § 26)."
+                "Landkreise und Kreisfreien Städte vor (SächsIntG § 6 Abs. 1 Nr. 2, § 26)."
             )
             % {"name": region.name, "ags": region.ags, "level": region.get_level_display()}
         )
