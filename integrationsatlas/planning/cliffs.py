@@ -15,11 +15,15 @@ from integrationsatlas.registry.models import Funding, Service
 HORIZON = dt.date(2030, 12, 1)
 
 
+def in_region(ags: str) -> Q:
+    """Services with a site in the region (AGS prefix) or naming it in their service area."""
+    return Q(locations__gemeinde__ags__startswith=ags) | Q(service_area__ags=ags)
+
+
 def region_services(ags: str) -> QuerySet[Service]:
     """Published, active services with a site in the region (AGS prefix) or serving it."""
-    query = Q(locations__gemeinde__ags__startswith=ags) | Q(service_area__ags=ags)
     return (
-        Service.public.filter(query, status=Service.Status.ACTIVE)
+        Service.public.filter(in_region(ags), status=Service.Status.ACTIVE)
         .select_related("offer_type", "organization")
         .distinct()
     )

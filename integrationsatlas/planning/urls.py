@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import allocation_views, views
+from .teilhabebericht import views as teilhabe
 
 app_name = "planning"
 
@@ -18,6 +19,17 @@ urlpatterns = [
     path("bewertungen/<int:pk>/veroeffentlichen/", views.publish, name="publish"),
     path("regionen/<str:ags>.pdf", views.region_pdf, name="region_pdf"),
     path("regionen/<str:ags>/", views.region_report, name="region"),
+    path("teilhabebericht/", teilhabe.chooser, name="teilhabebericht"),
+    path(
+        "teilhabebericht/<str:ags>/<int:year>/",
+        teilhabe.report_page,
+        name="teilhabebericht_region",
+    ),
+    path(
+        "teilhabebericht/<str:ags>/<int:year>.<str:fmt>",
+        teilhabe.report_file,
+        name="teilhabebericht_file",
+    ),
     path("szenarien/", views.scenario_list, name="scenarios"),
     path("szenarien/<int:pk>/", views.scenario_detail, name="scenario"),
     path("vergleich/", views.compare_view, name="compare"),

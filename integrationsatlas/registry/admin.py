@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    ActivityFigures,
     ChangeRequest,
     Funding,
     ImportBatch,
@@ -90,3 +91,12 @@ class ChangeRequestAdmin(SimpleHistoryAdmin):
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ("file_name", "file_format", "created_by", "created_at", "rolled_back_at")
+
+
+@admin.register(ActivityFigures)
+class ActivityFiguresAdmin(SimpleHistoryAdmin):
+    list_display = ("service", "year", "fte", "updated_by", "updated_at", "is_demo")
+    list_filter = ("year", "is_demo")
+    search_fields = ("service__name",)
+    raw_id_fields = ("service",)
+    readonly_fields = ("updated_by", "updated_at")

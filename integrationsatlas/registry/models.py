@@ -8,9 +8,11 @@ the public sees (the last approved state); a provider's pending edit lives in a
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -438,3 +440,120 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+def _not_in_future(year: int) -> None:
+    """A year's figures can be recorded once the year has begun, never for a later one."""
+    if year > timezone.localdate().year:
+        raise ValidationError(
+            _("Das Jahr %(year)s hat noch nicht begonnen."), params={"year": year}
+        )
+
+
+class ActivityFigures(models.Model):
+    """One calendar year's activity of one service, as KomIntAVO § 14 (2) Nr. 2 asks for it.
+
+    Recorded by the provider or the region's coordinator; an empty field means "not
+    recorded" (the report shows a gap), never zero.
+    """
+
+    TOPICS = ("work", "education", "housing", "health", "culture", "other")
+    COUNT_LIMIT = 1_000_000
+
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        related_name="activity_figures",
+        verbose_name=_("Angebot"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("Kalenderjahr"), validators=[MinValueValidator(2015), _not_in_future]
+    )
+    fte = models.DecimalField(
+        _("Stellen (VZÄ)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+    )
+    consultations_work = models.PositiveIntegerField(
+        _("Beratungen: Arbeit"), null=True, blank=True, validators=[MaxValueValidator(COUNT_LIMIT)]
+    )
+    consultations_education = models.PositiveIntegerField(
+        _("Beratungen: Bildung"), null=True, blank=True, validators=[MaxValueValidator(COUNT_LIMIT)]
+    )
+    consultations_housing = models.PositiveIntegerField(
+        _("Beratungen: Wohnen"), null=True, blank=True, validators=[MaxValueValidator(COUNT_LIMIT)]
+    )
+    consultations_health = models.PositiveIntegerField(
+        _("Beratungen: Gesundheit"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(COUNT_LIMIT)],
+    )
+    consultations_culture = models.PositiveIntegerField(
+        _("Beratungen: Kultur"), null=True, blank=True, validators=[MaxValueValidator(COUNT_LIMIT)]
+    )
+    consultations_other = models.PositiveIntegerField(
+        _("Beratungen: Sonstiges"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(COUNT_LIMIT)],
+    )
+    orientation_measures = models.PositiveIntegerField(
+        _("Orientierungsmaßnahmen"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(COUNT_LIMIT)],
+    )
+    language_mediation_missions = models.PositiveIntegerField(
+        _("Einsätze der Sprach- und Kulturmittlung"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(COUNT_LIMIT)],
+    )
+    community_interpreter_missions = models.PositiveIntegerField(
+        _("Einsätze der Gemeindedolmetscherdienste"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(COUNT_LIMIT)],
+    )
+    voluntary_departures = models.PositiveIntegerField(
+        _("Freiwillige Ausreisen nach Beratung"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(COUNT_LIMIT)],
+    )
+    note = models.TextField(_("Hinweis"), blank=True, max_length=2000)
+    is_demo = models.BooleanField(_("Demo"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["service", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "year"], name="unique_activity_year"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2015) & models.Q(year__lte=2100),
+                name="activity_year_plausible",
+            ),
+        ]
+        verbose_name = _("Jahreszahlen")
+        verbose_name_plural = _("Jahreszahlen")
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.year}"
+
+    def consultations(self) -> dict[str, int | None]:
+        """{topic: count or None} in the order of KomIntAVO § 14 (2) Nr. 2 Buchst. d."""
+        return {topic: getattr(self, f"consultations_{topic}") for topic in self.TOPICS}
+
+    @property
+    def consultations_total(self) -> int | None:
+        """Sum of the topics; None when no topic is recorded."""
+        known = [v for v in self.consultations().values() if v is not None]
+        return sum(known) if known else None

@@ -105,6 +105,13 @@ def can_review_service(user, service: Service) -> bool:
     return reviewable_services(user).filter(pk=service.pk).exists()
 
 
+def can_record_figures(user, service: Service) -> bool:
+    """Yearly activity figures (KomIntAVO § 14) are kept by whoever may edit the service: its
+    provider's editors, the coordinators of its region and administrators. They are reporting
+    data, not public content, so they apply at once (the history keeps every edit)."""
+    return can_edit_service(user, service)
+
+
 def can_restore(user, service: Service) -> bool:
     """Restoring an earlier state is for coordinators of the region and administrators."""
     return can_review_service(user, service)

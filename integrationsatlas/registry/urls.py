@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import indicator_views, views
+from . import figures, indicator_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
         indicator_views.edition_withdraw,
         name="indicator_withdraw",
     ),
+    path("angebot/<int:pk>/jahreszahlen/", figures.activity_figures, name="figures"),
     path("pruefung/", views.review_queue, name="review_queue"),
     path("pruefung/<int:pk>/", views.review_detail, name="review_detail"),
     path(

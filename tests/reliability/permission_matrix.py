@@ -43,6 +43,10 @@ MATRIX = {
         "Angebot als Entwurf speichern",
         _row(_NO, _DRAFT, _NO, _OK, _NO, _OK),
     ),
+    "registry:figures": (
+        "Jahreszahlen (§ 14 KomIntAVO) eintragen",
+        _row(_NO, _OK, _NO, _OK, _NO, _OK),
+    ),
     "registry:approve": ("Änderung freigeben", REVIEWERS_OF_X),
     "registry:send_back": ("Änderung zurückgeben", REVIEWERS_OF_X),
     "registry:restore": ("Frühere Fassung wiederherstellen", REVIEWERS_OF_X),

@@ -25,7 +25,12 @@ from integrationsatlas.api.v1 import api as v1_api
 from integrationsatlas.interchange.importer import import_file
 from integrationsatlas.planning.scenarios import copy_standard_set, planned_services
 from integrationsatlas.registry import workflow
-from integrationsatlas.registry.models import ChangeRequest, ImportBatch, Service
+from integrationsatlas.registry.models import (
+    ActivityFigures,
+    ChangeRequest,
+    ImportBatch,
+    Service,
+)
 from integrationsatlas.standards import document as doc_module
 from integrationsatlas.standards.models import Assessment, StandardSet
 from integrationsatlas.standards.sets import copy_set, import_document
@@ -88,6 +93,13 @@ def _registry_edit(action: str) -> Callable:
         return world.client(role).post(url, data), _service_outcome(world, "Matrix Geändert")
 
     return run
+
+
+def registry_figures(world: World, role: str):
+    url = reverse("registry:figures", args=[world.service.pk])
+    response = world.client(role).post(url, {"year": "2025", "consultations_work": "7"})
+    recorded = ActivityFigures.objects.filter(service=world.service, year=2025).exists()
+    return response, OK if recorded else NO
 
 
 def _submitted_change(world: World) -> ChangeRequest:
@@ -289,6 +301,7 @@ ACTIONS: dict[str, Callable] = {
     "registry:new": registry_new,
     "registry:edit#submit": _registry_edit("submit"),
     "registry:edit#draft": _registry_edit("draft"),
+    "registry:figures": registry_figures,
     "registry:approve": registry_decide("registry:approve", ChangeRequest.State.APPROVED),
     "registry:send_back": registry_decide("registry:send_back", ChangeRequest.State.RETURNED),
     "registry:restore": registry_restore,
