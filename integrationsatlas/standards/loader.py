@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,13 +101,17 @@ def _apportion(
 
 
 def load_regions(
-    codes: set[str], date: dt.date, level: str | None = None
+    codes: set[str],
+    date: dt.date,
+    apportioned: AbstractSet[str] = frozenset(),
+    language_levels: AbstractSet[str] = frozenset({"kreis"}),
 ) -> tuple[Regions, DemandPoints, dict, set, dict, set]:
     """Regions with their indicator columns, the Gemeinde demand points and the trace.
 
-    At `level` "gemeinde", Kreis-only figures are apportioned to Gemeinden (`_apportion`)
-    and marked in the returned estimated set. Language rows are given on `level` only
-    (default kreis), summed up from Gemeinden or apportioned from the Kreis as needed.
+    Kreis-only figures of the `apportioned` codes (those rules judged per Gemeinde need)
+    are apportioned to Gemeinden (`_apportion`) and marked in the returned estimated set.
+    Language rows are given on each of `language_levels`, summed up from Gemeinden or
+    apportioned from the Kreis as needed; the engine uses those of a rule's own level.
     """
     regions = list(
         Region.objects.order_by("ags").values_list(
@@ -135,7 +140,10 @@ def load_regions(
             if any((mark, keys[c]) in demo for c in np.flatnonzero(parent == i)):
                 demo.add((mark, keys[i]))
         filled = np.empty(0, np.int64)
-        if level == Region.Level.GEMEINDE and code != "population":
+        if code != "population" and (
+            code in apportioned
+            or (mark == "languages" and Region.Level.GEMEINDE in language_levels)
+        ):
             filled = _apportion(column, parent, levels, population)
             for g in filled.tolist():
                 # The only Gemeinde of a Kreis (a kreisfreie Stadt) gets the exact value.
@@ -163,8 +171,8 @@ def load_regions(
     for code in sorted(set(codes) | {c for c in values if not c.startswith(LANGUAGE_PREFIX)}):
         if code != "population":
             indicators[code] = column_of(code, code)
-    # Language rows on the assessed level only, so nothing is counted twice in the engine.
-    on_level = np.flatnonzero(levels == (level or Region.Level.KREIS))
+    # Language rows on each level a languages rule is judged on (the engine keeps them apart).
+    on_level = np.flatnonzero(np.isin(levels, sorted(language_levels)))
     lang_region, lang_code, lang_pop = [], [], []
     for code in sorted(c for c in values if c.startswith(LANGUAGE_PREFIX)):
         column = column_of(code, "languages")
@@ -453,14 +461,16 @@ def _append_planned(
     return used
 
 
-def engine_rules(rules: list[Rule], level: str | None = None) -> list[EngineRule]:
-    """Engine rules from stored rules; `level` (kreis or gemeinde) overrides each rule's own."""
+def engine_rules(rules: list[Rule]) -> list[EngineRule]:
+    """Engine rules from stored rules, each on the level it declares (never overridden)."""
     return [
         EngineRule(
             id=rule.code,
             offer_type=rule.offer_type.code,
             kind=rule.kind,
-            level=level or rule.level,
+            level=rule.level,
+            summary_by=(rule.summary or {}).get("by", "regions"),
+            summary_target=float((rule.summary or {}).get("target", 1.0)),
             target=float(rule.target),
             demand_indicator=rule.demand_indicator,
             # bands_km, the one list-valued parameter, is a field of its own in the engine.
@@ -481,16 +491,20 @@ def engine_rules(rules: list[Rule], level: str | None = None) -> list[EngineRule
 def load_input(
     rules: list[Rule],
     date: dt.date,
-    level: str | None = None,
     extra_services: list[dict[str, Any]] | None = None,
 ) -> EngineInput:
-    """The registry and indicators as the engine sees them on `date`, judged on `level`.
+    """The registry and indicators as the engine sees them on `date`.
 
-    At Gemeinde level, Kreis-only figures are apportioned by population (marked estimated).
+    Kreis-only figures of rules judged per Gemeinde are apportioned by population (marked
+    estimated); language figures are given on the levels of the `languages` rules.
     `extra_services`: planned services added to the registry's (see `_append_planned`).
     """
     codes = {rule.demand_indicator for rule in rules} | {"population"}
-    regions, points, names, demo, reference, estimated = load_regions(codes, date, level)
+    per_gemeinde = {r.demand_indicator for r in rules if r.level == Region.Level.GEMEINDE}
+    language_levels = {r.level for r in rules if r.kind == Rule.Kind.LANGUAGES}
+    regions, points, names, demo, reference, estimated = load_regions(
+        codes, date, per_gemeinde, language_levels or {Region.Level.KREIS}
+    )
     index = {key: i for i, key in enumerate(regions.keys.tolist())}
     services, demo_types, service_reference = load_services(
         index, date, {rule.offer_type.code for rule in rules}, extra_services
