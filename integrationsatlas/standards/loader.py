@@ -378,7 +378,8 @@ def _append_planned(
     An entry: `offer_type` (code); where: `lon`/`lat` (WGS84; the Gemeinde is looked up) or
     `gemeinde` (also `region`: a Gemeinde key puts the site at its representative point; a
     Kreis key adds no site but serves the whole Kreis, like a service area); `capacity` and
-    `weekly_hours` (empty = unknown); `languages` (ISO codes); `start` (active only from
+    `weekly_hours` (empty = not planned: counts as 0, unlike an unknown registry figure,
+    which makes its region "no data"); `languages` (ISO codes); `start` (active only from
     this date on; empty = already running); `fundings`: list of {`share`, `end`, `level`}
     (or the planning face's flat `funder_level`/`funding_end`: one funding of share 1);
     optional `service_area` (region keys).
@@ -409,6 +410,8 @@ def _append_planned(
             sited = info[key][0] == Region.Level.GEMEINDE
             if sited and not (math.isfinite(lon) and math.isfinite(lat)):
                 lon, lat = info[key][1], info[key][2]
+            # A plan adds what it states: no capacity or hours given adds 0, never "unknown",
+            # so planning a service cannot turn a known value into "no data".
             capacity = _number(entry.get("capacity"))
             hours = _number(entry.get("weekly_hours"))
             start = _date_of(entry.get("start"))
@@ -430,9 +433,9 @@ def _append_planned(
         cols["lon"].append(lon if sited else math.nan)
         cols["lat"].append(lat if sited else math.nan)
         cols["region"].append(region_index[key] if sited else -1)
-        cols["capacity"].append(capacity)
+        cols["capacity"].append(0.0 if math.isnan(capacity) else capacity)
         cols["active"].append(start is None or start <= date)
-        cols["weekly_hours"].append(hours)
+        cols["weekly_hours"].append(0.0 if math.isnan(hours) else hours)
         area = [] if sited else [key]
         for region in [*area, *(entry.get("service_area") or [])]:
             if region in region_index:
