@@ -168,8 +168,8 @@ def peer_rank(assessment: Assessment, row: AssessmentRow) -> tuple[int | None, i
     """Rank of a row's fulfilment among the same rule's regions of the same level (1 = best)."""
     peers = assessment.rows.filter(
         rule_code=row.rule_code, region__level=row.region.level, ratio__isnull=False
-    ).values_list("ratio", flat=True)
-    ratios = list(peers)
-    if row.ratio is None:
+    ).exclude(basis="parent")
+    ratios = list(peers.values_list("ratio", flat=True))
+    if row.ratio is None or row.basis == "parent":  # a copy of its Kreis: no rank of its own
         return None, len(ratios)
     return 1 + sum(1 for r in ratios if r > row.ratio), len(ratios)
