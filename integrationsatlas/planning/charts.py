@@ -66,9 +66,11 @@ def choropleth(
 
     ``titles``: tooltip text per region key in place of "name: status" (e.g. rule counts)."""
     height = max(svg_map.height, 1.0)
+    # An image may not contain links (axe: nested-interactive); with links it is a group.
+    role = "group" if link else "img"
     out = [
         f'<svg class="choropleth" viewBox="0 0 {svg_map.width:.0f} {height:.0f}" '
-        f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f'role="{role}" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
         _pattern_defs(prefix),
     ]
