@@ -78,6 +78,20 @@ class RuleCost:
         self.demo = self.demo or row.uses_demo_data
 
     @property
+    def source_groups(self) -> list[tuple[str, str]]:
+        """(what, source) with the figures of one source named together, e.g.
+        ("Kosten je Einheit, Finanzierung, Ziel", "illustrative example, …")."""
+        names = {
+            "unit_cost": _("Kosten je Einheit"),
+            "financing": _("Finanzierung"),
+            "target": _("Ziel"),
+        }
+        grouped: dict[str, list[str]] = {}
+        for key, label in names.items():
+            grouped.setdefault(self.sources.get(key) or "–", []).append(str(label))
+        return [(", ".join(labels), text) for text, labels in grouped.items()]
+
+    @property
     def illustrative(self) -> bool:
         return any(ILLUSTRATIVE in text for text in self.sources.values())
 
@@ -140,7 +154,7 @@ def plausibility_notes(assessment: Assessment, lines: list[RuleCost]) -> list[st
             notes.append(
                 _(
                     "Die Regel „%(rule)s“ macht %(share)s %% der Gesamtkosten aus. Bevor Sie "
-                    "die Summe verwenden: Zielwert, Kosten je Einheit (%(unit_cost)s EUR je "
+                    "die Summe verwenden: Zielwert, Kosten je Einheit (%(unit_cost)s EUR, Einheit: "
                     "%(unit)s) und die erfassten Angebote dieser Regel prüfen; ein fehlendes "
                     "Angebot im Verzeichnis erscheint hier als Lücke."
                 )
