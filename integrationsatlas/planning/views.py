@@ -146,15 +146,9 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
             "level": level_label(level),
             "rule": rule_title,
         }
-        statuses = status_by_region(rows)
-        titles = {r.region_id: _row_title(r) for r in rows}
-        legend = charts.legend()
     else:
         title = _("Erfüllte Regeln je %(level)s") % {"level": level_label(level)}
-        counts = rule_counts(rows)
-        statuses = {ags: overview_class(c) for ags, c in counts.items()}
-        titles = {ags: count_sentence(names.get(ags, ags), c) for ags, c in counts.items()}
-        legend = overview_legend()
+    statuses, titles, legend = _map_inputs(rows, bool(rule), names)
     choropleth = charts.choropleth(
         region_map(level),
         statuses,
@@ -196,6 +190,17 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _map_inputs(rows: list, one_rule: bool, names: dict[str, str]) -> tuple[dict, dict, str]:
+    """Map classes, tooltips and legend: one rule's status, or the overview of all rules."""
+    if one_rule:
+        titles = {r.region_id: _row_title(r) for r in rows}
+        return status_by_region(rows), titles, charts.legend()
+    counts = rule_counts(rows)
+    statuses = {ags: overview_class(c) for ags, c in counts.items()}
+    titles = {ags: count_sentence(names.get(ags, ags), c) for ags, c in counts.items()}
+    return statuses, titles, overview_legend()
 
 
 def _rule_title(rules: dict, code: str) -> str:
