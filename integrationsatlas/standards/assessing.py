@@ -113,6 +113,14 @@ class _Trace:
             demo = demo or (rule.demand_indicator, key) in data.demo_indicators
         return demo, (mark, key) in data.estimated_indicators
 
+    def named(self, explanation: str, key: str, basis: str) -> str:
+        """A copied row names its Kreis by name, not only by key ("Ergebnis für Kreis …")."""
+        if basis != "parent":
+            return explanation
+        up = self.parent.get(key, "")
+        name = self.data.names.get(up)
+        return explanation.replace(f"Kreis {up} (", f"{name} ({up}; ", 1) if name else explanation
+
     def flags(self, rule: Rule, key: str, basis: str) -> tuple[bool, bool]:
         """(uses demo data, rests on an estimate) for the row of `rule` at region `key`."""
         if basis == "parent":
@@ -178,7 +186,7 @@ def run_assessment(
     for result in results:
         rule = by_code[result.rule_id]
         demo, estimated = traced.flags(rule, result.region_key, result.basis)
-        explanation = result.explanation
+        explanation = traced.named(result.explanation, result.region_key, result.basis)
         if estimated:
             estimated_rules.add(rule.code)
             explanation = f"{explanation} {ESTIMATE_SENTENCE}"

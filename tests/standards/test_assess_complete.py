@@ -97,6 +97,7 @@ def test_kreis_rules_on_gemeinde_level_carry_their_kreis_status(standard_set):
         if row["rule"] in kreis_rules and len(row["ags"]) == 8:
             own = kreis[(parent_of[row["ags"]], row["rule"])]
             assert row["basis"] == "parent" and row["status"] == own["status"]
+            assert row["explanation"].startswith(f"Ergebnis für {own['region']} ({own['ags']}; ")
             assert row["cost_total"] == "" and row["deficit"] == ""
     statuses = {r["status"] for r in rows if r["rule"] == "mbe-beratung"}
     assert {"met", "gap"} <= statuses
