@@ -48,18 +48,18 @@ def main() -> None:
     print(f"{platform.node()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     for level in ("kreis", "gemeinde"):
         started = time.perf_counter()
-        data = load_input(rules, date, level)
+        data = load_input(rules, date)
         load_seconds = time.perf_counter() - started
         print(
             f"data {level:8s}: {data.reference['registry']['services']} services, "
             f"{data.reference['registry']['sites']} sites, {len(rules)} rules; "
             f"loading from the database {load_seconds:.3f} s"
         )
-        engine = engine_rules(rules, level)
+        engine = engine_rules(rules)
         times, rows = [], []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            rows = assess(data.regions, data.services, engine, date, data.points)
+            rows = assess(data.regions, data.services, engine, date, data.points, level=level)
             times.append(time.perf_counter() - t0)
         print(
             f"engine {level:8s}: {len(rows)} rows, median {statistics.median(times):.3f} s, "

@@ -17,6 +17,7 @@ from integrationsatlas.analysis.cliff import Cliff, funding_cliff
 from integrationsatlas.analysis.credit import credited, demand_share_credit, membership
 from integrationsatlas.analysis.funding import add_months, funded_fraction
 from integrationsatlas.analysis.geo import pairs_within, to_metric
+from integrationsatlas.analysis.levels import parent_column, relation, summarise
 from integrationsatlas.analysis.model import (
     AssessmentRow,
     DemandPoints,
@@ -258,7 +259,9 @@ def _languages(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     col_of = ctx.level(rule.level)[1]
     shape = (ctx.level(rule.level)[0].size, codes.size)
     col = col_of[r.language_region]
-    ok = col >= 0
+    # Language figures may be given on several levels; only those of the rule's own level
+    # count, so a Kreis figure and its Gemeinden's are never added together.
+    ok = (col >= 0) & (r.levels[r.language_region] == rule.level)
     pop = sp.csr_matrix(
         (r.language_population[ok], (col[ok], np.searchsorted(codes, r.language_code[ok]))),
         shape=shape,
@@ -327,15 +330,27 @@ def _unit(rule: Rule) -> str:
     )
 
 
-def _rows(ctx: _Context, rule: Rule, result: _Result) -> list[AssessmentRow]:
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """A rule's results on its own level, as arrays (one entry per region of the level)."""
+
+    value: FloatArray
+    ratio: FloatArray
+    status: npt.NDArray[np.str_]
+    deficit: FloatArray
+    costs: dict[str, FloatArray]  # "total" and one per COST_LEVELS entry
+    texts: list[str]
+    demand: FloatArray
+    supply: FloatArray
+
+
+def _judge(rule: Rule, result: _Result) -> _Judged:
     v = result.values
     ratio = fulfilment(v.value, rule.target)
     st = status(ratio)
     persons = deficit(v, rule.target)
     dfc = units_needed(v, rule.target) if rule.kind in COUNTED_KINDS else persons
     cost = dfc * rule.unit_cost
-    split = split_cost(cost, rule.shares())
-    keys = ctx.regions.keys[ctx.level(rule.level)[0]]
     no_data = explain.no_data_sentence(_NO_DATA_REASON[rule.kind])
     texts = [no_data if s == "no_data" else result.explain(c) for c, s in enumerate(st.tolist())]
     if rule.kind in COUNTED_KINDS:
@@ -344,45 +359,107 @@ def _rows(ctx: _Context, rule: Rule, result: _Result) -> list[AssessmentRow]:
             t if not p > 0 else f"{t} {gap(rule.kind, p, d)}"
             for t, p, d in zip(texts, persons.tolist(), dfc.tolist(), strict=True)
         ]
+    costs = {"total": cost, **split_cost(cost, rule.shares())}
+    return _Judged(v.value, ratio, st, dfc, costs, texts, v.denominator, v.numerator)
+
+
+def _make_rows(
+    keys: list[str], rule: Rule, j: _Judged, basis: str, target: float | None = None
+) -> list[AssessmentRow]:
     unit = _unit(rule)
+    c = j.costs
     return [
         AssessmentRow(
-            key,
-            rule.id,
-            rule.offer_type,
-            rule.kind,
-            val,
-            rule.target,
-            q,
-            s,
-            d,
-            unit,
-            ct,
-            cl,
-            ck,
-            cg,
-            cb,
-            text,
-            den,
-            num,
+            region_key=key,
+            rule_id=rule.id,
+            offer_type=rule.offer_type,
+            kind=rule.kind,
+            value=val,
+            target=rule.target if target is None else target,
+            ratio=q,
+            status=s,
+            deficit=d,
+            unit=unit,
+            cost_total=ct,
+            cost_land=cl,
+            cost_kreis=ck,
+            cost_gemeinde=cg,
+            cost_bund=cb,
+            explanation=text,
+            demand=den,
+            supply=num,
+            basis=basis,
         )
         for key, val, q, s, d, ct, cl, ck, cg, cb, text, den, num in zip(
-            keys.tolist(),
-            v.value.tolist(),
-            ratio.tolist(),
-            st.tolist(),
-            dfc.tolist(),
-            cost.tolist(),
-            split["land"].tolist(),
-            split["kreis"].tolist(),
-            split["gemeinde"].tolist(),
-            split["bund"].tolist(),
-            texts,
-            v.denominator.tolist(),
-            v.numerator.tolist(),
+            keys,
+            j.value.tolist(),
+            j.ratio.tolist(),
+            j.status.tolist(),
+            j.deficit.tolist(),
+            c["total"].tolist(),
+            c["land"].tolist(),
+            c["kreis"].tolist(),
+            c["gemeinde"].tolist(),
+            c["bund"].tolist(),
+            j.texts,
+            j.demand.tolist(),
+            j.supply.tolist(),
             strict=True,
         )
     ]
+
+
+def _summary_rows(ctx: _Context, rule: Rule, j: _Judged, level: str) -> list[AssessmentRow]:
+    """The rule, judged on a finer level, summarised on ``level`` (levels.summarise)."""
+    r = ctx.regions
+    own = ctx.level(rule.level)[0]
+    idx, col_of, _ = ctx.level(level)
+    weight = np.ones(own.size)
+    if rule.summary_by == "population":
+        if "population" not in r.indicators:
+            raise ValueError(f"rule {rule.id!r}: the summary by population needs 'population'")
+        weight = r.indicators["population"][own]
+    s = summarise(j.status, j.deficit, j.costs, col_of[own], weight, idx.size, rule.summary_target)
+    texts = [
+        explain.no_data_sentence(
+            "keine Daten für die Gemeinden des Kreises (die Regel wird je Gemeinde bewertet)"
+        )
+        if st == "no_data"
+        else explain.summary_sentence(rule.summary_by, m, k, int(u), sh, rule.summary_target)
+        for st, m, k, u, sh in zip(
+            s.status.tolist(),
+            s.met.tolist(),
+            s.known.tolist(),
+            s.unknown.tolist(),
+            s.share.tolist(),
+            strict=True,
+        )
+    ]
+    summary = _Judged(s.share, s.ratio, s.status, s.deficit, s.costs, texts, s.known, s.met)
+    basis = "share_population" if rule.summary_by == "population" else "share_regions"
+    return _make_rows(r.keys[idx].tolist(), rule, summary, basis, rule.summary_target)
+
+
+def _parent_rows(ctx: _Context, rule: Rule, j: _Judged, level: str) -> list[AssessmentRow]:
+    """The rule's result on its coarser level, shown for each region of ``level`` below."""
+    r = ctx.regions
+    own_keys = r.keys[ctx.level(rule.level)[0]].tolist()
+    idx = ctx.level(level)[0]
+    col = parent_column(r.parent, r.levels, rule.level, level)
+    keep = col >= 0
+    c = col[keep]
+    nan = np.full(c.size, np.nan)
+    copied = _Judged(
+        j.value[c],
+        j.ratio[c],
+        j.status[c],
+        nan,
+        dict.fromkeys(j.costs, nan),
+        [explain.parent_sentence(own_keys[k], rule.level, j.texts[k]) for k in c.tolist()],
+        nan,
+        nan,
+    )
+    return _make_rows(r.keys[idx[keep]].tolist(), rule, copied, "parent")
 
 
 def assess(
@@ -391,19 +468,34 @@ def assess(
     rules: Sequence[Rule],
     reference_date: dt.date,
     demand_points: DemandPoints | None = None,
+    level: str | None = None,
 ) -> list[AssessmentRow]:
-    """Evaluate every rule on every region of its level: one row per (region, rule).
+    """Evaluate every rule on every region of its own level: one row per (region, rule).
 
     Services are credited to the Gemeinde they lie in (its Kreis and Land by the tree) plus
     their service-area regions; only active services of the rule's offer type count. Rules
     of kind ``reach`` and ratio rules with ``catchment_km`` need ``demand_points``. Raises
     ValueError naming the rule when an input it needs is missing.
+
+    ``level``: the level the result is shown on. A rule judged on a finer level gives, in
+    place of its own rows, one summary row per region of ``level`` (levels.summarise); a
+    rule judged on a coarser level keeps its own rows and adds one row per region of
+    ``level`` with its enclosing region's result (basis "parent", no deficit or cost).
+    Never is a rule recomputed on a level it does not declare.
     """
     ctx = _Context(regions, services, reference_date, demand_points)
     out: list[AssessmentRow] = []
     for rule in rules:
-        result = _KIND[rule.kind](ctx, rule, ctx.of_type(rule.offer_type))
-        out.extend(_rows(ctx, rule, result))
+        judged = _judge(rule, _KIND[rule.kind](ctx, rule, ctx.of_type(rule.offer_type)))
+        rel = (
+            "same" if level is None else relation(regions.parent, regions.levels, rule.level, level)
+        )
+        if rel == "finer" and level is not None:
+            out.extend(_summary_rows(ctx, rule, judged, level))
+            continue
+        out.extend(_make_rows(regions.keys[ctx.level(rule.level)[0]].tolist(), rule, judged, "own"))
+        if rel == "coarser" and level is not None:
+            out.extend(_parent_rows(ctx, rule, judged, level))
     return out
 
 

@@ -1,4 +1,4 @@
-"""Equity of fulfilment across the regions of one level: spread, CV, Gini, population in gap."""
+"""Equity of fulfilment (capped at 100 %) across the regions of one level: spread, CV, Gini, gap."""
 
 from __future__ import annotations
 
@@ -52,13 +52,17 @@ def gini(x: npt.ArrayLike) -> float:
     return float(2.0 * np.sum(i * a) / (n * total) - (n + 1) / n)
 
 
-def equity(ratio: npt.ArrayLike, population: npt.ArrayLike, status: npt.ArrayLike) -> Equity:
-    """Equity of fulfilment ratios; regions with NaN ratio are excluded and counted.
+def equity(
+    ratio: npt.ArrayLike, population: npt.ArrayLike, status: npt.ArrayLike, cap: float = 1.0
+) -> Equity:
+    """Equity of fulfilment ratios capped at ``cap`` (100 %); NaN ratios excluded and counted.
 
-    ``gap_population_share`` = population of regions with status ``gap`` / population of
-    regions with data (unknown population counts as 0).
+    Every measure (min, max, CV, Gini) uses min(ratio, cap): a region above its target is
+    served, not "more unequal", so a rule every region meets has CV = Gini = 0 however far
+    some regions exceed the target. ``gap_population_share`` = population of regions with
+    status ``gap`` / population of regions with data (unknown population counts as 0).
     """
-    q = np.asarray(ratio, dtype=np.float64)
+    q = np.minimum(np.asarray(ratio, dtype=np.float64), cap)
     pop = np.nan_to_num(np.asarray(population, dtype=np.float64), nan=0.0)
     st = np.asarray(status)
     ok = ~np.isnan(q)

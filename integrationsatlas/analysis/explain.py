@@ -158,3 +158,32 @@ def counted_gap_sentence(kind: str, persons: float, count: float) -> str:
 def no_data_sentence(reason: str) -> str:
     """Row without a value: say what is missing."""
     return f"Keine Angabe: {reason}."
+
+
+def summary_sentence(
+    by: str, met: float, known: float, unknown: int, share: float, target: float
+) -> str:
+    """Summary row of a rule judged on finer regions (levels.summarise)."""
+    if by == "population":
+        text = (
+            f"{percent_de(share)} der Einwohner ({format_de(met, 0)} von {format_de(known, 0)}) "
+            "leben in Gemeinden, in denen die Regel erfüllt ist"
+        )
+    else:
+        text = (
+            f"In {format_de(met, 0)} von {format_de(known, 0)} Gemeinden ist die Regel erfüllt "
+            f"({percent_de(share)})"
+        )
+    text += f"; Ziel: {percent_de(target)}. Die Regel wird je Gemeinde bewertet."
+    if unknown:
+        text += f" {unknown} Gemeinden ohne Daten sind nicht mitgezählt."
+    return text + " Fehlbedarf und Kosten: Summe der Gemeinden."
+
+
+def parent_sentence(key: str, level: str, text: str) -> str:
+    """Row that shows the enclosing region's result (levels.inherit), not recomputed here."""
+    level_de = {"kreis": "Kreis", "land": "Land", "gemeinde": "Gemeinde"}.get(level, level)
+    return (
+        f"Ergebnis für {level_de} {key} (die Regel wird je {level_de} bewertet, nicht hier "
+        f"neu berechnet; Fehlbedarf und Kosten zählen einmal, beim {level_de}): {text}"
+    )

@@ -20,6 +20,14 @@ DateArray = npt.NDArray[np.datetime64]
 
 Kind = Literal["ratio", "presence", "reach", "languages", "hours", "reliability"]
 KINDS: tuple[str, ...] = get_args(Kind)
+#: How a rule judged on a finer level is summarised on a coarser one (levels.summarise):
+#: share of the finer regions where it is met, or share of their population.
+SUMMARY_BY: tuple[str, ...] = ("regions", "population")
+#: What an assessment row is (levels.py): "own" = the rule judged on this region, its own
+#: level; "parent" = the result of the enclosing region on the rule's level, shown here
+#: (not recomputed, no deficit or cost of its own); "share_regions" / "share_population" =
+#: summary of the rule's finer regions (value = share met, deficit and cost = their sum).
+BASES: tuple[str, ...] = ("own", "parent", "share_regions", "share_population")
 #: Parameters a rule kind cannot do without.
 REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
     "reach": ("distance_km",),
@@ -231,9 +239,19 @@ class Rule:
     supply_label: str = ""
     sources: tuple[str, ...] = ()
     bands_km: tuple[tuple[float, float], ...] = ()
+    #: Summary on a coarser level (levels.summarise): "regions" or "population", and the
+    #: share (0, 1] of it that must be met for the coarser region to be met.
+    summary_by: str = "regions"
+    summary_target: float = 1.0
 
     def __post_init__(self) -> None:
         where = f"rule {self.id!r}"
+        if self.summary_by not in SUMMARY_BY:
+            raise ValueError(f"{where}: summary_by must be one of {SUMMARY_BY}")
+        if not (np.isfinite(self.summary_target) and 0 < self.summary_target <= 1):
+            raise ValueError(
+                f"{where}: summary_target must be in (0, 1], got {self.summary_target}"
+            )
         if self.kind not in KINDS:
             raise ValueError(f"{where}: unknown kind {self.kind!r}; use one of {KINDS}")
         if not (np.isfinite(self.target) and self.target > 0):
@@ -296,3 +314,6 @@ class AssessmentRow:
     #: (value = supply / demand * scale; RuleValues.denominator and .numerator).
     demand: float = float("nan")
     supply: float = float("nan")
+    #: One of BASES: judged here ("own"), the enclosing region's result ("parent") or a
+    #: summary of finer regions ("share_regions", "share_population").
+    basis: str = "own"

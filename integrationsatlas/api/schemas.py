@@ -242,6 +242,9 @@ class AssessmentRowOut(Schema):
     target: float
     ratio: float | None
     status: str
+    # own: judged on this region; parent: its Kreis's result shown here (no deficit or cost
+    # of its own); share_regions / share_population: a Kreis summary of a Gemeinde rule.
+    basis: str = Field(..., pattern="^(own|parent|share_regions|share_population)$")
     demand: float | None
     supply: float | None
     # Empty where the figure is unknown (no data) or not priced (reach, languages): never a silent 0.
@@ -258,6 +261,40 @@ class AssessmentRowOut(Schema):
 
 class AssessmentRowPage(Page):
     results: list[AssessmentRowOut]
+
+
+class RuleCostOut(Schema):
+    """Yearly cost of closing one rule's gaps: deficit x unit cost, split by financing share."""
+
+    rule: str
+    title: str
+    offer_type: str
+    deficit: float
+    unit: str
+    unit_cost: float
+    total: float
+    land: float
+    kreis: float
+    gemeinde: float
+    bund: float
+    share_of_total: float
+    financing: dict[str, float]
+    regions_short: int
+    regions_no_data: int
+    demo: bool
+    estimated: bool
+    source_unit_cost: str
+    source_financing: str
+    source_target: str
+
+
+class CostsOut(Schema):
+    assessment: int
+    standard_set: str
+    label: str = Field(..., description="Honesty label of the standard set.")
+    total: float
+    rules: list[RuleCostOut]
+    notes: list[str] = Field(..., description="Plausibility notes (German) before using the total.")
 
 
 # ---- writing ----------------------------------------------------------------------------

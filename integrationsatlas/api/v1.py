@@ -9,6 +9,7 @@ from ninja import Field, Query, Router
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry import permissions
 from integrationsatlas.registry.models import Organization, Service
+from integrationsatlas.standards.costs import plausibility_notes, rule_costs
 from integrationsatlas.standards.models import Assessment, OfferType, StandardSet
 
 from . import schemas as s
@@ -347,6 +348,22 @@ def list_assessment_rows(
     set_last_modified(response, found.created_at)
     items, total, pages = paginate(rows, query.page, query.page_size)
     return _page_of([assessment_row_dict(r) for r in items], total, pages, query)
+
+
+@standards.get("/assessments/{assessment_id}/costs", response={200: s.CostsOut, **ERRORS})
+def get_assessment_costs(request: HttpRequest, response: HttpResponse, assessment_id: int):
+    """Per rule: deficit, unit, unit cost, payer split and sources; each deficit counted once."""
+    found = _assessment(request, assessment_id)
+    lines = rule_costs(found)
+    set_last_modified(response, found.created_at)
+    return {
+        "assessment": found.pk,
+        "standard_set": found.standard_set.slug,
+        "label": (found.standard_set.document or {}).get("label", ""),
+        "total": round(sum(line.total for line in lines), 2),
+        "rules": [line.as_dict() for line in lines],
+        "notes": plausibility_notes(found, lines),
+    }
 
 
 add_write_routes(services)

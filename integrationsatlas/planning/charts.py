@@ -60,12 +60,17 @@ def choropleth(
     prefix: str = "st",
     marks: bool = True,
     highlight: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> SafeString:
-    """The map with each region filled by its status pattern; regions without a row are no data."""
+    """The map with each region filled by its status pattern; regions without a row are no data.
+
+    ``titles``: tooltip text per region key in place of "name: status" (e.g. rule counts)."""
     height = max(svg_map.height, 1.0)
+    # An image may not contain links (axe: nested-interactive); with links it is a group.
+    role = "group" if link else "img"
     out = [
         f'<svg class="choropleth" viewBox="0 0 {svg_map.width:.0f} {height:.0f}" '
-        f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f'role="{role}" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
         _pattern_defs(prefix),
     ]
@@ -73,7 +78,7 @@ def choropleth(
     ordered = sorted(svg_map.shapes, key=lambda s: s.ags == highlight)
     for shape in ordered:
         status = status_by_ags.get(shape.ags, "no_data")
-        label = f"{shape.name}: {status_label(status)}"
+        label = (titles or {}).get(shape.ags) or f"{shape.name}: {status_label(status)}"
         # A class, not a stroke attribute: the stylesheet's stroke would override an attribute.
         extra = " highlight" if shape.ags == highlight else ""
         path = (
@@ -95,8 +100,10 @@ def choropleth(
     return mark_safe("".join(out))
 
 
-def legend(prefix: str = "lg") -> SafeString:
-    """The legend as a list of swatches with the same patterns, marks and words."""
+def legend(prefix: str = "lg", labels: Mapping[str, str] | None = None) -> SafeString:
+    """The legend as a list of swatches with the same patterns, marks and words.
+
+    ``labels``: words per status in place of the status names (e.g. the overview classes)."""
     items = []
     for status in STATUSES:
         swatch = (
@@ -106,7 +113,7 @@ def legend(prefix: str = "lg") -> SafeString:
             f'stroke="#000"/></svg>'
         )
         items.append(
-            f'<li>{swatch} <span class="mark">{MARKS[status]}</span> {escape(status_label(status))}</li>'
+            f'<li>{swatch} <span class="mark">{MARKS[status]}</span> {escape((labels or {}).get(status) or status_label(status))}</li>'
         )
     return mark_safe(f'<ul class="legend">{"".join(items)}</ul>')
 

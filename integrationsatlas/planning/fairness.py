@@ -24,7 +24,8 @@ class RuleEquity:
 
 
 def equity_table(assessment: Assessment) -> list[RuleEquity]:
-    """One line per (rule, region level) with rows: min/max/CV/Gini of ratios, population in gap."""
+    """One line per (rule, region level) with rows: min/max/CV/Gini of the fulfilment capped
+    at 100 % (analysis.equity), population in gap. Rows copied from the Kreis are left out."""
     rows = list(assessment.rows.select_related("region").order_by("rule_code", "region_id"))
     population = {
         ags: values["population"].value
@@ -33,6 +34,8 @@ def equity_table(assessment: Assessment) -> list[RuleEquity]:
     }
     grouped: dict[tuple[str, str], list] = {}
     for row in rows:
+        if row.basis == "parent":
+            continue  # a Kreis's result copied to its Gemeinden is one region, not many
         grouped.setdefault((row.rule_code, row.region.level), []).append(row)
     out = []
     for (code, level), group in sorted(grouped.items()):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from integrationsatlas.regions.models import Region
 from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, Rule
+
+from .overview import overview_classes
 
 PAYERS = ("land", "kreis", "gemeinde", "bund")
 STATUS_ORDER = {"gap": 0, "partial": 1, "met": 2, "no_data": 3}
@@ -41,19 +43,16 @@ def sort_rows(rows: list[AssessmentRow], key: str, descending: bool) -> list[Ass
     return sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["ags"]), reverse=descending)
 
 
-def combined_status(statuses: Iterable[str]) -> str:
-    """All rules at once: the worst judged status wins; no data only if nothing was judged."""
-    judged = [s for s in statuses if s != "no_data"]
-    if not judged:
-        return "no_data"
-    return min(judged, key=lambda s: STATUS_ORDER[s])
-
-
 def status_by_region(rows: Sequence[AssessmentRow]) -> dict[str, str]:
+    """Each region's status when the rows hold one rule per region; with several rules the
+    overview class (overview.overview_class: share of the judged rules met), never the
+    worst status, which painted every region red."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         grouped[row.region_id].append(row.status)
-    return {ags: combined_status(statuses) for ags, statuses in grouped.items()}
+    if all(len(statuses) == 1 for statuses in grouped.values()):
+        return {ags: statuses[0] for ags, statuses in grouped.items()}
+    return overview_classes(rows)
 
 
 def rule_codes(assessment: Assessment) -> list[str]:
@@ -89,7 +88,8 @@ class CostLine:
         self.total += row.cost_total or 0.0
         for payer in PAYERS:
             self.payers[payer] += getattr(row, f"cost_{payer}") or 0.0
-        if row.status in ("gap", "partial"):
+        # A Gemeinde showing its Kreis's result is not a gap of its own (counted at the Kreis).
+        if row.status in ("gap", "partial") and row.basis != "parent":
             self.gaps += 1
 
     def as_dict(self) -> dict[str, Any]:
@@ -168,8 +168,8 @@ def peer_rank(assessment: Assessment, row: AssessmentRow) -> tuple[int | None, i
     """Rank of a row's fulfilment among the same rule's regions of the same level (1 = best)."""
     peers = assessment.rows.filter(
         rule_code=row.rule_code, region__level=row.region.level, ratio__isnull=False
-    ).values_list("ratio", flat=True)
-    ratios = list(peers)
-    if row.ratio is None:
+    ).exclude(basis="parent")
+    ratios = list(peers.values_list("ratio", flat=True))
+    if row.ratio is None or row.basis == "parent":  # a copy of its Kreis: no rank of its own
         return None, len(ratios)
     return 1 + sum(1 for r in ratios if r > row.ratio), len(ratios)

@@ -17,6 +17,7 @@ from integrationsatlas.standards.models import Assessment
 from . import charts
 from .cliffs import ending_soon, region_cliffs, region_services
 from .fairness import equity_table
+from .overview import overview_legend
 from .queries import cost_summary, peer_rank, rows_of, rules_by_code, status_by_region, trend
 
 BASE_INDICATORS = ("population", "foreign_population", "protection_seekers", "children_under_6")
@@ -57,7 +58,7 @@ def report_context(
         {"row": r, "rule": rules.get(r.rule_code), "rank": peer_rank(assessment, r)} for r in rows
     ]
     context["costs"] = cost_summary(rows)["total"]
-    context["legend"] = charts.legend()
+    context["legend"] = overview_legend()
     # Map: the Kreise of the Land with this region's Kreis outlined, coloured by combined status.
     kreis_rows = rows_of(assessment, level=Region.Level.KREIS) if assessment else []
     context["map"] = charts.choropleth(

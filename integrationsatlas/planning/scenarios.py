@@ -136,6 +136,14 @@ def add_planned_service(scenario: StandardSet, data: dict[str, Any]) -> dict[str
     except ValueError:
         problems.append("start: Startdatum im Format JJJJ-MM-TT angeben.")
         start = None
+    hours = None
+    if str(data.get("weekly_hours") or "").strip():
+        try:
+            hours = float(str(data["weekly_hours"]).replace(",", "."))
+            if not 0 <= hours <= 168:
+                raise ValueError
+        except ValueError:
+            problems.append("weekly_hours: Wochenstunden als Zahl von 0 bis 168 angeben.")
     amount = None
     if str(data.get("amount_per_year") or "").strip():
         try:
@@ -149,6 +157,7 @@ def add_planned_service(scenario: StandardSet, data: dict[str, Any]) -> dict[str
         "offer_type": offer_type.code,
         "region": region.ags,
         "capacity": capacity,
+        "weekly_hours": hours,
         "start": start.isoformat(),
         "funder_level": data.get("funder_level") or "",
         "amount_per_year": amount,
@@ -171,6 +180,10 @@ def engine_takes_planned_services() -> bool:
 def engine_service(entry: dict[str, Any]) -> dict[str, Any]:
     """A stored planned service as `run_assessment(extra_services=...)` expects it."""
     region = Region.objects.get(ags=entry["region"])
+    # One funding of the whole service by the named level; none named = funding unknown
+    # (the reliability rules then leave the planned service out, see rules.reliability).
+    level = entry.get("funder_level") or ""
+    fundings = [{"share": 1.0, "end": entry.get("funding_end"), "level": level}] if level else []
     item: dict[str, Any] = {
         "name": entry["name"],
         "offer_type": entry["offer_type"],
@@ -178,13 +191,7 @@ def engine_service(entry: dict[str, Any]) -> dict[str, Any]:
         "weekly_hours": entry.get("weekly_hours"),
         "languages": entry.get("languages") or [],
         "start": entry["start"],
-        "fundings": [
-            {
-                "funder_level": entry.get("funder_level") or "",
-                "amount_per_year": entry.get("amount_per_year"),
-                "end": entry.get("funding_end"),
-            }
-        ],
+        "fundings": fundings,
     }
     if region.level == Region.Level.GEMEINDE:
         item["gemeinde"] = region.ags

@@ -20,6 +20,7 @@ from integrationsatlas.regions.models import Region
 from integrationsatlas.regions.svgmap import region_map
 from integrationsatlas.regions.views import AGS_PATTERN
 from integrationsatlas.standards.assessing import AssessmentError, run_assessment
+from integrationsatlas.standards.costs import plausibility_notes, rule_costs
 from integrationsatlas.standards.models import Assessment, Level, StandardSet
 
 from . import charts, exports
@@ -34,6 +35,7 @@ from .access import (
 )
 from .compare import comparison
 from .fairness import equity_table, level_label
+from .overview import count_sentence, overview_class, overview_legend, rule_counts
 from .queries import (
     PAYERS,
     cost_summary,
@@ -41,6 +43,7 @@ from .queries import (
     levels_with_rows,
     rows_of,
     rule_codes,
+    rules_by_code,
     sort_rows,
     status_by_region,
     status_counts,
@@ -124,25 +127,35 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
 
 @planning_view
 def state_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Overview of all rules (rules met per region) or one rule's status, on one level."""
     assessment = assessment_or_deny(request, pk)
     levels = levels_with_rows(assessment) or [Region.Level.KREIS]
-    level = request.GET.get("ebene") if request.GET.get("ebene") in levels else levels[0]
+    default_level = assessment.level if assessment.level in levels else levels[0]
+    level = request.GET.get("ebene") if request.GET.get("ebene") in levels else default_level
     codes = rule_codes(assessment)
+    rules = rules_by_code(assessment)
     rule = request.GET.get("regel") if request.GET.get("regel") in codes else ""
     rows = rows_of(assessment, level=level, rule_code=rule or None)
     sort = request.GET.get("sortierung", "ags")
     descending = request.GET.get("richtung") == "ab"
     page = Paginator(sort_rows(rows, sort, descending), 200).get_page(request.GET.get("seite"))
-    title = _("Status je %(level)s: %(rule)s") % {
-        "level": level_label(level),
-        "rule": rule or _("alle Regeln zusammen"),
-    }
+    names = {r.region_id: r.region.name for r in rows}
+    rule_title = _rule_title(rules, rule)
+    if rule:
+        title = _("Status je %(level)s: %(rule)s") % {
+            "level": level_label(level),
+            "rule": rule_title,
+        }
+    else:
+        title = _("Erfüllte Regeln je %(level)s") % {"level": level_label(level)}
+    statuses, titles, legend = _map_inputs(rows, bool(rule), names)
     choropleth = charts.choropleth(
         region_map(level),
-        status_by_region(rows),
+        statuses,
         title,
         link=lambda ags: reverse("planning:region", args=[ags]) + f"?bewertung={assessment.pk}",
         marks=level == Region.Level.KREIS,
+        titles=titles,
     )
     return render(
         request,
@@ -151,17 +164,20 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "levels": [(lv, level_label(lv)) for lv in levels],
             "level": level,
-            "codes": codes,
+            "rule_choices": [(code, _rule_title(rules, code)) for code in codes],
             "rule": rule,
+            "rule_title": rule_title,
+            "basis_note": _basis_note(rows, rules.get(rule)) if rule else "",
             "page": page,
             "sort": sort,
             "descending": descending,
             "map": choropleth,
             "map_title": title,
-            "legend": charts.legend(),
+            "legend": legend,
             "counts": status_counts(rows),
-            "region_status": sorted(status_by_region(rows).items()),
-            "region_names": {r.region_id: r.region.name for r in rows},
+            "region_counts": sorted(rule_counts(rows).items()) if not rule else [],
+            "region_status": sorted(statuses.items()),
+            "region_names": names,
             "can_publish": is_state_admin(request.user),
             "columns": [
                 ("region", _("Region")),
@@ -176,6 +192,53 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _map_inputs(rows: list, one_rule: bool, names: dict[str, str]) -> tuple[dict, dict, str]:
+    """Map classes, tooltips and legend: one rule's status, or the overview of all rules."""
+    if one_rule:
+        titles = {r.region_id: _row_title(r) for r in rows}
+        return status_by_region(rows), titles, charts.legend()
+    counts = rule_counts(rows)
+    statuses = {ags: overview_class(c) for ags, c in counts.items()}
+    titles = {ags: count_sentence(names.get(ags, ags), c) for ags, c in counts.items()}
+    return statuses, titles, overview_legend()
+
+
+def _rule_title(rules: dict, code: str) -> str:
+    rule = rules.get(code)
+    return f"{rule.title} ({code})" if rule is not None and rule.title else code
+
+
+def _row_title(row) -> str:
+    """Map tooltip of one rule's row: region, status and, if not judged here, on what basis."""
+    text = f"{row.region.name}: {charts.status_label(row.status)}"
+    return text if row.basis == "own" else f"{text} ({row.get_basis_display()})"
+
+
+def _basis_note(rows: list, rule) -> str:
+    """What the selected rule's rows on this level are, when the rule is judged elsewhere."""
+    bases = {r.basis for r in rows}
+    if "parent" in bases:
+        return _(
+            "Diese Regel wird je Kreis bewertet. Jede Gemeinde zeigt das Ergebnis ihres "
+            "Kreises; es wird nicht je Gemeinde neu berechnet. Fehlbedarf und Kosten zählen "
+            "einmal, beim Kreis."
+        )
+    share = (rule.summary or {}).get("target", 1.0) if rule is not None else 1.0
+    if "share_population" in bases:
+        return _(
+            "Diese Regel wird je Gemeinde bewertet. Je Kreis steht der Anteil der Einwohner, "
+            "die in Gemeinden leben, in denen sie erfüllt ist; erfüllt ab %(share)s %%. "
+            "Fehlbedarf und Kosten: Summe der Gemeinden."
+        ) % {"share": f"{share * 100:g}"}
+    if "share_regions" in bases:
+        return _(
+            "Diese Regel wird je Gemeinde bewertet. Je Kreis steht der Anteil seiner Gemeinden, "
+            "in denen sie erfüllt ist; erfüllt ab %(share)s %%. Fehlbedarf und Kosten: Summe "
+            "der Gemeinden."
+        ) % {"share": f"{share * 100:g}"}
+    return ""
+
+
 @planning_view
 def row_detail(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
     assessment = assessment_or_deny(request, pk)
@@ -186,7 +249,9 @@ def row_detail(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
 @planning_view
 def costs(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_or_deny(request, pk)
-    summary = cost_summary(rows_of(assessment))
+    rows = rows_of(assessment)
+    summary = cost_summary(rows)
+    by_rule = rule_costs(assessment, rows)
     payer_names = dict(Level.choices)
     chart = charts.bar_chart(
         [(str(payer_names[p]), summary["total"].payers[p]) for p in PAYERS],
@@ -199,6 +264,8 @@ def costs(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "summary": summary,
+            "by_rule": by_rule,
+            "notes": plausibility_notes(assessment, by_rule),
             "payers": [(p, payer_names[p]) for p in PAYERS],
             "chart": chart,
         },

@@ -15,8 +15,8 @@ from integrationsatlas.analysis.assess import assess
 from integrationsatlas.regions.models import IndicatorEdition
 
 from .document import ILLUSTRATIVE
-from .loader import APPORTION_NOTE, PlannedServiceError, engine_rules, load_input
-from .models import COST_FIELDS, Assessment, AssessmentRow, StandardSet
+from .loader import APPORTION_NOTE, EngineInput, PlannedServiceError, engine_rules, load_input
+from .models import COST_FIELDS, Assessment, AssessmentRow, Rule, StandardSet
 
 #: The columns of an assessment listing, in order (CLI, CSV, JSON, planning pages).
 COLUMNS = [
@@ -29,6 +29,7 @@ COLUMNS = [
     "target",
     "ratio",
     "status",
+    "basis",
     "deficit",
     "unit",
     *COST_FIELDS,
@@ -64,6 +65,7 @@ _ROW_FIELDS = [
     "responsible_level",
     "target",
     "status",
+    "basis",
     "unit",
     "explanation",
     "uses_demo_data",
@@ -126,6 +128,48 @@ def _rounded(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
+class _Trace:
+    """Demo and estimate flags of a row: from its own region, and for a summary or a copied
+    row from the regions it rests on (the Gemeinden of a summary, the Kreis of a copy)."""
+
+    def __init__(self, data: EngineInput) -> None:
+        self.data = data
+        keys = data.regions.keys.tolist()
+        parent = data.regions.parent.tolist()
+        self.parent = {k: keys[p] if p >= 0 else "" for k, p in zip(keys, parent, strict=True)}
+        self.children: dict[str, list[str]] = {}
+        for key, up in self.parent.items():
+            self.children.setdefault(up, []).append(key)
+
+    def _one(self, rule: Rule, key: str) -> tuple[bool, bool]:
+        data = self.data
+        mark = "languages" if rule.kind == "languages" else rule.demand_indicator
+        demo = (mark, key) in data.demo_indicators
+        if rule.kind == "languages":
+            demo = demo or (rule.demand_indicator, key) in data.demo_indicators
+        return demo, (mark, key) in data.estimated_indicators
+
+    def named(self, explanation: str, key: str, basis: str) -> str:
+        """A copied row names its Kreis by name, not only by key ("Ergebnis für Kreis …")."""
+        if basis != "parent":
+            return explanation
+        up = self.parent.get(key, "")
+        name = self.data.names.get(up)
+        return explanation.replace(f"Kreis {up} (", f"{name} ({up}; ", 1) if name else explanation
+
+    def flags(self, rule: Rule, key: str, basis: str) -> tuple[bool, bool]:
+        """(uses demo data, rests on an estimate) for the row of `rule` at region `key`."""
+        if basis == "parent":
+            keys = [self.parent.get(key, "")]
+        elif basis.startswith("share_"):
+            keys = self.children.get(key, [])
+        else:
+            keys = [key]
+        found = [self._one(rule, k) for k in keys]
+        demo = rule.offer_type.code in self.data.demo_offer_types or any(d for d, _ in found)
+        return demo, any(e for _, e in found)
+
+
 def run_assessment(
     standard_set: StandardSet,
     level: str,
@@ -139,8 +183,10 @@ def run_assessment(
 ) -> Assessment:
     """Load the data as of `reference_date`, run every rule, store and return the Assessment.
 
-    Every rule is judged on `level` (kreis or gemeinde): one row per region of the level and
-    rule. `step` is called with a German label before each phase (progress bar).
+    Every rule is judged on its own level; `level` (kreis or gemeinde) is the level shown
+    (analysis.levels): a Gemeinde rule is summarised per Kreis in a Kreis assessment, a
+    Kreis rule keeps its Kreis rows in a Gemeinde assessment and adds each Gemeinde's copy
+    of its Kreis's result (basis "parent", no deficit or cost). Costs count once. `step` is called with a German label before each phase (progress bar).
     `extra_services`: planned services (dicts, see loader._append_planned) added to the
     registry's for this run only; the registry is not touched. They are stored in
     `Assessment.scenario`; `is_scenario` marks the result as a scenario.
@@ -156,13 +202,15 @@ def run_assessment(
         raise AssessmentError(f"Der Standardsatz {standard_set.slug} hat keine Regeln.")
     step("Daten laden")
     try:
-        data = load_input(rules, date, level, extra_services)
+        data = load_input(rules, date, extra_services)
     except PlannedServiceError as exc:
         raise AssessmentError(str(exc)) from exc
     step("Regeln bewerten")
     started = time.perf_counter()
     try:
-        results = assess(data.regions, data.services, engine_rules(rules, level), date, data.points)
+        results = assess(
+            data.regions, data.services, engine_rules(rules), date, data.points, level=level
+        )
     except ValueError as exc:
         raise AssessmentError(f"Bewertung nicht möglich: {exc}") from exc
     engine_seconds = time.perf_counter() - started
@@ -170,16 +218,13 @@ def run_assessment(
     by_code = {rule.code: rule for rule in rules}
     rows, listing = [], []
     estimated_rules: set[str] = set()
+    traced = _Trace(data)
     for result in results:
         rule = by_code[result.rule_id]
         mark = "languages" if rule.kind == "languages" else rule.demand_indicator
-        demo = (mark, result.region_key) in data.demo_indicators or (
-            rule.offer_type.code in data.demo_offer_types
-        )
-        if rule.kind == "languages":
-            demo = demo or (rule.demand_indicator, result.region_key) in data.demo_indicators
-        estimated = (mark, result.region_key) in data.estimated_indicators
-        explanation = result.explanation + _target_source(rule)
+        demo, estimated = traced.flags(rule, result.region_key, result.basis)
+        explanation = traced.named(result.explanation, result.region_key, result.basis)
+        explanation += _target_source(rule)
         if estimated:
             estimated_rules.add(rule.code)
             explanation = f"{explanation} {ESTIMATE_SENTENCE}"
@@ -200,6 +245,7 @@ def run_assessment(
                 rule.responsible_level,
                 result.target,
                 STATUS_STORED[result.status],
+                result.basis,
                 result.unit,
                 explanation,
                 demo,
@@ -216,6 +262,7 @@ def run_assessment(
             "target": result.target,
             "ratio": known["ratio"],
             "status": STATUS_STORED[result.status],
+            "basis": result.basis,
             "deficit": known["deficit"],
             "unit": result.unit,
             **{name: known[name] for name in COST_FIELDS},

@@ -45,6 +45,7 @@ RULE_KEYS = (
     "offer_type",
     "kind",
     "level",
+    "summary",
     "target",
     "params",
     "demand_indicator",
@@ -278,6 +279,8 @@ def semantic_problems(
             if kind == "ratio" and "bands_km" in params:
                 for field, message in _band_problems(params):
                     add(field, message)
+        for field, message in _summary_problems(rule, sources):
+            add(field, message)
         if isinstance(params, dict):
             for name in params:
                 if f"params.{name}" not in sources:
@@ -296,6 +299,24 @@ def _cited_texts(rule: dict[str, Any], sources: dict[str, Any]) -> list[tuple[st
     texts = [(name, rule.get(name)) for name in ("title", "legal_basis")]
     texts += [(f"sources.{key}", value) for key, value in sources.items()]
     return [(field, text) for field, text in texts if isinstance(text, str)]
+
+
+def _summary_problems(rule: dict[str, Any], sources: dict[str, Any]) -> list[tuple[str, str]]:
+    """A summary belongs to a Gemeinde rule; a summary target, like every number, needs a source."""
+    summary = rule.get("summary")
+    problems = []
+    if summary is not None and rule.get("level") != "gemeinde":
+        problems.append(
+            ("summary", "eine Zusammenfassung je Kreis gibt es nur für Regeln der Ebene gemeinde.")
+        )
+    has_target = isinstance(summary, dict) and "target" in summary
+    if has_target and "summary.target" not in sources:
+        problems.append(("sources.summary.target", "Quelle fehlt für summary.target."))
+    if "summary.target" in sources and not has_target:
+        problems.append(
+            ("sources.summary.target", "Quelle für ein summary.target, das es nicht gibt.")
+        )
+    return problems
 
 
 def _band_problems(params: dict[str, Any]) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,13 +107,17 @@ def _apportion(
 
 
 def load_regions(
-    codes: set[str], date: dt.date, level: str | None = None
+    codes: set[str],
+    date: dt.date,
+    apportioned: AbstractSet[str] = frozenset(),
+    language_levels: AbstractSet[str] = frozenset({"kreis"}),
 ) -> tuple[Regions, DemandPoints, dict, set, dict, set, dict]:
     """Regions with their indicator columns, the Gemeinde demand points and the trace.
 
-    At `level` "gemeinde", Kreis-only figures are apportioned to Gemeinden (`_apportion`)
-    and marked in the returned estimated set. Language rows are given on `level` only
-    (default kreis), summed up from Gemeinden or apportioned from the Kreis as needed.
+    Kreis-only figures of the `apportioned` codes (those rules judged per Gemeinde need)
+    are apportioned to Gemeinden (`_apportion`) and marked in the returned estimated set.
+    Language rows are given on each of `language_levels`, summed up from Gemeinden or
+    apportioned from the Kreis as needed; the engine uses those of a rule's own level.
     """
     regions = list(
         Region.objects.order_by("ags").values_list(
@@ -142,7 +147,10 @@ def load_regions(
             if any((mark, keys[c]) in demo for c in np.flatnonzero(parent == i)):
                 demo.add((mark, keys[i]))
         filled = np.empty(0, np.int64)
-        if level == Region.Level.GEMEINDE and code != "population":
+        if code != "population" and (
+            code in apportioned
+            or (mark == "languages" and Region.Level.GEMEINDE in language_levels)
+        ):
             filled = _apportion(column, parent, levels, population)
             for g in filled.tolist():
                 # The only Gemeinde of a Kreis (a kreisfreie Stadt) gets the exact value.
@@ -174,8 +182,8 @@ def load_regions(
     for code in sorted(set(codes) | {c for c in values if not c.startswith(LANGUAGE_PREFIX)}):
         if code != "population":
             indicators[code] = column_of(code, code)
-    # Language rows on the assessed level only, so nothing is counted twice in the engine.
-    on_level = np.flatnonzero(levels == (level or Region.Level.KREIS))
+    # Language rows on each level a languages rule is judged on (the engine keeps them apart).
+    on_level = np.flatnonzero(np.isin(levels, sorted(language_levels)))
     lang_region, lang_code, lang_pop = [], [], []
     for code in sorted(c for c in values if c.startswith(LANGUAGE_PREFIX)):
         column = column_of(code, "languages")
@@ -381,7 +389,8 @@ def _append_planned(
     An entry: `offer_type` (code); where: `lon`/`lat` (WGS84; the Gemeinde is looked up) or
     `gemeinde` (also `region`: a Gemeinde key puts the site at its representative point; a
     Kreis key adds no site but serves the whole Kreis, like a service area); `capacity` and
-    `weekly_hours` (empty = unknown); `languages` (ISO codes); `start` (active only from
+    `weekly_hours` (empty = not planned: counts as 0, unlike an unknown registry figure,
+    which makes its region "no data"); `languages` (ISO codes); `start` (active only from
     this date on; empty = already running); `fundings`: list of {`share`, `end`, `level`}
     (or the planning face's flat `funder_level`/`funding_end`: one funding of share 1);
     optional `service_area` (region keys).
@@ -412,6 +421,8 @@ def _append_planned(
             sited = info[key][0] == Region.Level.GEMEINDE
             if sited and not (math.isfinite(lon) and math.isfinite(lat)):
                 lon, lat = info[key][1], info[key][2]
+            # A plan adds what it states: no capacity or hours given adds 0, never "unknown",
+            # so planning a service cannot turn a known value into "no data".
             capacity = _number(entry.get("capacity"))
             hours = _number(entry.get("weekly_hours"))
             start = _date_of(entry.get("start"))
@@ -433,9 +444,9 @@ def _append_planned(
         cols["lon"].append(lon if sited else math.nan)
         cols["lat"].append(lat if sited else math.nan)
         cols["region"].append(region_index[key] if sited else -1)
-        cols["capacity"].append(capacity)
+        cols["capacity"].append(0.0 if math.isnan(capacity) else capacity)
         cols["active"].append(start is None or start <= date)
-        cols["weekly_hours"].append(hours)
+        cols["weekly_hours"].append(0.0 if math.isnan(hours) else hours)
         area = [] if sited else [key]
         for region in [*area, *(entry.get("service_area") or [])]:
             if region in region_index:
@@ -464,14 +475,16 @@ def _append_planned(
     return used
 
 
-def engine_rules(rules: list[Rule], level: str | None = None) -> list[EngineRule]:
-    """Engine rules from stored rules; `level` (kreis or gemeinde) overrides each rule's own."""
+def engine_rules(rules: list[Rule]) -> list[EngineRule]:
+    """Engine rules from stored rules, each on the level it declares (never overridden)."""
     return [
         EngineRule(
             id=rule.code,
             offer_type=rule.offer_type.code,
             kind=rule.kind,
-            level=level or rule.level,
+            level=rule.level,
+            summary_by=(rule.summary or {}).get("by", "regions"),
+            summary_target=float((rule.summary or {}).get("target", 1.0)),
             target=float(rule.target),
             demand_indicator=rule.demand_indicator,
             # bands_km, the one list-valued parameter, is a field of its own in the engine.
@@ -492,16 +505,20 @@ def engine_rules(rules: list[Rule], level: str | None = None) -> list[EngineRule
 def load_input(
     rules: list[Rule],
     date: dt.date,
-    level: str | None = None,
     extra_services: list[dict[str, Any]] | None = None,
 ) -> EngineInput:
-    """The registry and indicators as the engine sees them on `date`, judged on `level`.
+    """The registry and indicators as the engine sees them on `date`.
 
-    At Gemeinde level, Kreis-only figures are apportioned by population (marked estimated).
+    Kreis-only figures of rules judged per Gemeinde are apportioned by population (marked
+    estimated); language figures are given on the levels of the `languages` rules.
     `extra_services`: planned services added to the registry's (see `_append_planned`).
     """
     codes = {rule.demand_indicator for rule in rules} | {"population"}
-    regions, points, names, demo, reference, estimated, origins = load_regions(codes, date, level)
+    per_gemeinde = {r.demand_indicator for r in rules if r.level == Region.Level.GEMEINDE}
+    language_levels = {r.level for r in rules if r.kind == Rule.Kind.LANGUAGES}
+    regions, points, names, demo, reference, estimated, origins = load_regions(
+        codes, date, per_gemeinde, language_levels or {Region.Level.KREIS}
+    )
     index = {key: i for i, key in enumerate(regions.keys.tolist())}
     services, demo_types, service_reference = load_services(
         index, date, {rule.offer_type.code for rule in rules}, extra_services

@@ -24,6 +24,7 @@ ROW_UNIT_LABELS = {
     **dict(Unit.choices),
     "services": _("Angebote"),
     "persons": _("Personen"),
+    "languages": _("Sprachen"),
 }
 
 
@@ -133,6 +134,9 @@ class Rule(models.Model):
     )
     # {field name: citation, or "illustrative example, not an official standard"}.
     sources = models.JSONField(_("Quellen"), default=dict)
+    # Gemeinde rules only: how a Kreis is judged from its Gemeinden, {"by": "regions" |
+    # "population", "target": share}; empty = every Gemeinde must meet the rule.
+    summary = models.JSONField(_("Zusammenfassung je Kreis"), default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -182,7 +186,17 @@ class Assessment(models.Model):
 
 #: An assessment row's measurement against its rule's target, as the model orders it; the
 #: listings and the API that show the full row name these together.
-MEASURE_FIELDS = ("value", "target", "ratio", "status", "demand", "supply", "deficit", "unit")
+MEASURE_FIELDS = (
+    "value",
+    "target",
+    "ratio",
+    "status",
+    "basis",
+    "demand",
+    "supply",
+    "deficit",
+    "unit",
+)
 #: An assessment row's cost columns: the total, then one per level the engine splits it into.
 COST_FIELDS = ("cost_total", *(f"cost_{level}" for level in COST_LEVELS))
 
@@ -193,6 +207,14 @@ class AssessmentRow(models.Model):
         PARTIAL = "partial", _("teilweise")
         GAP = "gap", _("Lücke")
         NO_DATA = "no_data", _("keine Daten")
+
+    class Basis(models.TextChoices):
+        """What the row is; the engine's analysis.model.BASES (analysis/levels.py)."""
+
+        OWN = "own", _("eigene Bewertung")
+        PARENT = "parent", _("Ergebnis des Kreises")
+        SHARE_REGIONS = "share_regions", _("Anteil der Gemeinden")
+        SHARE_POPULATION = "share_population", _("Anteil der Einwohner")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="rows")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="assessment_rows")
@@ -206,6 +228,9 @@ class AssessmentRow(models.Model):
     target = models.FloatField()
     ratio = models.FloatField(null=True)
     status = models.CharField(max_length=10, choices=Status.choices)
+    # "own": judged on this region; "parent": its Kreis's result shown here (no deficit or
+    # cost of its own); "share_*": a Kreis summary of a rule judged per Gemeinde.
+    basis = models.CharField(_("Grundlage"), max_length=20, choices=Basis.choices, default="own")
     demand = models.FloatField(null=True)
     supply = models.FloatField(null=True)
     # Empty (NULL) = not known: no data, or no cost defined for the kind (reach, languages).

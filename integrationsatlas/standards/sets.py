@@ -54,6 +54,7 @@ def document_of(standard_set: StandardSet) -> dict[str, Any]:
             "offer_type": rule.offer_type.code,
             "kind": rule.kind,
             "level": rule.level,
+            **({"summary": _summary_out(rule.summary)} if rule.summary else {}),
             "target": _number(rule.target),
             "params": {k: _param(v) for k, v in (rule.params or {}).items()},
             "demand_indicator": rule.demand_indicator,
@@ -68,6 +69,10 @@ def document_of(standard_set: StandardSet) -> dict[str, Any]:
         rules.append(item)
     doc["rules"] = rules
     return doc
+
+
+def _summary_out(summary: dict[str, Any]) -> dict[str, Any]:
+    return {k: _number(v) if k == "target" else v for k, v in summary.items()}
 
 
 def export_yaml(standard_set: StandardSet) -> str:
@@ -86,6 +91,7 @@ def _write_rules(standard_set: StandardSet, doc: dict[str, Any]) -> None:
                 "offer_type": offer_types[item["offer_type"]],
                 "kind": item["kind"],
                 "level": item["level"],
+                "summary": item.get("summary") or {},
                 "target": float(item["target"]),
                 "params": item.get("params") or {},
                 "demand_indicator": item["demand_indicator"],

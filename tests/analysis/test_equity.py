@@ -33,6 +33,21 @@ def test_equity_excludes_and_counts_no_data() -> None:
         status=["met", "gap", "no_data", "partial"],
     )
     assert (eq.n_regions, eq.n_no_data) == (4, 1)
-    assert (eq.minimum, eq.maximum) == (0.3, 1.2)
+    # Fulfilment is capped at 100 %: 1.2 counts as 1.
+    assert (eq.minimum, eq.maximum) == (0.3, 1.0)
     assert eq.gap_population_share == pytest.approx(50 / 200)
-    assert eq.gini == pytest.approx(gini([1.2, 0.3, 0.6]))
+    assert eq.gini == pytest.approx(gini([1.0, 0.3, 0.6]))
+
+
+def test_a_rule_every_region_meets_is_perfectly_equal() -> None:
+    """Issue 13: sports clubs met everywhere with ratios of 3 to 39 got the highest Gini."""
+    eq = equity(
+        ratio=[3.0, 39.0, 1.0, 12.5],
+        population=[1.0, 1.0, 1.0, 1.0],
+        status=["met"] * 4,
+    )
+    assert eq.gini == 0.0 and eq.coefficient_of_variation == 0.0
+    assert (eq.minimum, eq.maximum, eq.gap_population_share) == (1.0, 1.0, 0.0)
+    # Below the target the spread still counts: ratios 0.5 and 1 (capped from 2).
+    eq = equity([0.5, 2.0], [1.0, 1.0], ["partial", "met"])
+    assert eq.gini == pytest.approx(gini([0.5, 1.0])) and eq.gini > 0

@@ -19,7 +19,7 @@ from .conftest import PIPELINE_DATE
 pytestmark = pytest.mark.django_db
 
 BANNER = '<p class="demo-banner" role="note"><strong>Demo</strong>'
-RAISED_RULE = "sportverein-vorhanden"  # presence, costed; demo Kreise have 1 to 3 clubs
+RAISED_RULE = "sprachcafe-vorhanden"  # a Kreis presence rule, always known; 3 -> 9 cafés
 
 
 def test_state_view_reports_and_bautzen_pdf(client, planner, pipeline, monkeypatch):

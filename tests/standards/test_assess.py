@@ -109,7 +109,7 @@ def test_kreis_level_gives_13_rows_per_rule_with_every_column(standard_set):
     )
     assessment = Assessment.objects.get()
     assert assessment.rows.count() == 14 * 13
-    assert assessment.standard_set_version == "2"
+    assert assessment.standard_set_version == "3"
     assert assessment.data_reference["indicators"]["foreign_population"]["reference_dates"]
 
 
@@ -133,13 +133,18 @@ def test_demo_demand_is_labelled(standard_set):
             is_demo=True,
         )
     make_service("kita", DRESDEN, capacity=500.0)
-    rows = assess_csv()
-    dresden = next(r for r in rows if r["rule"] == "kita-plaetze" and r["ags"] == "14612")
+    rows = assess_csv("--level", "gemeinde")
+    dresden = next(r for r in rows if r["rule"] == "kita-plaetze" and r["ags"] == "14612000")
     # Dresden is one Gemeinde: 500 places per 1,000 children = 500 per 1,000; target 800.
     assert float(dresden["value"]) == pytest.approx(500.0)
-    assert dresden["status"] == "partial"
+    assert dresden["status"] == "partial" and dresden["basis"] == "own"
     assert "Demodaten" in dresden["explanation"]
     assert Assessment.objects.get().includes_demo_data
+    # Per Kreis the rule is summarised: no inhabitant lives where it is met -> share 0, the
+    # summary rests on the same demo figures and says so.
+    kreis = next(r for r in assess_csv() if r["rule"] == "kita-plaetze" and r["ags"] == "14612")
+    assert kreis["basis"] == "share_population" and float(kreis["value"]) == 0.0
+    assert kreis["status"] == "gap" and "Demodaten" in kreis["explanation"]
 
 
 def test_compare_lists_exactly_the_changed_rows(standard_set):

@@ -46,7 +46,9 @@ def test_done_when_every_column_is_filled_at_both_levels_on_a_small_demo(standar
     n_kreise = Region.objects.filter(level="kreis").count()
     n_gemeinden = Region.objects.filter(level="gemeinde").count()
     assert (n_kreise, n_gemeinden) == (13, 418)
-    for level, per_rule in (("kreis", 13), ("gemeinde", 418)):
+    per_gemeinde = {"kita-plaetze", "sportverein-vorhanden"}
+    totals = {}
+    for level in ("kreis", "gemeinde"):
         rows = assess_csv(level)
         counts: dict[str, int] = {}
         for row in rows:
@@ -54,9 +56,17 @@ def test_done_when_every_column_is_filled_at_both_levels_on_a_small_demo(standar
             empty = {c for c in COLUMNS if row[c] == ""}
             if row["status"] == "no_data":
                 assert empty == EMPTY_WHEN_NO_DATA, row
+            elif row["basis"] == "parent":
+                # The Kreis's result shown per Gemeinde: its deficit and cost stay at the Kreis.
+                assert empty == EMPTY_WHEN_NO_DATA - {"value", "ratio"}, row
             else:
                 assert not empty, row
-        assert counts == dict.fromkeys(counts, per_rule) and len(counts) == 14
+        # Per Kreis: one row per Kreis and rule (Gemeinde rules summarised). Per Gemeinde:
+        # Gemeinde rules per Gemeinde; Kreis rules per Kreis plus each Gemeinde's copy.
+        if level == "kreis":
+            assert counts == dict.fromkeys(counts, 13) and len(counts) == 14
+        else:
+            assert counts == {c: 418 if c in per_gemeinde else 13 + 418 for c in counts}
         if level == "kreis":
             # With the demo registry and its demo figures nothing is unknown per Kreis.
             assert [r for r in rows if r["status"] == "no_data"] == []
@@ -64,10 +74,40 @@ def test_done_when_every_column_is_filled_at_both_levels_on_a_small_demo(standar
         assert all("Demodaten" in r["explanation"] for r in languages)
         assert all(r["unit"] == "languages" for r in languages)
         assert {r["unit"] for r in rows if r["kind"] == "reach"} == {"sites"}
+        totals[level] = sum(float(r["cost_total"]) for r in rows if r["cost_total"])
+    # Each deficit is counted once: both levels add up to the same yearly cost.
+    assert totals["kreis"] == pytest.approx(totals["gemeinde"], rel=1e-9)
     gemeinde = Assessment.objects.get(level="gemeinde")
     # The CLI printed what it stored: same number of rows, and languages rows flagged demo.
-    assert gemeinde.rows.count() == 14 * 418
+    assert gemeinde.rows.count() == 2 * 418 + 12 * (13 + 418)
     assert gemeinde.rows.filter(kind="languages", uses_demo_data=False).count() == 0
+
+
+def test_kreis_rules_on_gemeinde_level_carry_their_kreis_status(standard_set):
+    """Done when (issue 13): for every Kreis rule, the Gemeinde rows' status is the Kreis's,
+    and the cost is counted once, at the Kreis."""
+    make_service("mbe", DRESDEN, capacity=30.0)
+    make_service("mbe", (13.35, 51.16), capacity=0.5)  # Meißen: 0.5 VZÄ, a partial Kreis
+    rows = assess_csv("gemeinde")
+    kreis_rules = {r["rule"] for r in rows if len(r["ags"]) == 5}
+    assert "mbe-beratung" in kreis_rules and "kita-plaetze" not in kreis_rules
+    kreis = {(r["ags"], r["rule"]): r for r in rows if len(r["ags"]) == 5}
+    parent_of = dict(Region.objects.filter(level="gemeinde").values_list("ags", "parent_id"))
+    for row in rows:
+        if row["rule"] in kreis_rules and len(row["ags"]) == 8:
+            own = kreis[(parent_of[row["ags"]], row["rule"])]
+            assert row["basis"] == "parent" and row["status"] == own["status"]
+            assert row["explanation"].startswith(f"Ergebnis für {own['region']} ({own['ags']}; ")
+            assert row["cost_total"] == "" and row["deficit"] == ""
+    statuses = {r["status"] for r in rows if r["rule"] == "mbe-beratung"}
+    assert {"met", "gap"} <= statuses
+    meissen = kreis[("14627", "mbe-beratung")]
+    assert float(meissen["cost_total"]) > 0
+    assert sum(float(r["cost_total"] or 0) for r in rows if r["rule"] == "mbe-beratung") == (
+        pytest.approx(
+            sum(float(r["cost_total"]) for (_, c), r in kreis.items() if c == "mbe-beratung")
+        )
+    )
 
 
 def test_demo_language_figures_come_from_foreign_population_with_fixed_shares():
@@ -96,14 +136,17 @@ def test_apportion_kreis_value_by_population_share():
     assert np.isnan(column[6]) and column[5] == 200.0
 
 
-def test_gemeinde_level_uses_apportioned_kreis_figures_and_says_so(standard_set):
+def test_gemeinde_rules_use_apportioned_kreis_figures_and_say_so(standard_set):
+    IndicatorValue.objects.create(
+        region_id="14627",
+        code="children_under_6",
+        reference_date=dt.date(2025, 12, 31),
+        value=10000,
+        source="Test: Kreiswert",
+    )
     make_service("mbe", DRESDEN, capacity=30.0)
     assessment = run_assessment(standard_set, "gemeinde", DATE)
     rows = {(r["ags"], r["rule"]): r for r in assessment.listing}
-    foreign = {
-        v.region_id: v.value
-        for v in IndicatorValue.objects.filter(code="foreign_population").order_by("reference_date")
-    }
     population = {
         v.region_id: v.value
         for v in IndicatorValue.objects.filter(
@@ -111,21 +154,21 @@ def test_gemeinde_level_uses_apportioned_kreis_figures_and_says_so(standard_set)
         ).order_by("reference_date")
     }
     gemeinde = sorted(population)[0]
-    share = foreign["14627"] * population[gemeinde] / sum(population.values())
-    row = rows[(gemeinde, "mbe-beratung")]
-    # No MBE in Meißen: value 0, gap, deficit 0.3 x estimated demand / 1000.
+    share = 10000 * population[gemeinde] / sum(population.values())
+    row = rows[(gemeinde, "kita-plaetze")]
+    # No Kita in Meißen: value 0, gap, deficit 800 x estimated children / 1000.
     assert (row["value"], row["status"]) == (0.0, "gap")
-    assert row["deficit"] == pytest.approx(round(0.3 * share / 1000, 3))
+    assert row["deficit"] == pytest.approx(round(0.8 * share, 3))
     assert row["explanation"].endswith("Nachfrage geschätzt: Kreiswert anteilig nach Einwohnern.")
-    # Dresden is a kreisfreie Stadt: its one Gemeinde gets the exact Kreis figure.
-    dresden = rows[("14612000", "mbe-beratung")]
-    assert dresden["value"] == pytest.approx(round(30 / foreign["14612"] * 1000, 4))
-    assert "geschätzt" not in dresden["explanation"]
+    stored = AssessmentRow.objects.get(region_id=gemeinde, rule_code="kita-plaetze")
+    assert stored.demand == pytest.approx(share) and stored.supply == 0.0
     estimates = Assessment.objects.get().data_reference["estimates"]
     assert estimates["method"] == "geschätzt: Kreiswert anteilig nach Einwohnern"
-    assert "mbe-beratung" in estimates["rules"] and "foreign_population" in estimates["indicators"]
-    stored = AssessmentRow.objects.get(region_id=gemeinde, rule_code="mbe-beratung")
-    assert stored.demand == pytest.approx(share) and stored.supply == 0.0
+    assert estimates["rules"] == ["kita-plaetze"]
+    # A Kreis rule is not apportioned: judged per Kreis on the Kreis figure, never estimated.
+    mbe = rows[(gemeinde, "mbe-beratung")]
+    assert mbe["basis"] == "parent" and "geschätzt" not in mbe["explanation"]
+    assert rows[("14627", "mbe-beratung")]["basis"] == "own"
 
 
 def test_languages_deficit_is_missing_languages_times_unit_cost(standard_set):
@@ -156,8 +199,9 @@ def test_reach_deficit_is_sites_needed_times_unit_cost(standard_set):
     row = next(
         r
         for r in assessment.listing
-        if r["ags"] == "14612000" and r["rule"] == "bibliothek-erreichbarkeit"
+        if r["ags"] == "14612" and r["rule"] == "bibliothek-erreichbarkeit"
     )
+    assert row["basis"] == "own"  # a Kreis rule, judged per Kreis even in this assessment
     # No library anywhere: Dresden's one demand point is unreached; 90 % missing -> 1 site
     # x 120,000 EUR, 80 % Gemeinde and 20 % Land.
     assert (row["value"], row["deficit"], row["unit"]) == (0.0, 1.0, "sites")

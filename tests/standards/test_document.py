@@ -40,6 +40,8 @@ def test_every_number_of_the_example_is_labelled_illustrative(example):
         numbers = ["target", "financing", "unit_cost"] + [
             f"params.{p}" for p in rule.get("params", {})
         ]
+        if "target" in rule.get("summary", {}):
+            numbers.append("summary.target")
         assert set(rule["sources"]) == set(numbers), rule["id"]
         assert all(rule["sources"][n] == doc_module.ILLUSTRATIVE for n in numbers), rule["id"]
 
@@ -68,6 +70,17 @@ def test_schema_is_valid_json_schema():
         (lambda r: r.update(responsible_level="eu"), "responsible_level", "unbekannter Wert 'eu'"),
         (lambda r: r.update(target="viel"), "target", "muss eine Zahl sein"),
         (lambda r: r.pop("target"), "target", "Pflichtfeld fehlt"),
+        (lambda r: r.update(summary={"by": "regions"}), "summary", "nur für Regeln der Ebene"),
+        (
+            lambda r: r.update(level="gemeinde", summary={"by": "kreise"}),
+            "summary.by",
+            "unbekannter Wert 'kreise'",
+        ),
+        (
+            lambda r: r.update(level="gemeinde", summary={"by": "population", "target": 0.9}),
+            "sources.summary.target",
+            "Quelle fehlt",
+        ),
     ],
 )
 def test_broken_rule_is_refused_naming_rule_and_field(example, change, field, words):

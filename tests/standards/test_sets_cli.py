@@ -70,7 +70,7 @@ def test_list_and_copy():
     listing = run("list", "--format", "csv").splitlines()
     assert listing[0] == "slug,name,version,status,rules,assessments,copied_from,label"
     assert any(
-        line.startswith(f"ministerium-entwurf,Entwurf des Ministeriums,2,draft,14,0,{SLUG}")
+        line.startswith(f"ministerium-entwurf,Entwurf des Ministeriums,3,draft,14,0,{SLUG}")
         for line in listing
     )
 

@@ -1,4 +1,4 @@
-"""`integrationsatlas assessments [show ID | compare A B]`: list, show and compare stored assessments."""
+"""`integrationsatlas assessments [show ID | costs ID | compare A B]`: list, show, cost and compare assessments."""
 
 import json
 
@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from integrationsatlas.core.tables import format_rows
 from integrationsatlas.standards.assessing import COLUMNS, assessment_rows, assessment_summary
 from integrationsatlas.standards.compare import COMPARE_COLUMNS, compare_assessments
+from integrationsatlas.standards.costs import COST_COLUMNS, plausibility_notes, rule_costs
 from integrationsatlas.standards.models import Assessment
 
 LIST_COLUMNS = [
@@ -27,12 +28,13 @@ LIST_COLUMNS = [
 
 class Command(BaseCommand):
     help = (
-        "Listet gespeicherte Bewertungen, zeigt eine (show ID) oder vergleicht zwei (compare A B)."
+        "Listet gespeicherte Bewertungen, zeigt eine (show ID), ihre Kosten je Regel (costs ID) "
+        "oder vergleicht zwei (compare A B)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "action", nargs="?", choices=["list", "show", "compare"], default="list"
+            "action", nargs="?", choices=["list", "show", "costs", "compare"], default="list"
         )
         parser.add_argument("ids", nargs="*", type=int, help="Nummer(n) der Bewertung(en)")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -44,7 +46,7 @@ class Command(BaseCommand):
         return found
 
     def handle(self, *args, action="list", ids=(), format="table", **options):
-        wanted = {"list": 0, "show": 1, "compare": 2}[action]
+        wanted = {"list": 0, "show": 1, "costs": 1, "compare": 2}[action]
         if len(ids) != wanted:
             raise CommandError(f"{action} erwartet {wanted} Nummer(n), bekam {len(ids)}.")
         if action == "list":
@@ -55,6 +57,8 @@ class Command(BaseCommand):
         elif action == "show":
             rows = assessment_rows(self._get(ids[0]))
             self.stdout.write(format_rows(rows, COLUMNS, format), ending="")
+        elif action == "costs":
+            self._costs(self._get(ids[0]), format)
         else:
             result = compare_assessments(self._get(ids[0]), self._get(ids[1]))
             if format == "json":
@@ -68,3 +72,16 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "\n" + format_rows(totals, ["payer", "a", "b", "change"], "table"), ending=""
                 )
+
+    def _costs(self, assessment: Assessment, format: str) -> None:
+        """Per rule: deficit, unit, unit cost, payer split and sources; notes to stderr."""
+        lines = rule_costs(assessment)
+        notes = plausibility_notes(assessment, lines)
+        rows = [line.as_dict() for line in lines]
+        if format == "json":
+            text = json.dumps({"rules": rows, "notes": notes}, ensure_ascii=False, indent=2)
+            self.stdout.write(text + "\n", ending="")
+            return
+        self.stdout.write(format_rows(rows, COST_COLUMNS, format), ending="")
+        for note in notes:
+            self.stderr.write(f"Hinweis: {note}")
