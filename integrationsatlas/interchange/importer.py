@@ -31,9 +31,10 @@ from .bulk import NewService, create_services
 from .checks import Checker
 from .drafts import Draft
 from .flat_reader import check_header, read_drafts
+from .mapping import Mapped, Profile, read_rows
 from .payload import export_payload
 from .problems import ImportRefused, Problem
-from .tabular import read_table
+from .sites import name_columns, place_drafts
 from .writer import apply_payload, find_organizations, find_service, find_services, is_unchanged
 
 FORMATS = ("csv", "xlsx", "hsds")
@@ -53,6 +54,10 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     batch: ImportBatch | None = None
+    encoding: str = ""  # CSV: the encoding detected (encodings.py)
+    delimiter: str = ""
+    mapped: Mapped | None = None  # set when the file's columns were mapped (mapping.py)
+    estimated: list[str] = field(default_factory=list)  # sites placed at their PLZ (placement)
 
     @property
     def written(self) -> bool:
@@ -68,6 +73,8 @@ class ImportResult:
             "submitted": self.submitted,
             "problems": [p.as_dict() for p in self.problems],
             "warnings": [p.as_dict() for p in self.warnings],
+            "encoding": self.encoding,
+            "estimated_locations": self.estimated,
         }
 
 
@@ -80,7 +87,15 @@ def guess_format(file_name: str) -> str:
     return "csv"
 
 
-def read_drafts_from(data: bytes, fmt: str, checker: Checker, default_offer_type: str = ""):
+def read_drafts_from(
+    data: bytes,
+    fmt: str,
+    checker: Checker,
+    default_offer_type: str = "",
+    profile: Profile | None = None,
+    info: ImportResult | None = None,
+):
+    """The drafts of a file; `info` (if given) learns the encoding and the column mapping."""
     if fmt not in FORMATS:
         raise ImportRefused(
             [Problem(None, "-", _("unbekanntes Format „%(f)s“ (csv, xlsx, hsds).") % {"f": fmt})]
@@ -89,9 +104,11 @@ def read_drafts_from(data: bytes, fmt: str, checker: Checker, default_offer_type
         from .hsds import read_hsds
 
         return read_hsds(data, checker, default_offer_type)
-    header, rows = read_table(data, fmt)
-    check_header(header)
-    return read_drafts(rows, checker)
+    table = read_rows(data, fmt, profile, default_offer_type)
+    if info is not None:
+        info.encoding, info.delimiter, info.mapped = table.encoding, table.delimiter, table.mapped
+    check_header(table.header)
+    return read_drafts(table.rows, checker)
 
 
 def _check_points(drafts: list[Draft], checker: Checker) -> None:
@@ -342,6 +359,7 @@ def import_file(
     organization: Organization | None = None,
     skip_invalid: bool = False,
     default_offer_type: str = "",
+    profile: Profile | None = None,
 ) -> ImportResult:
     """Check a file and, unless `dry_run` or a problem stops it, write it as one ImportBatch.
 
@@ -349,6 +367,8 @@ def import_file(
     Without `skip_invalid` nothing is written if any service has a problem; with it the valid
     services are written. Providers' rows become change requests (state submitted) through
     `registry.workflow.save_service`: public only after a coordinator approves them.
+    A file in another layout is read through `profile` (see `mapping`); sites without
+    coordinates are placed from postal code and place (`sites.place_drafts`).
     """
     fmt = fmt or guess_format(file_name)
     result = ImportResult(file_name=file_name, file_format=fmt, dry_run=dry_run)
@@ -369,7 +389,8 @@ def import_file(
     if mode == VIA_REVIEW:
         organization = _provider_organization(user, organization)
     checker = Checker()
-    drafts = read_drafts_from(data, fmt, checker, default_offer_type)
+    drafts = read_drafts_from(data, fmt, checker, default_offer_type, profile, result)
+    result.estimated = place_drafts(drafts)
     result.services = len(drafts)
     for draft in drafts:
         _check_text(draft)
@@ -388,6 +409,7 @@ def import_file(
     for draft in drafts:
         result.problems += draft.problems
         result.warnings += draft.warnings
+    result.problems = name_columns(result.problems, result.mapped)
     result.problems.sort(key=lambda p: (p.row or 0, p.column))
     valid = [i for i, d in enumerate(drafts) if d.is_valid]
     result.skipped = [d.key or f"#{d.row}" for d in drafts if not d.is_valid]
