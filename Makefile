@@ -16,7 +16,7 @@ run: setup
 	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level kreis --if-missing --publish --out var/bewertung-kreise.csv
 	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level gemeinde --if-missing --publish --out var/bewertung-gemeinden.csv
 	$(IA) collectstatic --noinput -v 0
-	$(IA) serve --bind 127.0.0.1:8000
+	GUNICORN_CMD_ARGS="--log-level warning" $(IA) serve --bind 127.0.0.1:8000
 
 setup: $(STAMP)
 	scripts/build-static.sh

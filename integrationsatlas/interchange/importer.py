@@ -7,6 +7,7 @@ carries the history reason "Import #<batch>", and the batch keeps the state befo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ from integrationsatlas.registry.workflow import save_service
 
 from .bulk import NewService, create_services
 from .checks import Checker
+from .deletion import delete_all, service_ids
 from .drafts import Draft
 from .flat_reader import check_header, read_drafts
 from .mapping import Mapped, Profile, read_rows
@@ -360,6 +362,7 @@ def import_file(
     skip_invalid: bool = False,
     default_offer_type: str = "",
     profile: Profile | None = None,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> ImportResult:
     """Check a file and, unless `dry_run` or a problem stops it, write it as one ImportBatch.
 
@@ -389,8 +392,11 @@ def import_file(
     if mode == VIA_REVIEW:
         organization = _provider_organization(user, organization)
     checker = Checker()
+    progress(_("Datei lesen"))
     drafts = read_drafts_from(data, fmt, checker, default_offer_type, profile, result)
+    progress(_("Standorte ohne Koordinaten verorten"))
     result.estimated = place_drafts(drafts)
+    progress(_("Prüfen"))
     result.services = len(drafts)
     for draft in drafts:
         _check_text(draft)
@@ -422,6 +428,7 @@ def import_file(
             result.skipped = [d.key or f"#{d.row}" for d in drafts]
         return result
     history_user = _history_user(user)
+    progress(_("Schreiben"))
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             file_name=file_name[:300], file_format=fmt, created_by=history_user
@@ -520,19 +527,16 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
     reason = _("Rücknahme von Import #%(id)s") % {"id": batch.pk}
     summary = batch.summary or {}
     counts = {"restored": 0, "deleted": 0}
+    before = summary.get("before") or {}
     with transaction.atomic():
-        for key, state in sorted((summary.get("before") or {}).items()):
-            service = find_service(key)
+        # What the import created goes in one delete (see deletion.py: history rows keep
+        # who and why); what it changed is restored service by service.
+        created = service_ids([key for key, state in before.items() if state is None])
+        counts["deleted"] = delete_all(Service.objects.filter(pk__in=created), history_user, reason)
+        for key, state in sorted(before.items()):
             if state is None:
-                if service is not None:
-                    service._change_reason = reason
-                    service._history_user = history_user
-                    for sal in service.service_at_locations.all():
-                        sal._change_reason = reason
-                        sal.delete()
-                    service.delete()
-                    counts["deleted"] += 1
                 continue
+            service = find_service(key)
             organization = Organization.objects.get(pk=state["organization"])
             apply_payload(state, organization, history_user, reason, service=service)
             counts["restored"] += 1
@@ -545,20 +549,16 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
             change._change_reason = reason
             change._history_user = history_user
             change.save()
-        for location in Location.objects.filter(
+        unused_locations = Location.objects.filter(
             pk__in=summary.get("created_locations") or [], service_at_locations__isnull=True
-        ):
-            location._change_reason = reason
-            location._history_user = history_user
-            location.delete()
-        for org in Organization.objects.filter(
+        )
+        delete_all(unused_locations, history_user, reason)
+        unused_organizations = Organization.objects.filter(
             pk__in=summary.get("created_organizations") or [],
             services__isnull=True,
             locations__isnull=True,
-        ):
-            org._change_reason = reason
-            org._history_user = history_user
-            org.delete()
+        )
+        delete_all(unused_organizations, history_user, reason)
         batch.rolled_back_at = timezone.now()
         batch.save(update_fields=["rolled_back_at"])
     return counts

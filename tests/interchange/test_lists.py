@@ -145,3 +145,21 @@ def test_problems_of_a_mapped_file_name_its_own_columns():
 def test_profile_with_an_unknown_target_is_refused():
     with pytest.raises(ImportRefused, match="kennt die Vorlage nicht"):
         read_profile('{"columns": {"Träger": "farbe"}}', "profil.json")
+
+
+def test_rollback_deletes_in_one_go_and_every_history_row_says_why():
+    from integrationsatlas.interchange.importer import rollback
+    from integrationsatlas.registry.models import Organization, Schedule
+
+    from .conftest import make_csv, service_row
+
+    result = import_file(make_csv([service_row(1), service_row(2)]), "neu.csv")
+    counts = rollback(result.batch)
+    assert counts == {"restored": 0, "deleted": 2}
+    assert not Service.objects.exists() and not Location.objects.exists()
+    assert not Organization.objects.exists() and not Schedule.objects.exists()
+    reason = f"Rücknahme von Import #{result.batch.pk}"
+    for model in (Service, Location, Schedule, Organization):
+        deleted = model.history.filter(history_type="-")
+        assert deleted.exists(), model
+        assert set(deleted.values_list("history_change_reason", flat=True)) == {reason}, model

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from integrationsatlas.core.progress import StepProgress
 from integrationsatlas.interchange.hsds_package import read_package
 from integrationsatlas.interchange.importer import (
     FORMATS,
@@ -74,16 +75,18 @@ class Command(BaseCommand):
                 raise CommandError(f"--organization {organization}: Träger nicht gefunden.")
         profile = self._profile(options["mapping"])
         try:
-            result = import_file(
-                data,
-                file.name,
-                format,
-                dry_run=dry_run,
-                organization=org,
-                skip_invalid=skip_invalid,
-                default_offer_type=options["offer_type"],
-                profile=profile,
-            )
+            with StepProgress(4) as step:
+                result = import_file(
+                    data,
+                    file.name,
+                    format,
+                    dry_run=dry_run,
+                    organization=org,
+                    skip_invalid=skip_invalid,
+                    default_offer_type=options["offer_type"],
+                    profile=profile,
+                    progress=step,
+                )
         except ImportRefused as exc:
             raise CommandError(f"{file}: nicht importiert.\n{exc}") from exc
         for problem in result.problems:
