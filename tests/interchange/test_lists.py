@@ -163,3 +163,20 @@ def test_rollback_deletes_in_one_go_and_every_history_row_says_why():
         deleted = model.history.filter(history_type="-")
         assert deleted.exists(), model
         assert set(deleted.values_list("history_change_reason", flat=True)) == {reason}, model
+
+
+def test_estimated_sites_are_flagged_where_they_are_shown(client):
+    from integrationsatlas.interchange.exporter import export_services
+
+    import_file(_template_csv(), "liste.csv")
+    service = Service.objects.get(external_id="kl-1")
+    page = client.get(f"/suche/angebot/{service.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Lage geschätzt (Postleitzahl)" in page
+    english = client.get(
+        f"/suche/angebot/{service.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Location estimated (postal code)" in english
+    api = client.get(f"/api/v1/services/{service.pk}").json()
+    assert api["locations"][0]["placement"] == "postal_code"
+    exported = export_services("csv").decode()
+    assert exported.count(",postal_code,") >= 3  # the placement column survives an exchange
