@@ -510,6 +510,34 @@ class RollbackError(ValueError):
     pass
 
 
+def _restore(before: dict[str, Any], history_user, reason: str) -> int:
+    """Put the services an import changed back to their state before it.
+
+    Services and providers are fetched in a few queries for all (as the import does); a
+    service already back in that state is left alone and gets no history row.
+    """
+    states = {key: state for key, state in before.items() if state is not None}
+    services = find_services(list(states))
+    organizations = Organization.objects.in_bulk({s["organization"] for s in states.values()})
+    for key, state in sorted(states.items()):
+        service = services.get(key) or find_service(key)
+        as_before = (
+            service is not None
+            and service.is_published == state.get("is_published", True)
+            and not service.is_deleted
+            and is_unchanged(service, state)
+        )
+        if as_before:
+            continue
+        if service is not None:
+            service._prefetched_objects_cache = {}  # stale once the writes start
+        organization = organizations.get(state["organization"]) or Organization.objects.get(
+            pk=state["organization"]
+        )
+        apply_payload(state, organization, history_user, reason, service=service)
+    return len(states)
+
+
 def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
     """Restore every service the batch touched to its state before; remove what it created."""
     if batch.rolled_back_at is not None:
@@ -533,13 +561,7 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
         # who and why); what it changed is restored service by service.
         created = service_ids([key for key, state in before.items() if state is None])
         counts["deleted"] = delete_all(Service.objects.filter(pk__in=created), history_user, reason)
-        for key, state in sorted(before.items()):
-            if state is None:
-                continue
-            service = find_service(key)
-            organization = Organization.objects.get(pk=state["organization"])
-            apply_payload(state, organization, history_user, reason, service=service)
-            counts["restored"] += 1
+        counts["restored"] = _restore(before, history_user, reason)
         # A provider's changes still waiting for review are withdrawn.
         for change in ChangeRequest.objects.filter(
             pk__in=summary.get("change_requests") or [],
