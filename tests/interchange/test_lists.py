@@ -180,3 +180,21 @@ def test_estimated_sites_are_flagged_where_they_are_shown(client):
     assert api["locations"][0]["placement"] == "postal_code"
     exported = export_services("csv").decode()
     assert exported.count(",postal_code,") >= 3  # the placement column survives an exchange
+
+
+def test_cli_reads_a_list_with_a_mapping_profile(tmp_path):
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "liste.csv"
+    path.write_bytes(GERMAN_LIST.encode("cp1252"))
+    profile = tmp_path / "zuordnung.yaml"
+    profile.write_text("columns:\n  Bemerkung: ignore\noffer_type: mbe\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("import", str(path), "--mapping", str(profile), "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "Windows-1252 (cp1252)" in text and "Spalten zugeordnet:" in text
+    assert "Probelauf, nichts gespeichert. 1 Angebote in der Datei: 1 neu" in text
+    assert not Service.objects.exists()
+    profile.write_text("columns: [kaputt", encoding="utf-8")
+    with pytest.raises(CommandError, match="keine lesbare JSON- oder YAML-Datei"):
+        call_command("import", str(path), "--mapping", str(profile))
