@@ -30,7 +30,7 @@ from integrationsatlas.registry.workflow import save_service
 
 from .bulk import NewService, create_services
 from .checks import Checker
-from .deletion import delete_all, service_ids
+from .deletion import delete_all, delete_services, service_ids
 from .drafts import Draft
 from .flat_reader import check_header, read_drafts
 from .mapping import Mapped, Profile, read_rows
@@ -560,7 +560,7 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
         # What the import created goes in one delete (see deletion.py: history rows keep
         # who and why); what it changed is restored service by service.
         created = service_ids([key for key, state in before.items() if state is None])
-        counts["deleted"] = delete_all(Service.objects.filter(pk__in=created), history_user, reason)
+        counts["deleted"] = delete_services(created, history_user, reason)
         counts["restored"] = _restore(before, history_user, reason)
         # A provider's changes still waiting for review are withdrawn.
         for change in ChangeRequest.objects.filter(

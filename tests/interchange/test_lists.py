@@ -149,7 +149,7 @@ def test_profile_with_an_unknown_target_is_refused():
 
 def test_rollback_deletes_in_one_go_and_every_history_row_says_why():
     from integrationsatlas.interchange.importer import rollback
-    from integrationsatlas.registry.models import Organization, Schedule
+    from integrationsatlas.registry.models import Funding, Organization, Schedule
 
     from .conftest import make_csv, service_row
 
@@ -159,7 +159,7 @@ def test_rollback_deletes_in_one_go_and_every_history_row_says_why():
     assert not Service.objects.exists() and not Location.objects.exists()
     assert not Organization.objects.exists() and not Schedule.objects.exists()
     reason = f"Rücknahme von Import #{result.batch.pk}"
-    for model in (Service, Location, Schedule, Organization):
+    for model in (Service, Location, Schedule, Funding, Organization):
         deleted = model.history.filter(history_type="-")
         assert deleted.exists(), model
         assert set(deleted.values_list("history_change_reason", flat=True)) == {reason}, model
