@@ -19,7 +19,7 @@ run: setup
 	$(IA) standard-sets import integrationsatlas/standards/data/sachsen-saechsintg-komintavo.yaml --if-missing
 	$(IA) assess --standard-set sachsen-saechsintg-komintavo --level kreis --if-missing --publish --out var/bewertung-sachsen-recht-kreise.csv
 	$(IA) collectstatic --noinput -v 0
-	$(IA) serve --bind 127.0.0.1:8000
+	GUNICORN_CMD_ARGS="--log-level warning" $(IA) serve --bind 127.0.0.1:8000
 
 setup: $(STAMP)
 	scripts/build-static.sh

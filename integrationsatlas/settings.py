@@ -209,6 +209,15 @@ CONTENT_SECURITY_POLICY = {
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
+# Geocoder for sites without coordinates (regions/geocoder.py): off unless a Nominatim- or
+# Photon-compatible search URL is set; then it refines the offline postal-code estimate.
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+GEOCODER_ATTRIBUTION = os.environ.get("GEOCODER_ATTRIBUTION", "")
+GEOCODER_MIN_INTERVAL_SECONDS = float(os.environ.get("GEOCODER_MIN_INTERVAL_SECONDS", "1.0"))
+GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("GEOCODER_TIMEOUT_SECONDS", "5"))
+GEOCODER_CACHE_SECONDS = int(os.environ.get("GEOCODER_CACHE_SECONDS", str(90 * 24 * 3600)))
+GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "Integrationsatlas (geocoder client)")
+
 # "finder_pages": rendered finder result pages for anonymous visitors (finder/pagecache.py).
 # In each worker's memory by default; with REDIS_URL every worker and server shares them.
 FINDER_PAGE_CACHE_ENTRIES = int(os.environ.get("FINDER_PAGE_CACHE_ENTRIES", "4000"))

@@ -121,6 +121,10 @@ class LocationOut(Schema):
     city: str
     longitude: float
     latitude: float
+    placement: str = Field(
+        description="how the coordinates were found: given, map, geocoder, or postal_code "
+        "(estimated: the centroid of the postal code inside the Gemeinde of PLZ/Ort)"
+    )
     gemeinde: str | None
     wheelchair_accessible: bool
     accessibility_notes: str

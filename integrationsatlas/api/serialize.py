@@ -65,6 +65,7 @@ def service_dict(service: Service, distance_km: float | None = None) -> dict[str
                 "city": location.city,
                 "longitude": location.longitude,
                 "latitude": location.latitude,
+                "placement": location.placement,
                 "gemeinde": location.gemeinde_id,
                 "wheelchair_accessible": location.wheelchair_accessible,
                 "accessibility_notes": location.accessibility_notes,

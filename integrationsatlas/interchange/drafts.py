@@ -24,6 +24,8 @@ class Draft:
     warnings: list[Problem] = field(default_factory=list)
     # Sites to check against the Land: (row, column, lon, lat).
     points: list[tuple[int, str, float, float]] = field(default_factory=list)
+    # Rows whose site has no coordinates, to be placed from postal code and place.
+    unplaced: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:

@@ -77,6 +77,12 @@ LOCATION_COLUMNS: list[tuple[str, str]] = [
     ("city", "Ort"),
     ("longitude", "Längengrad WGS84, z. B. 13.7373"),
     ("latitude", "Breitengrad WGS84, z. B. 51.0504"),
+    (
+        "placement",
+        "Herkunft der Koordinaten: given (angegeben), map (auf der Karte gesetzt), geocoder, "
+        "postal_code (Lage geschätzt aus der Postleitzahl); ohne Koordinaten wird aus PLZ und "
+        "Ort geschätzt",
+    ),
     ("wheelchair_accessible", "barrierefreier Zugang: ja oder nein"),
     ("accessibility_notes", "Hinweise zur Barrierefreiheit"),
     ("transit_notes", "Anfahrt"),
@@ -169,6 +175,7 @@ def payload_rows(payload: dict[str, Any], organization_id: str, organization_nam
                 "city": loc.get("city") or "",
                 "longitude": number(loc.get("longitude")),
                 "latitude": number(loc.get("latitude")),
+                "placement": loc.get("placement") or "given",
                 "wheelchair_accessible": yes_no(loc.get("wheelchair_accessible", False)),
                 "accessibility_notes": loc.get("accessibility_notes") or "",
                 "transit_notes": loc.get("transit_notes") or "",

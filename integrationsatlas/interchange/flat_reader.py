@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from integrationsatlas.registry.models import Placement
+
 from .checks import Checker
 from .drafts import Draft
 from .flat import (
@@ -173,14 +175,17 @@ def _location_part(cell: Cell, checker: Checker, draft: Draft) -> dict[str, Any]
     lat = cell.decimal("latitude")
     lon_f = None if lon is None else float(lon)
     lat_f = None if lat is None else float(lat)
-    if message := checker.coordinates(lon_f, lat_f):
+    placement = _placement(cell)
+    # No coordinates at all: placed from postal code and place (`placement.place_drafts`).
+    unplaced = not (cell.text("longitude") or cell.text("latitude"))
+    if not unplaced and (message := checker.coordinates(lon_f, lat_f)):
         cell.problem("latitude" if lon_f is not None and lat_f is None else "longitude", message)
-    elif lon_f is not None and lat_f is not None:
+    elif not unplaced and lon_f is not None and lat_f is not None:
         draft.points.append((cell.number, "longitude", lon_f, lat_f))
     postal_code = cell.required("postal_code")
     if postal_code and not (postal_code.isdigit() and len(postal_code) == 5):
         cell.problem("postal_code", _("Postleitzahl hat nicht 5 Ziffern."))
-    return {
+    location = {
         "id": None,
         "external_id": location_id,
         "name": cell.text("location_name"),
@@ -189,12 +194,29 @@ def _location_part(cell: Cell, checker: Checker, draft: Draft) -> dict[str, Any]
         "city": cell.required("city"),
         "longitude": lon_f,
         "latitude": lat_f,
+        "placement": placement,
         "wheelchair_accessible": cell.boolean("wheelchair_accessible"),
         "accessibility_notes": cell.text("accessibility_notes"),
         "transit_notes": cell.text("transit_notes"),
         "schedules": cell.hours("hours"),
         "exceptions": [],
     }
+    if unplaced:
+        draft.unplaced.append((cell.number, location))
+    return location
+
+
+def _placement(cell: Cell) -> str:
+    """The `placement` column: how the coordinates were found (empty = given)."""
+    value = cell.text("placement") or Placement.GIVEN
+    if value not in Placement.values:
+        cell.problem(
+            "placement",
+            _("unbekannter Wert „%(value)s“ (erlaubt: %(known)s).")
+            % {"value": value, "known": ", ".join(Placement.values)},
+        )
+        return Placement.GIVEN
+    return value
 
 
 def read_drafts(rows: list[tuple[int, dict[str, str]]], checker: Checker) -> list[Draft]:

@@ -321,6 +321,7 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
                 "city": str(address.get("city") or "")[:200],
                 "longitude": lon,
                 "latitude": lat,
+                "placement": "given",
                 "wheelchair_accessible": reader.yes(
                     loc_fields, Field.WHEELCHAIR_ACCESSIBLE, f"{where}.attributes"
                 ),

@@ -7,6 +7,7 @@ carries the history reason "Import #<batch>", and the batch keeps the state befo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,11 +30,13 @@ from integrationsatlas.registry.workflow import save_service
 
 from .bulk import NewService, create_services
 from .checks import Checker
+from .deletion import delete_all, delete_services, service_ids
 from .drafts import Draft
 from .flat_reader import check_header, read_drafts
+from .mapping import Mapped, Profile, read_rows
 from .payload import export_payload
 from .problems import ImportRefused, Problem
-from .tabular import read_table
+from .sites import name_columns, place_drafts
 from .writer import apply_payload, find_organizations, find_service, find_services, is_unchanged
 
 FORMATS = ("csv", "xlsx", "hsds")
@@ -53,6 +56,10 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     batch: ImportBatch | None = None
+    encoding: str = ""  # CSV: the encoding detected (encodings.py)
+    delimiter: str = ""
+    mapped: Mapped | None = None  # set when the file's columns were mapped (mapping.py)
+    estimated: list[str] = field(default_factory=list)  # sites placed at their PLZ (placement)
 
     @property
     def written(self) -> bool:
@@ -68,6 +75,8 @@ class ImportResult:
             "submitted": self.submitted,
             "problems": [p.as_dict() for p in self.problems],
             "warnings": [p.as_dict() for p in self.warnings],
+            "encoding": self.encoding,
+            "estimated_locations": self.estimated,
         }
 
 
@@ -80,7 +89,15 @@ def guess_format(file_name: str) -> str:
     return "csv"
 
 
-def read_drafts_from(data: bytes, fmt: str, checker: Checker, default_offer_type: str = ""):
+def read_drafts_from(
+    data: bytes,
+    fmt: str,
+    checker: Checker,
+    default_offer_type: str = "",
+    profile: Profile | None = None,
+    info: ImportResult | None = None,
+):
+    """The drafts of a file; `info` (if given) learns the encoding and the column mapping."""
     if fmt not in FORMATS:
         raise ImportRefused(
             [Problem(None, "-", _("unbekanntes Format „%(f)s“ (csv, xlsx, hsds).") % {"f": fmt})]
@@ -89,9 +106,11 @@ def read_drafts_from(data: bytes, fmt: str, checker: Checker, default_offer_type
         from .hsds import read_hsds
 
         return read_hsds(data, checker, default_offer_type)
-    header, rows = read_table(data, fmt)
-    check_header(header)
-    return read_drafts(rows, checker)
+    table = read_rows(data, fmt, profile, default_offer_type)
+    if info is not None:
+        info.encoding, info.delimiter, info.mapped = table.encoding, table.delimiter, table.mapped
+    check_header(table.header)
+    return read_drafts(table.rows, checker)
 
 
 def _check_points(drafts: list[Draft], checker: Checker) -> None:
@@ -342,6 +361,8 @@ def import_file(
     organization: Organization | None = None,
     skip_invalid: bool = False,
     default_offer_type: str = "",
+    profile: Profile | None = None,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> ImportResult:
     """Check a file and, unless `dry_run` or a problem stops it, write it as one ImportBatch.
 
@@ -349,6 +370,8 @@ def import_file(
     Without `skip_invalid` nothing is written if any service has a problem; with it the valid
     services are written. Providers' rows become change requests (state submitted) through
     `registry.workflow.save_service`: public only after a coordinator approves them.
+    A file in another layout is read through `profile` (see `mapping`); sites without
+    coordinates are placed from postal code and place (`sites.place_drafts`).
     """
     fmt = fmt or guess_format(file_name)
     result = ImportResult(file_name=file_name, file_format=fmt, dry_run=dry_run)
@@ -369,7 +392,11 @@ def import_file(
     if mode == VIA_REVIEW:
         organization = _provider_organization(user, organization)
     checker = Checker()
-    drafts = read_drafts_from(data, fmt, checker, default_offer_type)
+    progress(_("Datei lesen"))
+    drafts = read_drafts_from(data, fmt, checker, default_offer_type, profile, result)
+    progress(_("Standorte ohne Koordinaten verorten"))
+    result.estimated = place_drafts(drafts)
+    progress(_("Prüfen"))
     result.services = len(drafts)
     for draft in drafts:
         _check_text(draft)
@@ -388,6 +415,7 @@ def import_file(
     for draft in drafts:
         result.problems += draft.problems
         result.warnings += draft.warnings
+    result.problems = name_columns(result.problems, result.mapped)
     result.problems.sort(key=lambda p: (p.row or 0, p.column))
     valid = [i for i, d in enumerate(drafts) if d.is_valid]
     result.skipped = [d.key or f"#{d.row}" for d in drafts if not d.is_valid]
@@ -400,6 +428,7 @@ def import_file(
             result.skipped = [d.key or f"#{d.row}" for d in drafts]
         return result
     history_user = _history_user(user)
+    progress(_("Schreiben"))
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             file_name=file_name[:300], file_format=fmt, created_by=history_user
@@ -481,6 +510,34 @@ class RollbackError(ValueError):
     pass
 
 
+def _restore(before: dict[str, Any], history_user, reason: str) -> int:
+    """Put the services an import changed back to their state before it.
+
+    Services and providers are fetched in a few queries for all (as the import does); a
+    service already back in that state is left alone and gets no history row.
+    """
+    states = {key: state for key, state in before.items() if state is not None}
+    services = find_services(list(states))
+    organizations = Organization.objects.in_bulk({s["organization"] for s in states.values()})
+    for key, state in sorted(states.items()):
+        service = services.get(key) or find_service(key)
+        as_before = (
+            service is not None
+            and service.is_published == state.get("is_published", True)
+            and not service.is_deleted
+            and is_unchanged(service, state)
+        )
+        if as_before:
+            continue
+        if service is not None:
+            service._prefetched_objects_cache = {}  # stale once the writes start
+        organization = organizations.get(state["organization"]) or Organization.objects.get(
+            pk=state["organization"]
+        )
+        apply_payload(state, organization, history_user, reason, service=service)
+    return len(states)
+
+
 def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
     """Restore every service the batch touched to its state before; remove what it created."""
     if batch.rolled_back_at is not None:
@@ -498,22 +555,13 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
     reason = _("Rücknahme von Import #%(id)s") % {"id": batch.pk}
     summary = batch.summary or {}
     counts = {"restored": 0, "deleted": 0}
+    before = summary.get("before") or {}
     with transaction.atomic():
-        for key, state in sorted((summary.get("before") or {}).items()):
-            service = find_service(key)
-            if state is None:
-                if service is not None:
-                    service._change_reason = reason
-                    service._history_user = history_user
-                    for sal in service.service_at_locations.all():
-                        sal._change_reason = reason
-                        sal.delete()
-                    service.delete()
-                    counts["deleted"] += 1
-                continue
-            organization = Organization.objects.get(pk=state["organization"])
-            apply_payload(state, organization, history_user, reason, service=service)
-            counts["restored"] += 1
+        # What the import created goes in one delete (see deletion.py: history rows keep
+        # who and why); what it changed is restored service by service.
+        created = service_ids([key for key, state in before.items() if state is None])
+        counts["deleted"] = delete_services(created, history_user, reason)
+        counts["restored"] = _restore(before, history_user, reason)
         # A provider's changes still waiting for review are withdrawn.
         for change in ChangeRequest.objects.filter(
             pk__in=summary.get("change_requests") or [],
@@ -523,20 +571,16 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
             change._change_reason = reason
             change._history_user = history_user
             change.save()
-        for location in Location.objects.filter(
+        unused_locations = Location.objects.filter(
             pk__in=summary.get("created_locations") or [], service_at_locations__isnull=True
-        ):
-            location._change_reason = reason
-            location._history_user = history_user
-            location.delete()
-        for org in Organization.objects.filter(
+        )
+        delete_all(unused_locations, history_user, reason)
+        unused_organizations = Organization.objects.filter(
             pk__in=summary.get("created_organizations") or [],
             services__isnull=True,
             locations__isnull=True,
-        ):
-            org._change_reason = reason
-            org._history_user = history_user
-            org.delete()
+        )
+        delete_all(unused_organizations, history_user, reason)
         batch.rolled_back_at = timezone.now()
         batch.save(update_fields=["rolled_back_at"])
     return counts

@@ -6,10 +6,12 @@ import csv
 import io
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
+from .encodings import decode, delimiter_of
 from .problems import ImportRefused, Problem
 
 SHEET = "Angebote"
@@ -18,9 +20,30 @@ NOTES_SHEET = "Erläuterung"
 _FIXED = datetime(2000, 1, 1)
 
 
+@dataclass
+class Table:
+    """A read table: its header, its rows and, for CSV, the encoding and delimiter detected."""
+
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    encoding: str = ""
+    delimiter: str = ""
+
+
 def read_table(data: bytes, fmt: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(header, [(spreadsheet row number, {column: text})]); the header is row 1."""
-    matrix = _xlsx_matrix(data) if fmt == "xlsx" else _csv_matrix(data)
+    table = read_table_info(data, fmt)
+    return table.header, table.rows
+
+
+def read_table_info(data: bytes, fmt: str) -> Table:
+    """The table with what was detected about it (see `encodings.decode`)."""
+    if fmt == "xlsx":
+        matrix, encoding, delimiter = _xlsx_matrix(data), "", ""
+    else:
+        decoded = decode(data)
+        encoding, delimiter = decoded.encoding, delimiter_of(decoded.text)
+        matrix = list(csv.reader(io.StringIO(decoded.text), delimiter=delimiter))
     if not matrix or not any(matrix[0]):
         raise ImportRefused([Problem(None, "-", _("Die Datei ist leer oder hat keine Kopfzeile."))])
     header = [h.strip() for h in matrix[0]]
@@ -33,29 +56,7 @@ def read_table(data: bytes, fmt: str) -> tuple[list[str], list[tuple[int, dict[s
                 [Problem(number, "-", _("Die Zeile hat mehr Zellen als die Kopfzeile Spalten."))]
             )
         rows.append((number, dict(zip(header, values, strict=False))))
-    return header, rows
-
-
-def _csv_matrix(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            [
-                Problem(
-                    None,
-                    "-",
-                    _(
-                        "Die CSV-Datei ist nicht UTF-8-kodiert (Byte %(pos)s). In Excel: "
-                        "„CSV UTF-8“ wählen."
-                    )
-                    % {"pos": exc.start},
-                )
-            ]
-        ) from exc
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return Table(header, rows, encoding, delimiter)
 
 
 def _cell_text(value) -> str:

@@ -24,6 +24,7 @@ from .importer import (
     may_import,
     rollback,
 )
+from .mapping_views import needs_mapping, stage
 from .problems import ImportRefused
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -67,12 +68,21 @@ def import_page(request):
                     context["problems"] = [
                         _("Diesen Träger gibt es nicht oder Sie dürfen ihn nicht wählen.")
                     ]
+            data = upload.read()
+            fmt = fmt if fmt in FORMATS else guess_format(upload.name)
+            if not context["problems"] and needs_mapping(data, fmt):
+                options = {
+                    "organization": organization.pk if organization else None,
+                    "skip_invalid": bool(request.POST.get("skip_invalid")),
+                    "offer_type": request.POST.get("offer_type") or "",
+                }
+                return stage(request, data, upload.name, fmt, options)
             if not context["problems"]:
                 try:
                     result = import_file(
-                        upload.read(),
+                        data,
                         upload.name,
-                        fmt if fmt in FORMATS else guess_format(upload.name),
+                        fmt,
                         user=request.user,
                         dry_run=bool(request.POST.get("dry_run")),
                         organization=organization,

@@ -10,7 +10,7 @@ from integrationsatlas.regions.models import Region
 
 from .fields import LOCATION_DIFF_FIELDS, SERVICE_DIFF_FIELDS
 from .languages import language_name
-from .models import Funding, Location, Organization, Schedule, Service
+from .models import Funding, Location, Organization, Placement, Schedule, Service
 
 
 def _label(model, field: str) -> str:
@@ -29,6 +29,13 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _site_text(field: str, value) -> str:
+    """A site's value as the diff shows it; snapshots from before `placement` count as given."""
+    if field == "placement" and (value or Placement.GIVEN) in Placement.values:
+        return str(Placement(value or Placement.GIVEN).label)
+    return _text(value)
 
 
 def _weekday(value) -> str:
@@ -133,9 +140,12 @@ def _location_diff(old: list[dict], new: list[dict]) -> list[tuple[str, str, str
             rows.append((title, _place(before), _("entfernt")))
             continue
         for field in LOCATION_DIFF_FIELDS:
-            if before and _text(before.get(field)) != _text(after.get(field)):
-                label = f"{title}: {_label(Location, field)}"
-                rows.append((label, _text(before.get(field)), _text(after.get(field))))
+            old_text, new_text = (
+                _site_text(field, before.get(field)),
+                _site_text(field, after.get(field)),
+            )
+            if before and old_text != new_text:
+                rows.append((f"{title}: {_label(Location, field)}", old_text, new_text))
         old_hours = schedule_lines(before.get("schedules"))
         new_hours = schedule_lines(after.get("schedules"))
         if old_hours != new_hours:

@@ -38,6 +38,7 @@ LOCATION_DIFF_FIELDS = (
     "city",
     "longitude",
     "latitude",
+    "placement",
     "wheelchair_accessible",
     "accessibility_notes",
     "transit_notes",

@@ -19,6 +19,7 @@ from integrationsatlas.regions.models import Region
 from .fields import FUNDING_FIELDS
 from .languages import common_languages, language_name
 from .models import Funding, Location, Schedule, Service
+from .placing import point_text
 
 SERVICE_TEXT_FIELDS = (
     "name",
@@ -124,6 +125,9 @@ def payload_from_post(post: QueryDict, base: dict[str, Any]) -> dict[str, Any]:
         row["longitude"] = _number(post.get(f"{name}-longitude", ""))
         row["latitude"] = _number(post.get(f"{name}-latitude", ""))
         row["wheelchair_accessible"] = bool(post.get(f"{name}-wheelchair_accessible"))
+        # Set by the page's map script (clicked, or found from the address); see placing.py.
+        row["placement"] = post.get(f"{name}-placement", "").strip()
+        row["placed_at"] = post.get(f"{name}-placed_at", "").strip()
         location_id = post.get(f"{name}-id", "")
         row["id"] = int(location_id) if location_id.isdigit() else None
         row["external_id"] = _external_id(base, row["id"])
@@ -181,6 +185,7 @@ def form_rows(payload: dict[str, Any], extra: int = 2) -> dict[str, Any]:
         "id": "",
         "longitude": "",
         "latitude": "",
+        "placement": "",
         "schedules": [],
         "exceptions": [],
     }
@@ -188,6 +193,7 @@ def form_rows(payload: dict[str, Any], extra: int = 2) -> dict[str, Any]:
     padded = _pad(payload.get("locations") or [], empty_location, max(1, extra - 1))
     for index, row in enumerate(padded):
         row = {key: _blank(value) for key, value in row.items()}
+        row["placed_at"] = point_text(row.get("longitude"), row.get("latitude"))
         row["sched_prefix"] = f"loc-{index}-sched"
         row["exc_prefix"] = f"loc-{index}-exc"
         row["schedules"] = _pad(row.get("schedules") or [], EMPTY_SCHEDULE, extra + 1)

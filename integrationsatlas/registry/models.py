@@ -152,6 +152,15 @@ class Service(models.Model):
         return german, False
 
 
+class Placement(models.TextChoices):
+    """How a site's coordinates were found; only `postal_code` is an estimate (see regions/placement)."""
+
+    GIVEN = "given", _("Koordinaten angegeben")
+    MAP = "map", _("auf der Karte gesetzt")
+    GEOCODER = "geocoder", _("aus der Adresse bestimmt (Geocoder)")
+    POSTAL_CODE = "postal_code", _("Lage geschätzt (Postleitzahl)")
+
+
 class Location(models.Model):
     """A site: address and WGS84 coordinates; its Gemeinde is derived, never typed."""
 
@@ -174,6 +183,13 @@ class Location(models.Model):
     gemeinde = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="locations", null=True, editable=False
     )
+    placement = models.CharField(
+        _("Lage bestimmt durch"),
+        max_length=20,
+        choices=Placement.choices,
+        default=Placement.GIVEN,
+        blank=True,
+    )
     wheelchair_accessible = models.BooleanField(_("barrierefreier Zugang"), default=False)
     accessibility_notes = models.TextField(_("Hinweise zur Barrierefreiheit"), blank=True)
     transit_notes = models.CharField(_("Anfahrt"), max_length=300, blank=True)
@@ -194,6 +210,11 @@ class Location(models.Model):
 
         self.gemeinde = gemeinde_at(self.longitude, self.latitude)
         super().save(*args, **kwargs)
+
+    @property
+    def is_estimated(self) -> bool:
+        """Placed at its postal code's centroid: the Gemeinde is sure, the point is not."""
+        return self.placement == Placement.POSTAL_CODE
 
 
 class ServiceAtLocation(models.Model):

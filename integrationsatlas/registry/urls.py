@@ -8,6 +8,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.my_services, name="mine"),
     path("neu/", views.service_new, name="new"),
+    path("lage/", views.locate, name="locate"),
     path("angebot/<int:pk>/", views.service_edit, name="edit"),
     path("angebot/<int:pk>/loeschen/", views.service_delete, name="delete"),
     path("angebot/<int:pk>/loeschen-rueckgaengig/", views.service_undelete, name="undelete"),

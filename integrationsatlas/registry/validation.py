@@ -235,13 +235,22 @@ def _check_locations(check: _Checker, payload: dict) -> None:
         if not POSTAL_CODE_PATTERN.match(str(row.get("postal_code") or "")):
             check.add(f"{here}.postal_code", _("Postleitzahl muss aus fünf Ziffern bestehen."))
         lon, lat = _number(row.get("longitude")), _number(row.get("latitude"))
-        if lon is None or not -180 <= lon <= 180:
+        missing = row.get("longitude") in (None, "") and row.get("latitude") in (None, "")
+        if missing:
+            check.add(
+                f"{here}.longitude",
+                _(
+                    "Die Lage fehlt: bitte auf der Karte setzen, Koordinaten angeben oder eine "
+                    "sächsische Postleitzahl eintragen (dann wird die Lage geschätzt)."
+                ),
+            )
+        elif lon is None or not -180 <= lon <= 180:
             check.add(
                 f"{here}.longitude",
                 _("„%(value)s“ ist keine gültige Länge (WGS84, −180 bis 180).")
                 % {"value": row.get("longitude")},
             )
-        if lat is None or not -90 <= lat <= 90:
+        if not missing and (lat is None or not -90 <= lat <= 90):
             check.add(
                 f"{here}.latitude",
                 _("„%(value)s“ ist keine gültige Breite (WGS84, −90 bis 90).")

@@ -6,21 +6,25 @@ Every view asks `permissions` (and the workflow re-checks): others' services and
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from integrationsatlas.regions.placement import PlacementError, place
+
 from . import permissions, workflow
 from .diff import diff_snapshots
 from .forms import choice_context, form_rows, payload_from_post, readable_problems
-from .models import ChangeRequest, Service
+from .models import ChangeRequest, Location, Placement, Service
+from .placing import place_form_sites, point_text
 
 PAGE_SIZE = 50
 
@@ -77,6 +81,12 @@ def my_services(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "can_create": permissions.editable_organizations(request.user).exists(),
+            "estimated_sites": Location.objects.filter(
+                placement=Placement.POSTAL_CODE,
+                service_at_locations__service__in=permissions.editable_services(request.user),
+            )
+            .distinct()
+            .count(),
             "is_reviewer": permissions.is_state_admin(request.user)
             or bool(permissions.coordinator_region_keys(request.user)),
         },
@@ -110,6 +120,8 @@ def _render_edit(request, service, payload, *, problems=(), conflict=None, chang
         "reason": request.POST.get("reason", "") if request.method == "POST" else "",
         "needs_review": _needs_review(request.user, service),
         "may_delete": service is not None and workflow.may_delete(request.user, service),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         **choice_context(payload),
     }
     status = 400 if problems or conflict else 200
@@ -118,6 +130,7 @@ def _render_edit(request, service, payload, *, problems=(), conflict=None, chang
 
 def _handle_post(request: HttpRequest, service: Service | None, base: dict) -> HttpResponse:
     payload = payload_from_post(request.POST, base)
+    place_form_sites(payload)
     action = request.POST.get("action", "submit")
     try:
         extra = max(2, min(20, int(request.POST.get("extra", "2"))))
@@ -353,3 +366,31 @@ def service_restore(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
         return redirect("registry:history", pk=pk)
     messages.success(request, _("Die frühere Fassung ist wiederhergestellt und veröffentlicht."))
     return redirect("registry:history", pk=pk)
+
+
+@login_required
+def locate(request: HttpRequest) -> JsonResponse:
+    """Where an address lies, for the map in the edit form: the same rule a save without
+    coordinates applies (`regions.placement`): postal code centroid in the Gemeinde of
+    PLZ/Ort, refined by the geocoder when one is configured."""
+    if not permissions.editable_organizations(request.user).exists():
+        raise PermissionDenied(_("Sie sind keinem Träger und keiner Region zugeordnet."))
+    postal_code = request.GET.get("postal_code", "").strip()[:5]
+    try:
+        placed = place(
+            request.GET.get("address", "")[:300], postal_code, request.GET.get("city", "")[:200]
+        )
+    except PlacementError as error:
+        return JsonResponse({"error": str(error)}, status=404)
+    return JsonResponse(
+        {
+            "longitude": round(placed.lon, 6),
+            "latitude": round(placed.lat, 6),
+            "placed_at": point_text(round(placed.lon, 6), round(placed.lat, 6)),
+            "placement": placed.method,
+            "label": str(Placement(placed.method).label),
+            "gemeinde": placed.gemeinde,
+            "gemeinde_name": placed.gemeinde_name,
+            "attribution": placed.attribution,
+        }
+    )

@@ -26,6 +26,7 @@ from .models import (
     Funding,
     Location,
     Organization,
+    Placement,
     Schedule,
     ScheduleException,
     Service,
@@ -321,6 +322,8 @@ def _apply_locations(service: Service, rows: list[dict], user, reason: str) -> N
                 value = float(value)
             elif field == "wheelchair_accessible":
                 value = bool(value)
+            elif field == "placement":
+                value = value or Placement.GIVEN
             elif field == "external_id":
                 value = value or None
             else:

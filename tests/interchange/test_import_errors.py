@@ -86,7 +86,7 @@ def test_header_problems_refuse_the_file(existing):
     assert "Spalte offer_type: Pflichtspalte fehlt" in text
     assert "Spalte farbe: unbekannte Spalte" in text
     with pytest.raises(ImportRefused, match="UTF-8"):
-        import_file("service_id;name\nä;ö\n".encode("latin-1"), "latin.csv")
+        import_file(b"service_id;name\n\x81;x\n", "unbekannt.csv")
     with pytest.raises(ImportRefused, match="XLSX"):
         import_file(b"not a zip", "kaputt.xlsx")
     assert _state() == existing

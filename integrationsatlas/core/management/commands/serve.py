@@ -52,6 +52,11 @@ class Command(BaseCommand):
             "--access-logformat",
             '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         ]
-        self.stdout.write(f"Integrationsatlas auf http://{bind}/")
+        # The last line `make run` prints (gunicorn logs only warnings and requests there).
+        self.stdout.write(
+            f"Integrationsatlas läuft auf http://{bind}/ – Demo-Konten anlegen: "
+            "integrationsatlas load-demo --with-users (Passwort aus DEMO_PASSWORD, "
+            "sonst einmal ausgegeben)"
+        )
         sys.argv = argv
         WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from integrationsatlas.core.progress import StepProgress
 from integrationsatlas.interchange.hsds_package import read_package
 from integrationsatlas.interchange.importer import (
     FORMATS,
@@ -11,7 +12,9 @@ from integrationsatlas.interchange.importer import (
     import_file,
     rollback,
 )
+from integrationsatlas.interchange.mapping import Profile, read_profile
 from integrationsatlas.interchange.problems import ImportRefused
+from integrationsatlas.interchange.summary import describe_file
 from integrationsatlas.interchange.writer import find_organization
 from integrationsatlas.registry.models import ImportBatch, Organization
 
@@ -39,6 +42,12 @@ class Command(BaseCommand):
             default="",
             help="HSDS: Angebotsart für Angebote ohne bekannten Taxonomie-Begriff",
         )
+        parser.add_argument(
+            "--mapping",
+            type=Path,
+            metavar="FILE",
+            help="Zuordnungsprofil (JSON/YAML): Spalten einer Liste zu Spalten der Vorlage",
+        )
         parser.add_argument("--rollback", type=int, metavar="BATCH_ID", help="Import zurücknehmen")
 
     def handle(self, *args, file, format, dry_run, organization, skip_invalid, **options):
@@ -64,22 +73,28 @@ class Command(BaseCommand):
                 org = Organization.objects.filter(pk=int(organization)).first()
             if org is None:
                 raise CommandError(f"--organization {organization}: Träger nicht gefunden.")
+        profile = self._profile(options["mapping"])
         try:
-            result = import_file(
-                data,
-                file.name,
-                format,
-                dry_run=dry_run,
-                organization=org,
-                skip_invalid=skip_invalid,
-                default_offer_type=options["offer_type"],
-            )
+            with StepProgress(4) as step:
+                result = import_file(
+                    data,
+                    file.name,
+                    format,
+                    dry_run=dry_run,
+                    organization=org,
+                    skip_invalid=skip_invalid,
+                    default_offer_type=options["offer_type"],
+                    profile=profile,
+                    progress=step,
+                )
         except ImportRefused as exc:
             raise CommandError(f"{file}: nicht importiert.\n{exc}") from exc
         for problem in result.problems:
             self.stderr.write(f"{file}: {problem}")
         for warning in result.warnings:
             self.stderr.write(f"{file}: Hinweis: {warning}")
+        for line in describe_file(result):
+            self.stdout.write(f"{file}: {line}")
         counts = (
             f"{result.services} Angebote in der Datei: {len(result.created)} neu, "
             f"{len(result.updated)} geändert, {len(result.unchanged)} unverändert, "
@@ -96,6 +111,16 @@ class Command(BaseCommand):
                 f"{len(result.problems)} Probleme: nichts gespeichert "
                 "(--skip-invalid schreibt die gültigen Angebote)."
             )
+
+    def _profile(self, path: Path | None) -> Profile | None:
+        if path is None:
+            return None
+        try:
+            return read_profile(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"--mapping {path}: nicht lesbar ({exc}).") from exc
+        except ImportRefused as exc:
+            raise CommandError(f"--mapping {path}: {exc}") from exc
 
     def _rollback(self, batch_id: int) -> None:
         batch = ImportBatch.objects.filter(pk=batch_id).first()
