@@ -13,8 +13,8 @@ run: setup
 	$(IA) load-offer-types
 	$(IA) load-demo --if-empty
 	$(IA) standard-sets import integrationsatlas/standards/data/beispielstandard-sachsen-2030.yaml --if-missing
-	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level kreis --if-missing --publish --out var/bewertung-kreise.csv
-	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level gemeinde --if-missing --publish --out var/bewertung-gemeinden.csv
+	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level kreis --if-missing --publish --format csv --out var/bewertung-kreise.csv
+	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level gemeinde --if-missing --publish --format csv --out var/bewertung-gemeinden.csv
 	$(IA) collectstatic --noinput -v 0
 	$(IA) serve --bind 127.0.0.1:8000
 

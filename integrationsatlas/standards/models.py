@@ -24,6 +24,7 @@ ROW_UNIT_LABELS = {
     **dict(Unit.choices),
     "services": _("Angebote"),
     "persons": _("Personen"),
+    "languages": _("Sprachen"),
 }
 
 
