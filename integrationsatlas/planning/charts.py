@@ -119,9 +119,11 @@ def choropleth(
     badges = (
         "".join(_mark(s.label_x, s.label_y, status[s.ags]) for s in svg_map.shapes) if marks else ""
     )
+    # With links the map is a group of them; an "img" would hide them from screen readers.
+    role = "group" if link else "img"
     return mark_safe(
         f'<svg class="choropleth" viewBox="0 0 {svg_map.width:.0f} {height:.0f}" '
-        f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f'role="{role}" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(title)}</title><defs>{_pattern_defs(prefix)}{shapes_defs}</defs>"
         f'<g class="fills">{"".join(fills)}</g>'
         f'<g class="overlays" pointer-events="none" aria-hidden="true">'
