@@ -36,3 +36,18 @@ def test_numbers_and_unknown_units():
     with translation.override("en"):
         assert quantity(6.0, "languages") == "6 languages"
         assert quantity(1.0, "languages") == "1 language"
+
+
+@pytest.mark.django_db
+def test_equity_page_and_row_detail_name_rules_and_offer_types(client, planner, assessment):
+    from django.urls import reverse
+
+    client.force_login(planner)
+    equity = client.get(reverse("planning:equity", args=[assessment.pk])).content.decode()
+    table = equity.split("<tbody>", 1)[1]
+    assert "MBE je 1.000 Ausländer" in table and "Kita-Plätze" in table
+    assert "<td>mbe-ratio</td>" not in table
+    row = assessment.rows.get(region_id="14625", rule_code="mbe-ratio")
+    detail = client.get(reverse("planning:row", args=[assessment.pk, row.pk])).content.decode()
+    assert "Migrationsberatung für Erwachsene" in detail and "Vollzeitstellen (VZÄ)" in detail
+    assert "Regel MBE je 1.000 Ausländer" in detail

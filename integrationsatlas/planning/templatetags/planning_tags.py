@@ -6,7 +6,7 @@ from django import template
 from django.http import QueryDict
 
 from integrationsatlas.planning.charts import MARKS, status_label
-from integrationsatlas.planning.names import german_number
+from integrationsatlas.planning.names import Names, german_number
 from integrationsatlas.planning.names import quantity as quantity_text
 from integrationsatlas.standards import provenance
 from integrationsatlas.standards.indicators import indicator_name
@@ -82,3 +82,16 @@ def indicator_label(code: str) -> str:
 def honesty_label(standard_set) -> str:
     """What a standard set says about itself, e.g. that its numbers are illustrative."""
     return provenance.honesty_label(standard_set) if standard_set else ""
+
+
+@register.filter
+def rule_title(code: str, assessment) -> str:
+    """A rule's title in the assessment's standard set (its code when it has none); the
+    titles are read once per assessment object, i.e. once per page."""
+    if assessment is None:
+        return code
+    names = getattr(assessment, "_rule_titles", None)
+    if names is None:
+        names = Names(assessment)
+        assessment._rule_titles = names
+    return names.rule(code)
