@@ -146,7 +146,7 @@ def source_lines(
     lines += indicator_lines(add_values(found, shown), fmt)
     estimates = (assessment.data_reference or {}).get("estimates")
     if isinstance(estimates, dict) and set(estimates.get("rules", [])) & {r.code for r in chosen}:
-        lines.append(f"Schätzung: {estimates.get('method', '')}".strip())
+        lines.append(f"Gemeindewerte {estimates.get('method', 'geschätzt')}")
     lines.append(f"{REGISTRY_SOURCE}, Stand {fmt(assessment.reference_date)}")
     return lines
 

@@ -142,3 +142,17 @@ def test_a_set_without_label_but_with_illustrative_rules_still_says_so(assessmen
     assert provenance.honesty_label(assessment.standard_set) == provenance.ILLUSTRATIVE_FALLBACK
     assessment.standard_set.rules.update(sources={"target": "§ 45 AufenthG"})
     assert provenance.honesty_label(assessment.standard_set) == ""
+
+
+def test_sources_say_where_gemeinde_figures_were_estimated(labelled):
+    labelled.data_reference = USED | {
+        "estimates": {
+            "method": "geschätzt: Kreiswert anteilig nach Einwohnern",
+            "rules": ["kita-ratio"],
+        }
+    }
+    kita = labelled.standard_set.rules.filter(code="kita-ratio")
+    mbe = labelled.standard_set.rules.filter(code="mbe-ratio")
+    note = "Gemeindewerte geschätzt: Kreiswert anteilig nach Einwohnern"
+    assert note in provenance.source_lines(labelled, kita)
+    assert note not in provenance.source_lines(labelled, mbe)
