@@ -52,12 +52,15 @@ def report_context(
     services = region_services(region.ags)
     names = Names(assessment)
     context["rule_names"] = names.rules
-    context["offers"] = [
-        {**o, "name": names.offer_type(o["offer_type__code"])}
-        for o in services.values("offer_type__code")
+    offers = (
+        services.values("offer_type__code")
         .annotate(n=Count("id", distinct=True), demo=Count("id", filter=Q(is_demo=True)))
         .order_by("offer_type__code")
-    ]
+    )
+    context["offers"] = sorted(
+        ({**o, "name": names.offer_type(o["offer_type__code"])} for o in offers),
+        key=lambda o: o["name"],
+    )
     context["result_rows"] = [
         {"row": r, "rule": rules.get(r.rule_code), "rank": peer_rank(assessment, r)} for r in rows
     ]
