@@ -11,11 +11,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from integrationsatlas.core.tables import format_rows
 from integrationsatlas.regions.models import IndicatorValue
 
 from .document import ILLUSTRATIVE
 from .indicators import indicator_name
-from .models import Assessment, Rule, StandardSet
+from .models import ROW_UNIT_LABELS, Assessment, OfferType, Rule, StandardSet
 
 DEMO_MARK = "Demo – enthält Demodaten, keine echten Zahlen"
 NO_DEMO_MARK = "keine Demodaten"
@@ -28,6 +29,8 @@ REGISTRY_SOURCE = "Angebote: Register Integrationsatlas"
 LANGUAGE_PREFIX = "foreign_language_"
 #: The columns these labels add to a table; the same names in every CSV, XLSX and GeoJSON.
 COLUMNS = ("reference_date", "standard_set", "demo", "standard_set_label", "sources")
+#: Names for people next to a listing's codes (CLI CSV and JSON).
+NAME_COLUMNS = ("rule_title", "offer_type_name", "unit_label")
 
 FIELD_NAMES = {
     "target": "Ziel",
@@ -178,3 +181,34 @@ class Labeller:
             rules = None if key is None else [self.rules[c] for c in key if c in self.rules]
             self._sources[key] = sources_text(self.assessment, rules)
         return {**self.common, "sources": self._sources[key]}
+
+
+def listing_text(
+    assessment: Assessment, rows: list[dict[str, Any]], columns: list[str], fmt: str
+) -> str:
+    """An assessment listing (`assess`, `assessments show`) in `fmt`. CSV and JSON carry
+    names and the labels on every row, so a copied row keeps them; the text table for the
+    terminal has the labels once, above the table."""
+    labels = Labeller(assessment)
+    if fmt == "table":
+        head = labels.columns()
+        lines = [
+            f"Standardsatz: {head['standard_set']}; Stichtag {head['reference_date']}",
+            f"Hinweis zum Standardsatz: {head['standard_set_label'] or '–'}",
+            f"Demodaten: {head['demo']}",
+            *(f"Quelle: {line}" for line in source_lines(assessment)),
+        ]
+        return "\n".join(lines) + "\n\n" + format_rows(rows, columns, fmt)
+    titles = dict(assessment.standard_set.rules.values_list("code", "title"))
+    types = {t.code: t.name for t in OfferType.objects.all()}
+    named = [
+        {
+            **row,
+            "rule_title": titles.get(row["rule"]) or row["rule"],
+            "offer_type_name": types.get(row["offer_type"], row["offer_type"]),
+            "unit_label": str(ROW_UNIT_LABELS.get(row["unit"], row["unit"])),
+            **labels.columns([row["rule"]]),
+        }
+        for row in rows
+    ]
+    return format_rows(named, [*columns, *NAME_COLUMNS, *COLUMNS], fmt)

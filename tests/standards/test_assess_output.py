@@ -95,3 +95,19 @@ def test_makefile_asks_for_csv():
     makefile = (EXAMPLE.parents[3] / "Makefile").read_text(encoding="utf-8")
     lines = [line for line in makefile.splitlines() if " assess " in line]
     assert len(lines) == 2 and all("--format csv --out var/" in line for line in lines)
+
+
+def test_assessments_show_carries_the_same_labels(standard_set):
+    run("--format", "csv")
+    stored = Assessment.objects.get()
+    out = StringIO()
+    call_command("assessments", "show", str(stored.pk), "--format", "csv", stdout=out)
+    rows = list(csv.DictReader(StringIO(out.getvalue())))
+    assert len(rows) == 13 * standard_set.rules.count()
+    label = standard_set.document["label"]
+    assert all(r["standard_set_label"] == label for r in rows)
+    assert all("Register Integrationsatlas, Stand 2026-06-30" in r["sources"] for r in rows)
+    assert {r["demo"] for r in rows} == {provenance.NO_DEMO_MARK}
+    table = StringIO()
+    call_command("assessments", "show", str(stored.pk), stdout=table)
+    assert table.getvalue().startswith("Standardsatz: Beispielstandard Sachsen 2030 (2)")

@@ -6,7 +6,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from integrationsatlas.core.progress import StepProgress
-from integrationsatlas.core.tables import format_rows
 from integrationsatlas.standards import document as doc_module
 from integrationsatlas.standards import provenance
 from integrationsatlas.standards.assessing import (
@@ -15,7 +14,7 @@ from integrationsatlas.standards.assessing import (
     run_assessment,
 )
 from integrationsatlas.standards.document import DocumentError
-from integrationsatlas.standards.models import ROW_UNIT_LABELS, Assessment, OfferType, StandardSet
+from integrationsatlas.standards.models import Assessment, StandardSet
 from integrationsatlas.standards.sets import check_document, document_of, find_set, import_document
 
 
@@ -55,8 +54,6 @@ def resolve_set(name: str) -> StandardSet:
 
 #: The format an --out file's name asks for; a name without suffix gets the text table.
 SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".txt": "table", "": "table"}
-#: Columns after the engine's listing in CSV and JSON: names for people, then the labels.
-NAME_COLUMNS = ["rule_title", "offer_type_name", "unit_label"]
 
 
 def output_format(chosen: str | None, out: Path | None) -> str:
@@ -77,35 +74,6 @@ def output_format(chosen: str | None, out: Path | None) -> str:
             f"eins von beiden ändern."
         )
     return chosen or implied or "table"
-
-
-def listing_text(assessment: Assessment, fmt: str) -> str:
-    """The listing in `fmt`. CSV and JSON carry names and the labels (demo marker, the set's
-    honesty label, sources with reference dates) on every row, so a copied row keeps them;
-    the text table for the terminal has them once, above the table."""
-    labels = provenance.Labeller(assessment)
-    if fmt == "table":
-        head = labels.columns()
-        lines = [
-            f"Standardsatz: {head['standard_set']}; Stichtag {head['reference_date']}",
-            f"Hinweis zum Standardsatz: {head['standard_set_label'] or '–'}",
-            f"Demodaten: {head['demo']}",
-            *(f"Quelle: {line}" for line in provenance.source_lines(assessment)),
-        ]
-        return "\n".join(lines) + "\n\n" + format_rows(assessment.listing, COLUMNS, fmt)
-    titles = dict(assessment.standard_set.rules.values_list("code", "title"))
-    types = {t.code: t.name for t in OfferType.objects.all()}
-    rows = [
-        {
-            **row,
-            "rule_title": titles.get(row["rule"]) or row["rule"],
-            "offer_type_name": types.get(row["offer_type"], row["offer_type"]),
-            "unit_label": str(ROW_UNIT_LABELS.get(row["unit"], row["unit"])),
-            **labels.columns([row["rule"]]),
-        }
-        for row in assessment.listing
-    ]
-    return format_rows(rows, [*COLUMNS, *NAME_COLUMNS, *provenance.COLUMNS], fmt)
 
 
 class Command(BaseCommand):
@@ -162,7 +130,7 @@ class Command(BaseCommand):
                     chosen, level=level, reference_date=date, label=label, step=step
                 )
                 step("Ausgabe")
-                text = listing_text(assessment, fmt)
+                text = provenance.listing_text(assessment, assessment.listing, COLUMNS, fmt)
         except AssessmentError as exc:
             raise CommandError(str(exc)) from exc
         if out is None:
