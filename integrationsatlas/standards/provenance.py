@@ -16,6 +16,7 @@ from integrationsatlas.regions.models import IndicatorValue
 
 from .document import ILLUSTRATIVE
 from .indicators import indicator_name
+from .loader import LANGUAGE_PREFIX
 from .models import ROW_UNIT_LABELS, Assessment, OfferType, Rule, StandardSet
 
 DEMO_MARK = "Demo – enthält Demodaten, keine echten Zahlen"
@@ -26,7 +27,6 @@ ILLUSTRATIVE_FALLBACK = (
     "standard)."
 )
 REGISTRY_SOURCE = "Angebote: Register Integrationsatlas"
-LANGUAGE_PREFIX = "foreign_language_"
 #: The columns these labels add to a table; the same names in every CSV, XLSX and GeoJSON.
 COLUMNS = ("reference_date", "standard_set", "demo", "standard_set_label", "sources")
 #: Names for people next to a listing's codes (CLI CSV and JSON).
