@@ -2,7 +2,8 @@
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies), and each
 status also has its own fill pattern and a letter mark, so the map and legend read in greyscale.
-Only presentation attributes are used (no style attributes): the CSP forbids inline styles.
+Only presentation attributes are used (no style attributes): the CSP forbids inline styles,
+and WeasyPrint, which lays out the PDF, ignores stylesheet rules for SVG strokes.
 """
 
 from __future__ import annotations
@@ -31,25 +32,51 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
+#: Hatch spacing in map units: a map is 1000 units wide, so about 1.7 mm apart on a 120 mm
+#: print and a dozen pixels on screen; finer hatching merges with the colour into a blur.
+PATTERN_SIZE = 14
+BORDER_HALO = ("#fff", 6.0)  # colour, width: a white band that parts any two fills
+BORDER_CORE = ("#000", 2.2)  # a black line inside it, visible on white "no data" too
+HIGHLIGHT = (("#000", 12.0), ("#fff", 3.5))  # a thick black outline with a white core
+
+
 def _pattern_defs(prefix: str) -> str:
-    """One pattern per status: solid, diagonal hatch, cross-hatch, dots (distinct in greyscale)."""
-    size = 8
+    """One overlay per status on top of its solid colour: none, diagonal hatch, cross-hatch,
+    dots (distinct in greyscale). The overlays have no background of their own: a pattern
+    tile with a filled rectangle leaves hairline seams between tiles in PDF viewers."""
+    s = PATTERN_SIZE
+    # Each diagonal plus its two corner stubs, so lines run on across tiles.
+    rising = f"M0,{s} L{s},0 M-2,2 L2,-2 M{s - 2},{s + 2} L{s + 2},{s - 2}"
+    falling = f"M0,0 L{s},{s} M{s - 2},-2 L{s + 2},2 M-2,{s - 2} L2,{s + 2}"
     shapes = {
-        "met": "",
-        "partial": f'<path d="M0,{size} L{size},0" stroke="#000" stroke-width="1"/>',
-        "gap": (
-            f'<path d="M0,{size} L{size},0 M0,0 L{size},{size}" stroke="#000" stroke-width="1.4"/>'
-        ),
-        "no_data": '<circle cx="4" cy="4" r="1.3" fill="#555"/>',
+        "partial": f'<path d="{rising}" stroke="#000" stroke-width="1.3" fill="none"/>',
+        "gap": f'<path d="{rising} {falling}" stroke="#000" stroke-width="1.3" fill="none"/>',
+        "no_data": f'<circle cx="{s / 2}" cy="{s / 2}" r="1.8" fill="#333"/>',
     }
-    parts = []
-    for status in STATUSES:
-        parts.append(
-            f'<pattern id="{prefix}-{status}" width="{size}" height="{size}" '
-            f'patternUnits="userSpaceOnUse"><rect width="{size}" height="{size}" '
-            f'fill="{COLOURS[status]}"/>{shapes[status]}</pattern>'
-        )
-    return "<defs>" + "".join(parts) + "</defs>"
+    return "".join(
+        f'<pattern id="{prefix}-{status}" width="{s}" height="{s}" '
+        f'patternUnits="userSpaceOnUse">{shape}</pattern>'
+        for status, shape in shapes.items()
+    )
+
+
+def _layer(uses: Sequence[str], colour: str, width: float) -> str:
+    """Outlines only: the presentation attributes sit on each <use> because WeasyPrint (the
+    PDF) ignores the stylesheet's stroke and fill for SVG."""
+    return "".join(
+        f'<use href="#{ref}" fill="none" stroke="{colour}" stroke-width="{width}" '
+        'stroke-linejoin="round"/>'
+        for ref in uses
+    )
+
+
+def _mark(x: float, y: float, status: str) -> str:
+    """The status letter on a white disc with a black ring: legible on any fill and in print."""
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="14" fill="#fff" stroke="#000" stroke-width="1.5"/>'
+        f'<text x="{x:.1f}" y="{y + 6.5:.1f}" font-size="19" font-weight="bold" '
+        f'text-anchor="middle" fill="#000">{MARKS[status]}</text>'
+    )
 
 
 def choropleth(
@@ -62,55 +89,65 @@ def choropleth(
     highlight: str | None = None,
     titles: Mapping[str, str] | None = None,
 ) -> SafeString:
-    """The map with each region filled by its status pattern; regions without a row are no data.
+    """The map with each region filled by its status colour and pattern; regions without a
+    row are no data. Every border is drawn after all fills (white band, black line), so no
+    neighbour paints over it; the highlighted region's outline comes last of all.
 
     ``titles``: tooltip text per region key in place of "name: status" (e.g. rule counts)."""
     height = max(svg_map.height, 1.0)
-    # An image may not contain links (axe: nested-interactive); with links it is a group.
-    role = "group" if link else "img"
-    out = [
-        f'<svg class="choropleth" viewBox="0 0 {svg_map.width:.0f} {height:.0f}" '
-        f'role="{role}" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(title)}</title>",
-        _pattern_defs(prefix),
-    ]
-    # The highlighted region last, so its neighbours do not paint over its outline.
-    ordered = sorted(svg_map.shapes, key=lambda s: s.ags == highlight)
-    for shape in ordered:
-        status = status_by_ags.get(shape.ags, "no_data")
-        label = (titles or {}).get(shape.ags) or f"{shape.name}: {status_label(status)}"
-        # A class, not a stroke attribute: the stylesheet's stroke would override an attribute.
+    ids = {shape.ags: f"{prefix}-r{shape.ags}" for shape in svg_map.shapes}
+    status = {shape.ags: status_by_ags.get(shape.ags, "no_data") for shape in svg_map.shapes}
+    shapes_defs = "".join(f'<path id="{ids[s.ags]}" d="{s.path}"/>' for s in svg_map.shapes)
+    fills = []
+    for shape in svg_map.shapes:
+        label = (titles or {}).get(shape.ags) or f"{shape.name}: {status_label(status[shape.ags])}"
         extra = " highlight" if shape.ags == highlight else ""
-        path = (
-            f'<path d="{shape.path}" fill="url(#{prefix}-{status})" '
-            f'class="status-shape status-{status}{extra}"><title>{escape(label)}</title></path>'
+        fill = (
+            f'<use href="#{ids[shape.ags]}" fill="{COLOURS[status[shape.ags]]}" '
+            f'class="status-shape status-{status[shape.ags]}{extra}">'
+            f"<title>{escape(label)}</title></use>"
         )
         if link:
-            path = f'<a href="{escape(link(shape.ags))}" aria-label="{escape(label)}">{path}</a>'
-        out.append(path)
-    if marks:
-        for shape in svg_map.shapes:
-            status = status_by_ags.get(shape.ags, "no_data")
-            out.append(
-                f'<text x="{shape.label_x:.1f}" y="{shape.label_y:.1f}" font-size="22" '
-                f'text-anchor="middle" fill="#000" stroke="#fff" stroke-width="4" '
-                f'paint-order="stroke" aria-hidden="true">{MARKS[status]}</text>'
-            )
-    out.append("</svg>")
-    return mark_safe("".join(out))
+            fill = f'<a href="{escape(link(shape.ags))}" aria-label="{escape(label)}">{fill}</a>'
+        fills.append(fill)
+    overlays = "".join(
+        f'<use href="#{ids[ags]}" fill="url(#{prefix}-{st})"/>'
+        for ags, st in status.items()
+        if st != "met"
+    )
+    every = list(ids.values())
+    top = [ids[highlight]] if highlight in ids else []
+    lines = _layer(every, *BORDER_HALO) + _layer(every, *BORDER_CORE)
+    lines += "".join(_layer(top, *pen) for pen in HIGHLIGHT)
+    badges = (
+        "".join(_mark(s.label_x, s.label_y, status[s.ags]) for s in svg_map.shapes) if marks else ""
+    )
+    # With links the map is a group of them; an "img" would hide them from screen readers.
+    role = "group" if link else "img"
+    return mark_safe(
+        f'<svg class="choropleth" viewBox="0 0 {svg_map.width:.0f} {height:.0f}" '
+        f'role="{role}" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title><defs>{_pattern_defs(prefix)}{shapes_defs}</defs>"
+        f'<g class="fills">{"".join(fills)}</g>'
+        f'<g class="overlays" pointer-events="none" aria-hidden="true">'
+        f"{overlays}{lines}{badges}</g></svg>"
+    )
 
 
 def legend(prefix: str = "lg", labels: Mapping[str, str] | None = None) -> SafeString:
-    """The legend as a list of swatches with the same patterns, marks and words.
+    """The legend as a list of swatches with the same colours, patterns, marks and words.
 
     ``labels``: words per status in place of the status names (e.g. the overview classes)."""
     items = []
     for status in STATUSES:
+        ids = f"{prefix}-{status}"  # each swatch its own patterns: ids stay unique on the page
+        overlay = f'<rect width="28" height="20" fill="url(#{ids}-{status})"/>'
         swatch = (
             f'<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true" '
-            f'xmlns="http://www.w3.org/2000/svg">{_pattern_defs(f"{prefix}-{status}")}'
-            f'<rect x="0.5" y="0.5" width="27" height="19" fill="url(#{prefix}-{status}-{status})" '
-            f'stroke="#000"/></svg>'
+            f'xmlns="http://www.w3.org/2000/svg"><defs>{_pattern_defs(ids)}</defs>'
+            f'<rect width="28" height="20" fill="{COLOURS[status]}"/>'
+            f"{'' if status == 'met' else overlay}"
+            f'<rect x="0.5" y="0.5" width="27" height="19" fill="none" stroke="#000"/></svg>'
         )
         items.append(
             f'<li>{swatch} <span class="mark">{MARKS[status]}</span> {escape((labels or {}).get(status) or status_label(status))}</li>'

@@ -1,4 +1,10 @@
-"""Assessment and cost tables as CSV, XLSX and GeoJSON, each saying its source, date and demo state."""
+"""Assessment and cost tables as CSV, XLSX and GeoJSON; every row says its source, date and demo state.
+
+The labels (demo marker, the standard set's honesty label, sources with reference dates)
+are columns on every row rather than a header block: a header block breaks CSV readers
+(the first line is no longer the column names) and is lost as soon as someone copies,
+sorts or filters rows in a spreadsheet; a column travels with each row.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from integrationsatlas.regions.models import Region
+from integrationsatlas.standards import provenance
 from integrationsatlas.standards.models import (
     COST_FIELDS,
     MEASURE_FIELDS,
@@ -18,6 +25,7 @@ from integrationsatlas.standards.models import (
     AssessmentRow,
 )
 
+from .names import Names
 from .queries import PAYERS, cost_summary, rows_of
 
 ROW_COLUMNS = [
@@ -25,43 +33,55 @@ ROW_COLUMNS = [
     "region",
     "level",
     "rule",
+    "rule_title",
     "offer_type",
+    "offer_type_name",
     "kind",
     *MEASURE_FIELDS,
+    "unit_label",
     "responsible_level",
     *COST_FIELDS,
-    "reference_date",
-    "standard_set",
-    "demo",
     "explanation",
+    *provenance.COLUMNS,
 ]
-COST_COLUMNS = ["group", "key", "label", "gaps", "total", *PAYERS]
+COST_COLUMNS = ["group", "key", "label", "gaps", "total", *PAYERS, *provenance.COLUMNS]
 
 
-def row_dict(assessment: Assessment, row: AssessmentRow) -> dict[str, Any]:
-    """The ROW_COLUMNS of one row: its region, rule and assessment, and its own fields."""
+def row_dict(row: AssessmentRow, names: Names, labels: provenance.Labeller) -> dict[str, Any]:
+    """The ROW_COLUMNS of one row: its region, rule and offer type by name, and its labels."""
     about = {
         "ags": row.region_id,
         "region": row.region.name,
         "level": row.region.level,
         "rule": row.rule_code,
+        "rule_title": names.rule(row.rule_code),
         "offer_type": row.offer_type_code,
-        "reference_date": assessment.reference_date.isoformat(),
-        "standard_set": str(assessment.standard_set),
-        "demo": "Demo" if assessment.includes_demo_data else "",
+        "offer_type_name": names.offer_type(row.offer_type_code),
+        "unit_label": names.unit(row.unit),
+        **labels.columns([row.rule_code]),
     }
     return {c: about[c] if c in about else getattr(row, c) for c in ROW_COLUMNS}
 
 
 def assessment_rows(assessment: Assessment) -> list[dict[str, Any]]:
-    return [row_dict(assessment, r) for r in rows_of(assessment)]
+    names, labels = Names(assessment), provenance.Labeller(assessment)
+    return [row_dict(r, names, labels) for r in rows_of(assessment)]
 
 
 def cost_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    """Land total, regions, offer types; an offer type's line cites only its own rules."""
     summary = cost_summary(rows_of(assessment))
-    out = [{"group": "land", **summary["total"].as_dict()}]
-    out += [{"group": "region", **line.as_dict()} for line in summary["regions"]]
-    out += [{"group": "offer_type", **line.as_dict()} for line in summary["offer_types"]]
+    labels = provenance.Labeller(assessment)
+    every = labels.columns()
+    by_type: dict[str, list[str]] = {}
+    for code, type_code in assessment.standard_set.rules.values_list("code", "offer_type__code"):
+        by_type.setdefault(type_code, []).append(code)
+    out = [{"group": "land", **summary["total"].as_dict(), **every}]
+    out += [{"group": "region", **line.as_dict(), **every} for line in summary["regions"]]
+    out += [
+        {"group": "offer_type", **line.as_dict(), **labels.columns(by_type.get(line.key, []))}
+        for line in summary["offer_types"]
+    ]
     return out
 
 
@@ -76,7 +96,8 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 def to_xlsx(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], assessment: Assessment, title: str
 ) -> bytes:
-    """One data sheet plus a sheet naming the assessment, its date, standard set and demo state."""
+    """One data sheet (labels on every row) plus a sheet "Quelle" with the same labels once,
+    one source per line, for readers who open the file rather than copy from it."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
@@ -86,21 +107,29 @@ def to_xlsx(
     about = book.create_sheet("Quelle")
     about.append(["Bewertung", assessment.label or str(assessment)])
     about.append(["Standardsatz", str(assessment.standard_set)])
+    about.append(["Hinweis zum Standardsatz", provenance.honesty_label(assessment.standard_set)])
     about.append(["Stichtag", assessment.reference_date.isoformat()])
-    about.append(["Demodaten", "Demo" if assessment.includes_demo_data else "nein"])
+    about.append(["Demodaten", provenance.demo_mark(assessment)])
+    for line in provenance.source_lines(assessment):
+        about.append(["Quelle", line])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
 def to_geojson(assessment: Assessment) -> str:
-    """A FeatureCollection: each region with rows, its boundary and {rule: status} properties."""
+    """A FeatureCollection: each region with rows, its boundary and {rule: status} properties.
+
+    The labels stand at the top and in every feature's properties: GIS programs keep only
+    the properties when a layer is loaded, filtered or copied.
+    """
     rows = rows_of(assessment)
+    labels = provenance.Labeller(assessment).columns()
     by_region: dict[str, dict[str, Any]] = {}
     for row in rows:
         props = by_region.setdefault(
             row.region_id,
-            {"ags": row.region_id, "name": row.region.name, "level": row.region.level},
+            {"ags": row.region_id, "name": row.region.name, "level": row.region.level, **labels},
         )
         props[f"status:{row.rule_code}"] = row.status
         props[f"ratio:{row.rule_code}"] = row.ratio
@@ -108,12 +137,15 @@ def to_geojson(assessment: Assessment) -> str:
     features = [
         {"type": "Feature", "geometry": r.boundary, "properties": by_region[r.ags]} for r in regions
     ]
+    names = Names(assessment)
     return json.dumps(
         {
             "type": "FeatureCollection",
             "name": str(assessment),
-            "reference_date": assessment.reference_date.isoformat(),
+            **labels,
             "demo": assessment.includes_demo_data,
+            "demo_mark": labels["demo"],
+            "rules": {code: names.rule(code) for code in names.rule_codes()},
             "features": features,
         },
         ensure_ascii=False,

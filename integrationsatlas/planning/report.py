@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.regions.queries import latest_indicators
 from integrationsatlas.regions.svgmap import region_map
-from integrationsatlas.standards.models import Assessment
+from integrationsatlas.standards import provenance
+from integrationsatlas.standards.models import Assessment, Rule
 
 from . import charts
 from .cliffs import ending_soon, region_cliffs, region_services
 from .fairness import equity_table
+from .names import Names
 from .overview import overview_legend
 from .queries import cost_summary, peer_rank, rows_of, rules_by_code, status_by_region, trend
 
@@ -49,10 +51,16 @@ def report_context(
     indicators = _indicators_as_of(demand_codes, region, assessment)
     context["indicators"] = sorted(indicators.values(), key=lambda v: v.code)
     services = region_services(region.ags)
-    context["offers"] = list(
+    names = Names(assessment)
+    context["rule_names"] = names.rules
+    offers = (
         services.values("offer_type__code")
         .annotate(n=Count("id", distinct=True), demo=Count("id", filter=Q(is_demo=True)))
         .order_by("offer_type__code")
+    )
+    context["offers"] = sorted(
+        ({**o, "name": names.offer_type(o["offer_type__code"])} for o in offers),
+        key=lambda o: o["name"],
     )
     context["result_rows"] = [
         {"row": r, "rule": rules.get(r.rule_code), "rank": peer_rank(assessment, r)} for r in rows
@@ -118,8 +126,29 @@ def report_context(
     context["is_demo"] = bool(
         (assessment and assessment.includes_demo_data) or demo_sources or demo_services
     )
-    sources = {v.source for v in indicators.values()} | {region.source}
-    for rule in rules.values():
-        sources |= {str(s) for s in (rule.sources or {}).values()}
-    context["sources"] = sorted(s for s in sources if s)
+    used = [rules[r.rule_code] for r in rows if r.rule_code in rules]
+    context["sources"] = report_sources(region, list(indicators.values()), assessment, used)
+    if assessment:
+        context["honesty_label"] = provenance.honesty_label(assessment.standard_set)
     return context
+
+
+def _german_date(date: dt.date) -> str:
+    return date.strftime("%d.%m.%Y")
+
+
+def report_sources(
+    region: Region,
+    indicators: list[IndicatorValue],
+    assessment: Assessment | None,
+    rules: list[Rule],
+) -> list[str]:
+    """Each source once, with its reference dates: the indicators shown and used, the
+    boundaries, and (with an assessment) its standard set, the rules' sources and registry."""
+    if assessment:
+        lines = provenance.source_lines(assessment, rules, fmt=_german_date, shown=indicators)
+    else:
+        lines = provenance.indicator_lines(provenance.add_values({}, indicators), _german_date)
+    if region.source and not any(line.startswith(region.source) for line in lines):
+        lines.insert(0, region.source)
+    return list(dict.fromkeys(lines))  # each once, in order

@@ -441,6 +441,14 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         return redirect("planning:scenario", pk=pk)
     base_sets = [scenario.copied_from_id, scenario.pk]
+    # (code, name) pairs: people choose offer types by name, the form sends the code.
+    offer_types = sorted(
+        {
+            (r.offer_type.code, r.offer_type.name)
+            for r in scenario.rules.select_related("offer_type")
+        },
+        key=lambda pair: pair[1],
+    )
     return render(
         request,
         "planning/scenario.html",
@@ -453,7 +461,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 standard_set_id__in=base_sets, is_scenario=False
             ).order_by("-reference_date"),
             "runs": Assessment.objects.filter(standard_set=scenario).order_by("-created_at"),
-            "offer_types": scenario.rules.values_list("offer_type__code", flat=True).distinct(),
+            "offer_types": offer_types,
+            "offer_type_names": dict(offer_types),
         },
     )
 

@@ -48,10 +48,12 @@ def test_all_kreis_reports_and_a_gemeinde_report_render(client, planner, assessm
         response = client.get(reverse("planning:region", args=[kreis.ags]))
         assert response.status_code == 200, kreis.ags
         assert kreis.name in response.content.decode()
-        assert "mbe-ratio" in response.content.decode()
+        # Rules by their titles, not their slugs (issue 13).
+        assert "MBE je 1.000 Ausländer" in response.content.decode()
+        assert "mbe-ratio" not in response.content.decode()
     gemeinde = Region.objects.filter(parent_id="14625").order_by("ags").first()
     page = client.get(reverse("planning:region", args=[gemeinde.ags])).content.decode()
-    assert gemeinde.name in page and "kita-ratio" in page
+    assert gemeinde.name in page and "Kita-Plätze" in page and "kita-ratio" not in page
 
 
 def test_region_report_shows_cliff_ending_funding_and_trend(

@@ -28,7 +28,7 @@ def test_bautzen_pdf(client, planner, assessment, bautzen_services, monkeypatch)
     assert pages >= 1
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Regionsbericht Landkreis Bautzen" in text
-    assert "mbe-ratio" in text  # the rule table
+    assert "MBE je 1.000 Ausländer" in " ".join(text.split())  # the rule table, by title
     row = assessment.rows.get(region_id="14625", rule_code="mbe-ratio")
     assert f"{row.value:.2f}".replace(".", ",") in text  # a table figure
     assert "Finanzierungsklippe" in text  # the cliff chart's title
@@ -43,7 +43,7 @@ def test_assessment_exports_parse(client, planner, assessment):
     text = client.get(reverse(base, args=[assessment.pk, "csv"])).content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == assessment.rows.count()
-    assert {r["demo"] for r in rows} == {"Demo"}
+    assert {r["demo"] for r in rows} == {"Demo – enthält Demodaten, keine echten Zahlen"}
     xlsx = client.get(reverse(base, args=[assessment.pk, "xlsx"])).content
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert sheet.max_row == assessment.rows.count() + 1

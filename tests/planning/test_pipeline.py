@@ -27,6 +27,8 @@ def test_state_view_reports_and_bautzen_pdf(client, planner, pipeline, monkeypat
 
     monkeypatch.setattr(views, "_today", lambda: PIPELINE_DATE)
     client.force_login(planner)
+    # Reports name rules by their titles, not their slugs (issue 13).
+    raised = pipeline.standard_set.rules.get(code=RAISED_RULE).title
     state = client.get(reverse("planning:state", args=[pipeline.pk]))
     assert state.status_code == 200 and BANNER in state.content.decode()
     assert 'class="choropleth"' in state.content.decode()
@@ -34,13 +36,13 @@ def test_state_view_reports_and_bautzen_pdf(client, planner, pipeline, monkeypat
         page = client.get(reverse("planning:region", args=[kreis.ags]), {"bewertung": pipeline.pk})
         html = page.content.decode()
         assert page.status_code == 200, kreis.ags
-        assert kreis.name in html and BANNER in html and RAISED_RULE in html, kreis.ags
+        assert kreis.name in html and BANNER in html and raised in html, kreis.ags
     gemeinde_run = run_assessment(pipeline.standard_set, "gemeinde", PIPELINE_DATE)
     gemeinde = Region.objects.get(ags="14625020")  # Bautzen, Stadt
     page = client.get(reverse("planning:region", args=[gemeinde.ags]))
     html = page.content.decode()
     assert page.status_code == 200 and page.context["assessment"] == gemeinde_run
-    assert gemeinde.name in html and BANNER in html and RAISED_RULE in html
+    assert gemeinde.name in html and BANNER in html and raised in html
 
     response = client.get(
         reverse("planning:region_pdf", args=["14625"]), {"bewertung": pipeline.pk}
@@ -52,7 +54,12 @@ def test_state_view_reports_and_bautzen_pdf(client, planner, pipeline, monkeypat
     text = "\n".join(texts)
     assert pages >= 2
     assert "Regionsbericht Landkreis Bautzen" in text
-    assert RAISED_RULE in text and "Finanzierungsklippe" in text
+    flat = " ".join(text.split())
+    assert raised in flat and "Finanzierungsklippe" in text
+    # Offer types by name, units in German (issue 13: not "housing_support", "6,00 languages").
+    assert "Migrationsberatung für Erwachsene" in flat and "housing_support" not in flat
+    assert " languages" not in flat and " fte" not in flat
+    assert re.search(r"\d,\d\d Vollzeitstellen \(VZÄ\)", flat)
     for number in range(1, pages + 1):
         assert re.search(rf"Seite\s+{number}\s+von\s+{pages}", texts[number - 1])
     assert all("Demo – dieser Bericht" in t for t in texts)

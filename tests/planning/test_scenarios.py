@@ -9,7 +9,7 @@ from django.urls import reverse
 from integrationsatlas.planning.scenarios import engine_takes_planned_services
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Service
-from integrationsatlas.standards.models import Assessment, AssessmentRow, StandardSet
+from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, StandardSet
 
 from .conftest import make_row
 
@@ -75,6 +75,10 @@ def test_planned_service_adds_capacity_without_publishing(client, planner, pipel
     stored = StandardSet.objects.get(pk=scenario.pk).document["scenario"]["planned_services"]
     assert [p["region"] for p in stored] == ["14511"]
     assert not Service.objects.filter(name="Neue Kita Chemnitz").exists()
+    page = client.get(url).content.decode()  # offer types by name, sent by code (issue 13)
+    kita = OfferType.objects.get(code="kita").name
+    assert f'<option value="kita">{kita}</option>' in page
+    assert f"<td>Neue Kita Chemnitz</td><td>{kita}</td>" in page
     client.post(url, {"action": "run", "base": pipeline.pk})
     result = Assessment.objects.get(standard_set=scenario)
     before = pipeline.rows.get(region_id="14511", rule_code="kita-plaetze")

@@ -18,6 +18,7 @@ from integrationsatlas.registry.models import (
     ServiceAtLocation,
 )
 from integrationsatlas.standards import document as doc_module
+from integrationsatlas.standards import provenance
 from integrationsatlas.standards.assessing import COLUMNS
 from integrationsatlas.standards.compare import compare_assessments
 from integrationsatlas.standards.models import Assessment, OfferType
@@ -78,7 +79,8 @@ def test_kreis_level_gives_13_rows_per_rule_with_every_column(standard_set):
     make_service("mbe", DRESDEN, capacity=30.0, languages=("de", "ar"))
     make_service("jmd", LEIPZIG, capacity=2.0, end=dt.date(2027, 1, 31))
     rows = assess_csv()
-    assert list(rows[0]) == COLUMNS
+    # The engine's columns, then names and labels for people (issue 13).
+    assert list(rows[0]) == [*COLUMNS, *provenance.NAME_COLUMNS, *provenance.COLUMNS]
     per_rule = {}
     for row in rows:
         per_rule.setdefault(row["rule"], []).append(row["ags"])

@@ -6,6 +6,9 @@ from django import template
 from django.http import QueryDict
 
 from integrationsatlas.planning.charts import MARKS, status_label
+from integrationsatlas.planning.names import Names, german_number
+from integrationsatlas.planning.names import quantity as quantity_text
+from integrationsatlas.standards import provenance
 from integrationsatlas.standards.indicators import indicator_name
 
 register = template.Library()
@@ -43,10 +46,13 @@ def status_mark(status: str | None) -> str:
 @register.filter
 def num(value, digits: int = 2) -> str:
     """German number format; None and NaN as a dash."""
-    if value is None or value != value:
-        return "–"
-    text = f"{float(value):,.{int(digits)}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return german_number(value, digits)
+
+
+@register.filter
+def quantity(value, unit: str) -> str:
+    """An amount with its German unit: `{{ row.deficit|quantity:row.unit }}` -> "6 Sprachen"."""
+    return quantity_text(value, unit)
 
 
 @register.filter
@@ -70,3 +76,22 @@ def cost_of(obj, payer: str) -> float:
 def indicator_label(code: str) -> str:
     """A demand indicator's name in the reader's language; unknown codes stay as they are."""
     return indicator_name(code)
+
+
+@register.filter
+def honesty_label(standard_set) -> str:
+    """What a standard set says about itself, e.g. that its numbers are illustrative."""
+    return provenance.honesty_label(standard_set) if standard_set else ""
+
+
+@register.filter
+def rule_title(code: str, assessment) -> str:
+    """A rule's title in the assessment's standard set (its code when it has none); the
+    titles are read once per assessment object, i.e. once per page."""
+    if assessment is None:
+        return code
+    names = getattr(assessment, "_rule_titles", None)
+    if names is None:
+        names = Names(assessment)
+        assessment._rule_titles = names
+    return names.rule(code)

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from integrationsatlas.core.progress import StepProgress
-from integrationsatlas.core.tables import format_rows
 from integrationsatlas.standards import document as doc_module
+from integrationsatlas.standards import provenance
 from integrationsatlas.standards.assessing import (
     COLUMNS,
     AssessmentError,
@@ -52,6 +52,30 @@ def resolve_set(name: str) -> StandardSet:
     return found
 
 
+#: The format an --out file's name asks for; a name without suffix gets the text table.
+SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".txt": "table", "": "table"}
+
+
+def output_format(chosen: str | None, out: Path | None) -> str:
+    """--format if given, else what --out's suffix says; a contradiction (`x.csv` with
+    `--format json`, `x.xlsx` with any format) is an error, checked before anything runs."""
+    if out is None:
+        return chosen or "table"
+    suffix = out.suffix.lower()
+    implied = SUFFIX_FORMATS.get(suffix)
+    if chosen is None and implied is None:
+        raise CommandError(
+            f"--out {out}: Endung {suffix!r} unbekannt; .csv, .json oder .txt verwenden "
+            "oder --format angeben."
+        )
+    if chosen is not None and suffix and implied != chosen:
+        raise CommandError(
+            f"--out {out}: die Endung {suffix} passt nicht zu --format {chosen}; "
+            f"eins von beiden ändern."
+        )
+    return chosen or implied or "table"
+
+
 class Command(BaseCommand):
     # No system checks: they import every URL module (views, PDF and XLSX libraries), about
     # a second of start-up, and this command serves no URL; `migrate`/`serve` still check.
@@ -65,8 +89,14 @@ class Command(BaseCommand):
         parser.add_argument("--standard-set", required=True, help="Kennung, Name oder YAML-Datei")
         parser.add_argument("--level", required=True, choices=["kreis", "gemeinde"])
         parser.add_argument("--date", type=_date, help="Stichtag JJJJ-MM-TT (Standard: heute)")
-        parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
-        parser.add_argument("--out", type=Path, help="Datei (sonst Standardausgabe)")
+        parser.add_argument(
+            "--format",
+            choices=["table", "csv", "json"],
+            help="Ausgabeformat (Standard: nach der Endung von --out, sonst table)",
+        )
+        parser.add_argument(
+            "--out", type=Path, help="Datei (.csv, .json oder .txt; sonst Standardausgabe)"
+        )
         parser.add_argument("--label", default="", help="Bezeichnung der gespeicherten Bewertung")
         parser.add_argument(
             "--if-missing",
@@ -81,8 +111,9 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, standard_set, level, date=None, format="table", out=None, label="", **options
+        self, *args, standard_set, level, date=None, format=None, out=None, label="", **options
     ):
+        fmt = output_format(format, out)
         chosen = resolve_set(standard_set)
         existing = Assessment.objects.filter(
             standard_set=chosen, standard_set_version=chosen.version, level=level, is_scenario=False
@@ -99,7 +130,7 @@ class Command(BaseCommand):
                     chosen, level=level, reference_date=date, label=label, step=step
                 )
                 step("Ausgabe")
-                text = format_rows(assessment.listing, COLUMNS, format)
+                text = provenance.listing_text(assessment, assessment.listing, COLUMNS, fmt)
         except AssessmentError as exc:
             raise CommandError(str(exc)) from exc
         if out is None:

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from integrationsatlas.core.tables import format_rows
+from integrationsatlas.standards import provenance
 from integrationsatlas.standards.assessing import COLUMNS, assessment_rows, assessment_summary
 from integrationsatlas.standards.compare import COMPARE_COLUMNS, compare_assessments
 from integrationsatlas.standards.costs import COST_COLUMNS, plausibility_notes, rule_costs
@@ -55,8 +56,9 @@ class Command(BaseCommand):
             ]
             self.stdout.write(format_rows(rows, LIST_COLUMNS, format), ending="")
         elif action == "show":
-            rows = assessment_rows(self._get(ids[0]))
-            self.stdout.write(format_rows(rows, COLUMNS, format), ending="")
+            chosen = self._get(ids[0])
+            text = provenance.listing_text(chosen, assessment_rows(chosen), COLUMNS, format)
+            self.stdout.write(text, ending="")
         elif action == "costs":
             self._costs(self._get(ids[0]), format)
         else:
