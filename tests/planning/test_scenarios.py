@@ -60,6 +60,12 @@ def test_planned_service_adds_capacity_without_publishing(client, planner, pipel
     client.force_login(planner)
     scenario = _create_scenario(client, pipeline.standard_set)
     url = reverse("planning:scenario", args=[scenario.pk])
+    # The demo follows demand, so Chemnitz may meet the base target; a higher one makes sure
+    # there is a deficit for the planned Kita to reduce.
+    rule = {"action": "rule", "code": "kita-plaetze", "target": "3000"}
+    financing = {"financing_land": "0.3", "financing_kreis": "0.2", "financing_gemeinde": "0.5"}
+    client.post(url, {**rule, **financing})
+    assert scenario.rules.get(code="kita-plaetze").target == 3000
     client.post(
         url,
         {
@@ -79,8 +85,9 @@ def test_planned_service_adds_capacity_without_publishing(client, planner, pipel
     result = Assessment.objects.get(standard_set=scenario)
     before = pipeline.rows.get(region_id="14511", rule_code="kita-plaetze")
     after = result.rows.get(region_id="14511", rule_code="kita-plaetze")
-    assert after.value > before.value and after.cost_total < before.cost_total
-    assert after.deficit == pytest.approx(before.deficit - 500, abs=1)
+    needed = 3000 * before.demand / 1000
+    assert after.value > before.value and after.supply == pytest.approx(before.supply + 500)
+    assert after.deficit == pytest.approx(needed - before.supply - 500, abs=1)
     other = result.rows.get(region_id="14612", rule_code="kita-plaetze")
     assert other.value == pipeline.rows.get(region_id="14612", rule_code="kita-plaetze").value
     if not engine_takes_planned_services():

@@ -81,7 +81,7 @@ def _kita_plans(
     plans = []
     for gemeinde, share in zip(members, shares, strict=True):
         units = places * share
-        count = service_count(units, per_service, rng)
+        count = service_count(units, per_service, rng, full_scale=False)
         if full_scale and units >= 1:
             count = max(count, 1)
         for capacity in capacities(units, count, scale_of("kita"), rng):
@@ -93,7 +93,8 @@ def _kreis_plans(
     data: DemandData, kreis: Region, units: float, kind: OfferType, rng, per_service: float
 ) -> list[ServicePlan]:
     members = data.gemeinden_by_kreis[kreis.ags]
-    count = service_count(units, per_service, rng)
+    full_scale = per_service <= mean_capacity(scale_of(kind.code), kind.code)
+    count = service_count(units, per_service, rng, full_scale)
     p = _weights(members, data.population)
     plans = []
     for capacity in capacities(units, count, scale_of(kind.code), rng):

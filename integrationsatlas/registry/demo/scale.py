@@ -116,17 +116,21 @@ def noisy_shares(
     return demand / total * noise
 
 
-def service_count(units: float, capacity: float, rng: np.random.Generator) -> int:
+def service_count(
+    units: float, capacity: float, rng: np.random.Generator, full_scale: bool = True
+) -> int:
     """How many services carry `units`.
 
     Sites and bodies are counted: a Poisson draw, so a small region may have none by chance.
-    Staff, places and hours are rounded to whole services but at least one, so a small
-    Kreis keeps its (small) share instead of losing it to rounding.
+    Staff, places and hours are rounded to whole services but, at full scale, at least one,
+    so a small Kreis keeps its (small) share instead of losing it to rounding. A shrunk
+    demo (`full_scale=False`, for quick runs) rounds half a service or more up to one.
     """
     expected = units / capacity
     if capacity == 1:
         return int(rng.poisson(expected))
-    return max(int(round(expected)), 1 if units > 0 else 0)
+    smallest = units > 0 if full_scale else expected >= 0.5
+    return max(int(round(expected)), int(smallest))
 
 
 def capacities(units: float, count: int, scale: Scale, rng: np.random.Generator) -> list[float]:
