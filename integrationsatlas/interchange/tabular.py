@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -80,13 +81,23 @@ def _xlsx_matrix(data: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+        matrix = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+    # A damaged archive fails while inflating (zlib.error, EOFError) or parsing its XML
+    # (SyntaxError covers ElementTree's and lxml's parse errors), also while reading rows.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        SyntaxError,
+        KeyError,
+        OSError,
+        ValueError,
+    ) as exc:
         raise ImportRefused(
             [Problem(None, "-", _("Die Datei ist keine lesbare XLSX-Datei (%(e)s).") % {"e": exc})]
         ) from exc
-    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-    matrix = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
     # Trailing empty cells of the header (formatting only) are not columns.
     if matrix:
         while matrix[0] and not matrix[0][-1]:

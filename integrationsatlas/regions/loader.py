@@ -1,4 +1,4 @@
-"""Load a Land's regions, population, foreign residents and postal codes from open-data files.
+"""Load a Land's regions, population, foreign residents, children and postal codes from open data.
 
 Everything is read and checked first; only a fully valid set is written, in one
 transaction, so a broken file never leaves the database half-changed. Writing is an
@@ -25,6 +25,7 @@ from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
 from . import version
+from .children import read_children
 from .models import IndicatorValue, PostalCode, Region
 
 # Generous bounding box of Germany (lon, lat); anything outside is a broken coordinate.
@@ -314,6 +315,16 @@ def plan_load(data_dir: Path) -> LoadPlan:
             (record.ags, "population", population_date, record.population, population_source)
         )
     plan.indicators += _foreign_indicators(foreign_rows, land_ags, manifest)
+    if manifest.get("children"):  # optional: Kita demand per Kreis
+        children, problems = read_children(
+            _source_file(data_dir, manifest, "children"),
+            {k.ags for k in kreise},
+            land_ags,
+            manifest["children"]["source"],
+        )
+        if problems:
+            raise RegionDataError(problems)
+        plan.indicators += children
     plan.postal_codes, problems = read_postal_codes(postal_path, {g.ags for g in gemeinden})
     if TARGET_GROUP_KEY in manifest:
         path = _source_file(data_dir, manifest, TARGET_GROUP_KEY)

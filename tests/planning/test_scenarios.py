@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from integrationsatlas.planning.scenarios import engine_takes_planned_services
 from integrationsatlas.regions.models import Region
+from integrationsatlas.regions.models import IndicatorValue
 from integrationsatlas.registry.models import Service
 from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, StandardSet
 
@@ -60,6 +61,12 @@ def test_planned_service_adds_capacity_without_publishing(client, planner, pipel
     client.force_login(planner)
     scenario = _create_scenario(client, pipeline.standard_set)
     url = reverse("planning:scenario", args=[scenario.pk])
+    # The demo follows demand, so Chemnitz may meet the base target; a higher one makes sure
+    # there is a deficit for the planned Kita to reduce.
+    rule = {"action": "rule", "code": "kita-plaetze", "target": "3000"}
+    financing = {"financing_land": "0.3", "financing_kreis": "0.2", "financing_gemeinde": "0.5"}
+    client.post(url, {**rule, **financing})
+    assert scenario.rules.get(code="kita-plaetze").target == 3000
     client.post(
         url,
         {
@@ -83,11 +90,19 @@ def test_planned_service_adds_capacity_without_publishing(client, planner, pipel
     result = Assessment.objects.get(standard_set=scenario)
     before = pipeline.rows.get(region_id="14511", rule_code="kita-plaetze")
     after = result.rows.get(region_id="14511", rule_code="kita-plaetze")
-    # Kita is judged per Gemeinde and summarised per Kreis (share of inhabitants where met):
-    # Chemnitz, one Gemeinde, stays short of 800 per 1,000, but 500 places fewer are missing.
+    # Kita is judged per Gemeinde and summarised per Kreis; Chemnitz is one Gemeinde, so its
+    # deficit is the Gemeinde's: 3,000 per 1,000 children against the supply plus 500 planned.
     assert after.basis == "share_population" and after.value >= before.value
-    assert after.cost_total < before.cost_total
-    assert after.deficit == pytest.approx(before.deficit - 500, abs=1)
+    children = IndicatorValue.objects.filter(region_id="14511", code="children_under_6")
+    demand = float(children.latest("reference_date").value)
+    supply = sum(
+        float(s.capacity or 0)
+        for s in Service.objects.filter(
+            offer_type__code="kita",
+            service_at_locations__location__gemeinde_id="14511000",
+        ).distinct()
+    )
+    assert after.deficit == pytest.approx(3000 * demand / 1000 - supply - 500, rel=1e-6)
     other = result.rows.get(region_id="14612", rule_code="kita-plaetze")
     assert other.value == pipeline.rows.get(region_id="14612", rule_code="kita-plaetze").value
     if not engine_takes_planned_services():

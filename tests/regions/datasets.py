@@ -80,6 +80,28 @@ def good_foreign_rows() -> list[dict[str, Any]]:
     ]
 
 
+CHILDREN_HEADER = ["ags", "name", "reference_date", "children_under_3", "children_3_to_6"]
+
+
+def good_children_rows() -> list[dict[str, Any]]:
+    return [
+        {
+            "ags": "14612",
+            "name": "Testmetropole",
+            "reference_date": "2023-12-31",
+            "children_under_3": "1500",
+            "children_3_to_6": "1700",
+        },
+        {
+            "ags": "14625",
+            "name": "Testkreis",
+            "reference_date": "2023-12-31",
+            "children_under_3": "110",
+            "children_3_to_6": "130",
+        },
+    ]
+
+
 def good_postal_rows() -> list[dict[str, Any]]:
     return [
         {"plz": "99001", "lat": "51.205", "lon": "14.105", "ags": "14625010", "ags_all": ""},
@@ -100,6 +122,7 @@ def write_dataset(
     foreign_rows: list[dict[str, Any]] | None = None,
     postal_rows: list[dict[str, Any]] | None = None,
     target_rows: list[dict[str, Any]] | None = None,
+    children_rows: list[dict[str, Any]] | None = None,
 ) -> Path:
     """The real manifest.json plus small files under its file names; returns the folder.
 
@@ -128,6 +151,11 @@ def write_dataset(
         folder / manifest["postal_codes"]["file"],
         ["plz", "name", "lat", "lon", "ags", "ags_all", "names_all"],
         good_postal_rows() if postal_rows is None else postal_rows,
+    )
+    write_csv(
+        folder / manifest["children"]["file"],
+        CHILDREN_HEADER,
+        good_children_rows() if children_rows is None else children_rows,
     )
     return folder
 

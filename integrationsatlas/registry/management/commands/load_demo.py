@@ -5,12 +5,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from integrationsatlas.registry.demo import (
-    DEFAULT_SEED,
-    TARGET_SERVICES,
-    create_demo_users,
-    load_demo,
-)
+from integrationsatlas.registry.demo import DEFAULT_SEED, create_demo_users, load_demo
 from integrationsatlas.registry.models import Service
 
 
@@ -25,8 +20,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--services",
             type=int,
-            default=TARGET_SERVICES,
-            help="ungefähre Zahl der Demo-Angebote (Standard: %(default)s)",
+            default=None,
+            help="Demo auf ungefähr so viele Angebote verkleinern (für schnelle Läufe); ohne "
+            "diese Angabe hat die Demo die Größenordnung der veröffentlichten Zahlen",
         )
         parser.add_argument(
             "--if-empty",
