@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from integrationsatlas.planning.scenarios import engine_takes_planned_services
-from integrationsatlas.regions.models import Region
-from integrationsatlas.regions.models import IndicatorValue
+from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.models import Service
 from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, StandardSet
 
