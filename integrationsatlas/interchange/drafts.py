@@ -24,6 +24,8 @@ class Draft:
     warnings: list[Problem] = field(default_factory=list)
     # Sites to check against the Land: (row, column, lon, lat).
     points: list[tuple[int, str, float, float]] = field(default_factory=list)
+    # Where each site id stands in the file, when not in the flat `location_id` column (HSDS).
+    location_columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
