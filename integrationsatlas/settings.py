@@ -251,7 +251,20 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": max(FINDER_PAGE_CACHE_ENTRIES, 1)},
     },
 }
+# Rendered region PDFs (planning/pdfcache.py): files, so every worker on the host shares them.
+CACHES["reports"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(VAR_DIR / "cache" / "reports"),
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("REPORT_PDF_CACHE_ENTRIES", "1000"))},
+}
+REPORT_PDF_CACHE_SECONDS = int(os.environ.get("REPORT_PDF_CACHE_SECONDS", "86400"))
+REPORT_PDF_ANONYMOUS_PER_MINUTE = int(os.environ.get("REPORT_PDF_ANONYMOUS_PER_MINUTE", "6"))
 if os.environ.get("REDIS_URL"):
+    CACHES["reports"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "integrationsatlas-reports",
+    }
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
