@@ -24,6 +24,7 @@ from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import IndicatorValue, PostalCode, Region
 from integrationsatlas.standards.models import OfferType
 
+from .history import record_first_versions
 from .models import (
     ChangeRequest,
     Funding,
@@ -642,6 +643,8 @@ def load_demo(seed: int = DEFAULT_SEED, target: int = TARGET_SERVICES) -> DemoSu
     Service.service_area.through.objects.bulk_create(area_rows, batch_size=500)
     summary.schedules = len(_bulk(Schedule, schedules))
     summary.fundings = len(_bulk(Funding, fundings))
+    # The loaded state is the first version: shown in the history and restorable.
+    record_first_versions(service.pk for service in services)
     summary.indicator_values = _demo_children(population, rng)
     summary.language_values = _demo_languages()
     return summary
