@@ -25,6 +25,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
+from django.utils.dateparse import parse_datetime
 
 FORMAT = "integrationsatlas-backup"
 FORMAT_VERSION = 1
@@ -87,11 +88,38 @@ def _rows(model: type[Model]) -> Iterator[dict[str, Any]]:
     yield from data
 
 
+class _Encoder(serializers.json.DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds.
+
+    Django cuts them to milliseconds, so 12:00:05.000400 is written as "12:00:05.000" and
+    comes back as 12:00:05: a restored row would differ from its backup.
+    """
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def _as_stored(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows as the file holds them (JSON text, then read back): comparable across databases."""
-    text = json.dumps(objects, cls=serializers.json.DjangoJSONEncoder, ensure_ascii=False)
-    loaded: list[dict[str, Any]] = json.loads(text)
+    loaded: list[dict[str, Any]] = json.loads(json.dumps(objects, cls=_Encoder, ensure_ascii=False))
     return loaded
+
+
+def _comparable(fields: dict[str, Any]) -> dict[str, Any]:
+    """Field values with times as time values: "…05.000Z" (older backups) equals "…05Z"."""
+    out = {}
+    for name, value in fields.items():
+        moment = None
+        if isinstance(value, str) and len(value) >= 19:
+            try:
+                moment = parse_datetime(value)
+            except ValueError:  # looks like a time but is none: compared as text
+                moment = None
+        out[name] = moment if moment is not None else value
+    return out
 
 
 def create_backup(path: Path) -> dict[str, int]:
@@ -111,7 +139,7 @@ def create_backup(path: Path) -> dict[str, int]:
         "counts": counts,
         "objects": objects,
     }
-    text = json.dumps(document, cls=serializers.json.DjangoJSONEncoder, ensure_ascii=False)
+    text = json.dumps(document, cls=_Encoder, ensure_ascii=False)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
@@ -163,18 +191,29 @@ def _differences(document: dict[str, Any], models: list[type[Model]]) -> list[st
     """Every table read back and compared with the file: counts first, then each row's fields."""
     expected: dict[str, dict[str, Any]] = {}
     for row in document["objects"]:
-        expected.setdefault(row["model"], {})[json.dumps(row["pk"])] = row["fields"]
+        expected.setdefault(row["model"], {})[json.dumps(row["pk"])] = _comparable(row["fields"])
     problems: list[str] = []
     for model in models:
         label = model._meta.label_lower
-        rows = {json.dumps(r["pk"]): r["fields"] for r in _as_stored(list(_rows(model)))}
+        rows = {
+            json.dumps(r["pk"]): _comparable(r["fields"]) for r in _as_stored(list(_rows(model)))
+        }
         wanted = expected.get(label, {})
         if len(rows) != len(wanted):
             problems.append(f"{model._meta.label}: {len(wanted)} Zeilen erwartet, {len(rows)} da")
             continue
         differing = [pk for pk, fields in wanted.items() if rows.get(pk) != fields]
         if differing:
-            problems.append(f"{model._meta.label}: Zeile(n) {', '.join(differing[:5])} weichen ab")
+            first = differing[0]
+            fields = sorted(
+                name
+                for name, value in wanted[first].items()
+                if (rows.get(first) or {}).get(name, object()) != value
+            )
+            problems.append(
+                f"{model._meta.label}: Zeile(n) {', '.join(differing[:5])} weichen ab "
+                f"(Zeile {first}: {', '.join(fields) or 'fehlt'})"
+            )
     return problems
 
 

@@ -223,6 +223,18 @@ _NEW_ORGANIZATION = (
 
 
 @pytest.mark.django_db
+def test_times_keep_their_microseconds_so_a_restore_matches_its_backup(tmp_path):
+    """Django's JSON encoder cuts 12:00:05.000400 to "12:00:05.000", read back as 12:00:05:
+    one history row in a thousand came back different (found on PostgreSQL)."""
+    _, service = _registry_with_history()
+    moment = datetime.datetime(2026, 3, 1, 12, 0, 5, 400, tzinfo=datetime.UTC)
+    service.history.update(history_date=moment)
+    create_backup(tmp_path / "b.json")
+    restore_backup(tmp_path / "b.json", replace=True)
+    assert set(service.history.values_list("history_date", flat=True)) == {moment}
+
+
+@pytest.mark.django_db
 def test_restore_checks_what_it_wrote_and_keeps_nothing_on_a_difference(tmp_path, monkeypatch):
     """The restore reads every table back; a row that comes back different undoes everything."""
     from integrationsatlas.core import backup
