@@ -45,6 +45,33 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Django's own deploy check (security.W009) asks for this much; weaker keys can be guessed.
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_CHARACTERS = 5
+
+
+def _refuse_unsafe_production() -> None:
+    """Production mode does not start with DEBUG on or a short SECRET_KEY (warnings get missed)."""
+    if not env_bool("INTEGRATIONSATLAS_PRODUCTION"):
+        return
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DEBUG is on in production mode (INTEGRATIONSATLAS_PRODUCTION=1): set DEBUG=0. "
+            "Error pages would show settings and source code to every visitor."
+        )
+    if (
+        len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH
+        or len(set(SECRET_KEY)) < MIN_SECRET_KEY_CHARACTERS
+        or SECRET_KEY.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak for production: at least {MIN_SECRET_KEY_LENGTH} characters "
+            f"with {MIN_SECRET_KEY_CHARACTERS} different ones (has {len(SECRET_KEY)}). "
+            'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
+
+
+_refuse_unsafe_production()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -233,7 +260,20 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": max(FINDER_PAGE_CACHE_ENTRIES, 1)},
     },
 }
+# Rendered region PDFs (planning/pdfcache.py): files, so every worker on the host shares them.
+CACHES["reports"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(VAR_DIR / "cache" / "reports"),
+    "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("REPORT_PDF_CACHE_ENTRIES", "1000"))},
+}
+REPORT_PDF_CACHE_SECONDS = int(os.environ.get("REPORT_PDF_CACHE_SECONDS", "86400"))
+REPORT_PDF_ANONYMOUS_PER_MINUTE = int(os.environ.get("REPORT_PDF_ANONYMOUS_PER_MINUTE", "6"))
 if os.environ.get("REDIS_URL"):
+    CACHES["reports"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "integrationsatlas-reports",
+    }
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],

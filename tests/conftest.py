@@ -31,3 +31,11 @@ def _no_shared_finder_pages():
     from integrationsatlas.finder import pagecache
 
     pagecache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_stored_report_pdfs():
+    """Rendered region PDFs live in files under var/: a test never sees another run's PDF."""
+    from django.core.cache import caches
+
+    caches["reports"].clear()

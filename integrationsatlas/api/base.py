@@ -62,6 +62,44 @@ def _field_of(loc: list[Any]) -> str:
     return text or "body"
 
 
+# Pydantic's English messages in the API's German, with the limit the input broke.
+_MESSAGES = {
+    "string_too_long": "zu lang: höchstens {max_length} Zeichen erlaubt.",
+    "string_too_short": "zu kurz: mindestens {min_length} Zeichen.",
+    "too_long": "zu viele Einträge: höchstens {max_length}.",
+    "missing": "Pflichtangabe fehlt.",
+    "extra_forbidden": "unbekanntes Feld.",
+    "int_parsing": "muss eine ganze Zahl sein.",
+    "int_type": "muss eine ganze Zahl sein.",
+    "float_parsing": "muss eine Zahl sein.",
+    "float_type": "muss eine Zahl sein.",
+    "bool_parsing": "muss true oder false sein.",
+    "bool_type": "muss true oder false sein.",
+    "string_type": "muss ein Text sein.",
+    "list_type": "muss eine Liste sein.",
+    "dict_type": "muss ein Objekt sein.",
+    "model_type": "muss ein Objekt sein.",
+    "greater_than_equal": "muss mindestens {ge} sein.",
+    "greater_than": "muss größer als {gt} sein.",
+    "less_than_equal": "darf höchstens {le} sein.",
+    "literal_error": "erlaubt: {expected}.",
+    "string_pattern_mismatch": "hat nicht das erwartete Format ({pattern}).",
+    "date_parsing": "kein gültiges Datum (JJJJ-MM-TT).",
+    "date_from_datetime_parsing": "kein gültiges Datum (JJJJ-MM-TT).",
+    "date_type": "kein gültiges Datum (JJJJ-MM-TT).",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    template = _MESSAGES.get(str(error.get("type", "")))
+    if template is None:
+        return str(error.get("msg", ""))
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return str(error.get("msg", ""))
+
+
 class JsonErrorAPI(NinjaAPI):
     """A NinjaAPI whose every error is `ErrorOut` JSON, never HTML or a bare traceback."""
 
@@ -74,8 +112,7 @@ class JsonErrorAPI(NinjaAPI):
 
     def _validation_error(self, request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            {"field": _field_of(err.get("loc", [])), "message": str(err.get("msg", ""))}
-            for err in exc.errors
+            {"field": _field_of(err.get("loc", [])), "message": _message(err)} for err in exc.errors
         ]
         fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
         return error_response(422, f"Ungültige Eingabe: {fields}", errors)

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from ninja.schema import DjangoGetter
+from pydantic import ConfigDict, model_validator
 
 from .base import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -304,6 +305,30 @@ class CostsOut(Schema):
 # ---- writing ----------------------------------------------------------------------------
 
 Strict = ConfigDict(extra="forbid")
+# Fields of the GET shape that a write ignores (the server keeps them), so a client can PUT
+# back what it read. Anything else unknown is still refused.
+READ_ONLY_SERVICE_FIELDS = ("id", "is_demo", "is_published", "version", "updated_at", "distance_km")
+READ_ONLY_LOCATION_FIELDS = ("gemeinde",)
+
+
+def _without_read_only(data: Any) -> Any:
+    """The GET shape of a service made writable: read-only fields dropped, organization as id."""
+    if isinstance(data, DjangoGetter):  # django-ninja validates a wrapped copy a second time
+        return DjangoGetter(_without_read_only(data._obj), data._schema_cls, data._context)
+    if not isinstance(data, dict):
+        return data
+    data = {k: v for k, v in data.items() if k not in READ_ONLY_SERVICE_FIELDS}
+    organization = data.get("organization")
+    if isinstance(organization, dict) and "id" in organization:
+        data["organization"] = organization["id"]
+    if isinstance(data.get("locations"), list):
+        data["locations"] = [
+            {k: v for k, v in row.items() if k not in READ_ONLY_LOCATION_FIELDS}
+            if isinstance(row, dict)
+            else row
+            for row in data["locations"]
+        ]
+    return data
 
 
 class ScheduleIn(Schema):
@@ -354,9 +379,19 @@ class FundingIn(Schema):
 
 
 class ServiceIn(Schema):
-    """A service's full state (the registry's snapshot); unknown fields are refused."""
+    """A service's full state (the registry's snapshot); unknown fields are refused.
+
+    The GET shape is accepted too: its read-only fields (id, version, is_published, is_demo,
+    updated_at, distance_km, a site's gemeinde) are ignored, `organization` may be `{"id": …}`.
+    """
 
     model_config = Strict
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_get_shape(cls, data: Any) -> Any:
+        return _without_read_only(data)
+
     name: str = Field(..., min_length=1, max_length=300)
     organization: int = Field(..., ge=1, le=2**62, description="ID des Trägers.")
     offer_type: str = Field(..., min_length=1, max_length=60, description="Code der Angebotsart.")

@@ -28,7 +28,8 @@ def _workflow_error(error: workflow.WorkflowError):
     for problem in error.problems:
         field, sep, message = str(problem).partition(": ")
         errors.append({"field": field if sep else "body", "message": message or str(problem)})
-    status = 409 if isinstance(error, workflow.ConflictError) else 422
+    conflict = (workflow.ConflictError, workflow.DuplicateIdError)
+    status = 409 if isinstance(error, conflict) else 422
     return error_response(status, "; ".join(str(p) for p in error.problems), errors)
 
 

@@ -4,7 +4,10 @@ A backup holds every row of the project's own apps (regions, registry, standards
 assessments, API tokens, ...), their full history (django-simple-history tables) and the
 user accounts, together with the schema state (the last applied migration of every app).
 A restore refuses a file from another schema, writes everything in one transaction into
-an empty database, and resets the id sequences so new rows continue after the restored ones.
+an empty database without writing history of its own (the file brings the history), resets
+the id sequences so new rows continue after the restored ones, and before it commits reads
+every table back and compares it, row by row, with the file: anything that differs rolls the
+whole restore back.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
+from django.utils.dateparse import parse_datetime
 
 FORMAT = "integrationsatlas-backup"
 FORMAT_VERSION = 1
@@ -76,11 +80,46 @@ def schema_state() -> dict[str, str]:
 
 
 def _rows(model: type[Model]) -> Iterator[dict[str, Any]]:
-    queryset = model._default_manager.order_by("pk")
+    # The base manager: a default manager may hide rows (e.g. unpublished ones).
+    queryset = model._base_manager.order_by("pk")
     data = serializers.serialize(
         "python", queryset.iterator(chunk_size=2000), use_natural_foreign_keys=True
     )
     yield from data
+
+
+class _Encoder(serializers.json.DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds.
+
+    Django cuts them to milliseconds, so 12:00:05.000400 is written as "12:00:05.000" and
+    comes back as 12:00:05: a restored row would differ from its backup.
+    """
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
+def _as_stored(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as the file holds them (JSON text, then read back): comparable across databases."""
+    loaded: list[dict[str, Any]] = json.loads(json.dumps(objects, cls=_Encoder, ensure_ascii=False))
+    return loaded
+
+
+def _comparable(fields: dict[str, Any]) -> dict[str, Any]:
+    """Field values with times as time values: "…05.000Z" (older backups) equals "…05Z"."""
+    out = {}
+    for name, value in fields.items():
+        moment = None
+        if isinstance(value, str) and len(value) >= 19:
+            try:
+                moment = parse_datetime(value)
+            except ValueError:  # looks like a time but is none: compared as text
+                moment = None
+        out[name] = moment if moment is not None else value
+    return out
 
 
 def create_backup(path: Path) -> dict[str, int]:
@@ -100,7 +139,7 @@ def create_backup(path: Path) -> dict[str, int]:
         "counts": counts,
         "objects": objects,
     }
-    text = json.dumps(document, cls=serializers.json.DjangoJSONEncoder, ensure_ascii=False)
+    text = json.dumps(document, cls=_Encoder, ensure_ascii=False)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
@@ -132,7 +171,50 @@ def read_backup(path: Path) -> dict[str, Any]:
 
 
 def _database_is_empty() -> list[str]:
-    return [m._meta.label for m in backed_up_models() if m._default_manager.exists()]
+    return [m._meta.label for m in backed_up_models() if m._base_manager.exists()]
+
+
+def _save_without_history(obj: Any) -> None:
+    """Save one deserialised row without django-simple-history adding rows of its own.
+
+    `raw` saves write no history, but setting a many-to-many field (a service's area) does;
+    those rows would collide with the restored history ids (PostgreSQL) or add to them (SQLite).
+    """
+    obj.object.skip_history_when_saving = True
+    try:
+        obj.save()
+    finally:
+        del obj.object.skip_history_when_saving
+
+
+def _differences(document: dict[str, Any], models: list[type[Model]]) -> list[str]:
+    """Every table read back and compared with the file: counts first, then each row's fields."""
+    expected: dict[str, dict[str, Any]] = {}
+    for row in document["objects"]:
+        expected.setdefault(row["model"], {})[json.dumps(row["pk"])] = _comparable(row["fields"])
+    problems: list[str] = []
+    for model in models:
+        label = model._meta.label_lower
+        rows = {
+            json.dumps(r["pk"]): _comparable(r["fields"]) for r in _as_stored(list(_rows(model)))
+        }
+        wanted = expected.get(label, {})
+        if len(rows) != len(wanted):
+            problems.append(f"{model._meta.label}: {len(wanted)} Zeilen erwartet, {len(rows)} da")
+            continue
+        differing = [pk for pk, fields in wanted.items() if rows.get(pk) != fields]
+        if differing:
+            first = differing[0]
+            fields = sorted(
+                name
+                for name, value in wanted[first].items()
+                if (rows.get(first) or {}).get(name, object()) != value
+            )
+            problems.append(
+                f"{model._meta.label}: Zeile(n) {', '.join(differing[:5])} weichen ab "
+                f"(Zeile {first}: {', '.join(fields) or 'fehlt'})"
+            )
+    return problems
 
 
 def restore_backup(path: Path, *, replace: bool = False) -> dict[str, int]:
@@ -162,13 +244,18 @@ def restore_backup(path: Path, *, replace: bool = False) -> dict[str, int]:
             _delete_everything(models)
         counts: dict[str, int] = {}
         for obj in serializers.deserialize("python", document["objects"]):
-            obj.save()
+            _save_without_history(obj)
             label = obj.object._meta.label
             counts[label] = counts.get(label, 0) + 1
         _reset_sequences(models)
-    expected = {k: v for k, v in document["counts"].items() if v}
-    if counts != expected:
-        raise BackupError(f"Zeilenzahlen weichen ab: erwartet {expected}, geschrieben {counts}.")
+        expected = {k: v for k, v in document["counts"].items() if v}
+        problems = _differences(document, models)
+        if counts != expected or problems:
+            # Raised inside the transaction: nothing of this restore stays.
+            raise BackupError(
+                "Die wiederhergestellten Daten weichen von der Sicherung ab, nichts wurde "
+                "übernommen: " + "; ".join(problems or [f"erwartet {expected}, gelesen {counts}"])
+            )
     return counts
 
 

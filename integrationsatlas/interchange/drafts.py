@@ -26,6 +26,8 @@ class Draft:
     points: list[tuple[int, str, float, float]] = field(default_factory=list)
     # Rows whose site has no coordinates, to be placed from postal code and place.
     unplaced: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # Where each site id stands in the file, when not in the flat `location_id` column (HSDS).
+    location_columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from integrationsatlas.registry.models import Service
 
+from .cellsafe import neutralise_rows
 from .flat import COLUMNS, LOCATION_COLUMNS, SERVICE_COLUMNS, payload_rows
 from .payload import export_payload
 from .tabular import write_csv, write_xlsx
@@ -27,8 +28,11 @@ def organization_key(service: Service) -> str:
 
 
 def export_payloads(queryset=None) -> list[tuple[Service, dict[str, Any]]]:
-    """(service, payload) pairs with ids filled in, ordered by service id."""
-    queryset = Service.objects.filter(is_deleted=False) if queryset is None else queryset
+    """(service, payload) pairs with ids filled in, ordered by service id.
+
+    Without a queryset: the published services only (an export is public open data).
+    """
+    queryset = Service.public.all() if queryset is None else queryset
     pairs = []
     for service in queryset.select_related("organization", "offer_type").order_by("pk"):
         payload = export_payload(service)
@@ -50,7 +54,7 @@ def flat_rows(queryset=None) -> list[dict[str, str]]:
 
 def export_services(fmt: str, queryset=None) -> bytes:
     if fmt == "csv":
-        return write_csv(COLUMNS, flat_rows(queryset))
+        return write_csv(COLUMNS, neutralise_rows(flat_rows(queryset)))
     if fmt == "xlsx":
         return write_xlsx(COLUMNS, flat_rows(queryset), SERVICE_COLUMNS + LOCATION_COLUMNS)
     if fmt == "geojson":
@@ -128,4 +132,4 @@ def template(fmt: str) -> bytes:
     }
     if fmt == "xlsx":
         return write_xlsx(COLUMNS, [example], SERVICE_COLUMNS + LOCATION_COLUMNS)
-    return write_csv(COLUMNS, [example])
+    return write_csv(COLUMNS, neutralise_rows([example]))

@@ -45,6 +45,7 @@ from integrationsatlas.registry.models import Service
 from .checks import Checker
 from .drafts import Draft
 from .flat import _time
+from .hsds_shape import shape_problems
 from .problems import ImportRefused, Problem
 
 # Field terms: ours, and the lower-case taxonomy name exports before the shared mapping used.
@@ -56,8 +57,8 @@ NO_WORDS = {NO, "false", "no", "0"}
 
 
 def hsds_services(queryset=None) -> list[dict[str, Any]]:
-    """All not deleted services (or those of `queryset`) as HSDS, ordered by id, for exports."""
-    queryset = Service.objects.filter(is_deleted=False) if queryset is None else queryset
+    """The published services (or those of `queryset`) as HSDS, ordered by id, for exports."""
+    queryset = Service.public.all() if queryset is None else queryset
     services = [hsds.service_to_hsds(s, timestamps=False) for s in with_details(queryset)]
     return sorted(services, key=lambda s: s["id"])
 
@@ -117,6 +118,17 @@ class _Reader:
     def warn(self, path: str, message: str) -> None:
         self.draft.warnings.append(Problem(self.draft.row, path, message))
 
+    def text(self, value: Any, path: str, limit: int) -> str:
+        """The text at `path`; longer than its database column is a problem (never cut silently)."""
+        text = str(value or "")
+        if len(text) > limit:
+            self.problem(
+                path,
+                _("zu lang: %(n)s Zeichen, höchstens %(max)s erlaubt.")
+                % {"n": len(text), "max": limit},
+            )
+        return text[:limit]
+
     def yes(self, values: dict, key: str, path: str, default: bool = False) -> bool:
         value = values.get(key, "").strip().lower()
         if not value:
@@ -158,7 +170,7 @@ class _Reader:
                         "closed": o is None,
                         "opens_at": o.strftime("%H:%M") if o else None,
                         "closes_at": c.strftime("%H:%M") if c else None,
-                        "note": str(item.get("notes") or "")[:200],
+                        "note": self.text(item.get("notes"), f"{where}.notes", 200),
                     }
                 )
         return sorted(rows, key=lambda e: (e["date"], e["opens_at"] or "", e["note"]))
@@ -201,7 +213,7 @@ class _Reader:
                         "closes_at": c.strftime("%H:%M"),
                         "valid_from": valid_from,
                         "valid_to": valid_to,
-                        "note": str(item.get("notes") or "")[:200],
+                        "note": self.text(item.get("notes"), f"{where}.notes", 200),
                     }
                 )
         return sorted(rows, key=lambda s: (s["weekday"], s["opens_at"], s["closes_at"]))
@@ -291,6 +303,7 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
         elif lid in seen_locations:
             reader.problem(f"{where}.id", _("doppelte ID „%(id)s“.") % {"id": lid})
         seen_locations.add(lid)
+        draft.location_columns[lid] = f"{where}.id"
         if location.get("location_type") == "virtual":
             continue
         lon, lat = location.get("longitude"), location.get("latitude")
@@ -315,10 +328,12 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
             {
                 "id": None,
                 "external_id": lid,
-                "name": str(location.get("name") or "")[:300],
-                "address": str(address.get("address_1") or "")[:300],
+                "name": reader.text(location.get("name"), f"{where}.name", 300),
+                "address": reader.text(
+                    address.get("address_1"), f"{where}.addresses[0].address_1", 300
+                ),
                 "postal_code": postal_code,
-                "city": str(address.get("city") or "")[:200],
+                "city": reader.text(address.get("city"), f"{where}.addresses[0].city", 200),
                 "longitude": lon,
                 "latitude": lat,
                 "placement": "given",
@@ -326,7 +341,9 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
                     loc_fields, Field.WHEELCHAIR_ACCESSIBLE, f"{where}.attributes"
                 ),
                 "accessibility_notes": _accessibility_notes(location),
-                "transit_notes": str(location.get("transportation") or "")[:300],
+                "transit_notes": reader.text(
+                    location.get("transportation"), f"{where}.transportation", 300
+                ),
                 "schedules": reader.schedules(
                     sal.get("schedules") or location.get("schedules") or [],
                     f"service_at_locations[{i}].schedules",
@@ -381,13 +398,15 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
         )
     organization = item.get("organization") or {}
     draft.organization_key = _key(organization) or str(item.get("organization_id") or "")
-    draft.organization_name = str(organization.get("name") or "")[:300]
+    draft.organization_name = reader.text(organization.get("name"), "organization.name", 300)
     description = str(organization.get("description") or "")
     # The mapping writes the name where a provider has no description.
     draft.organization_description = "" if description == draft.organization_name else description
     org_phones = organization.get("phones") or []
     draft.organization_phone = (
-        str((org_phones[0] or {}).get("number") or "")[:60] if org_phones else ""
+        reader.text((org_phones[0] or {}).get("number"), "organization.phones[0].number", 60)
+        if org_phones
+        else ""
     )
     for key, check in (("email", checker.email), ("website", checker.url)):
         value = str(organization.get(key) or "")
@@ -398,7 +417,7 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
     phones = item.get("phones") or []
     documents = item.get("required_documents") or []
     is_free = reader.yes(fields, Field.IS_FREE, "attributes.is_free", default=True)
-    fees = str(item.get("fees_description") or "")[:300]
+    fees = reader.text(item.get("fees_description"), "fees_description", 300)
     contacts = item.get("contacts") or []
     contact_name = fields.get(Field.OLD_CONTACT_NAME) or (
         str((contacts[0] or {}).get("name") or "") if contacts else ""
@@ -406,7 +425,7 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
     draft.payload = {
         "external_id": draft.key,
         "offer_type": offer_type,
-        "name": str(item.get("name") or "")[:300],
+        "name": reader.text(item.get("name"), "name", 300),
         "description": str(item.get("description") or ""),
         "translations": translations,
         "target_groups": target_groups,
@@ -419,9 +438,11 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
         "eligibility": str(item.get("eligibility_description") or ""),
         "required_documents": "\n".join(str(d.get("document") or "") for d in documents),
         "email": email,
-        "phone": str((phones[0] or {}).get("number") or "")[:60] if phones else "",
+        "phone": reader.text((phones[0] or {}).get("number"), "phones[0].number", 60)
+        if phones
+        else "",
         "website": website,
-        "contact_name": contact_name[:200],
+        "contact_name": reader.text(contact_name, "contacts[0].name", 200),
         "by_phone": reader.yes(fields, Field.BY_PHONE, "attributes.by_phone"),
         "online": reader.yes(fields, Field.ONLINE, "attributes.online"),
         "service_area": sorted(area),
@@ -446,13 +467,43 @@ def _accessibility_notes(location: dict) -> str:
     return "\n".join(n for n in notes if n).strip()
 
 
+def _wrong_types(item: Any, position: int, problems: list[tuple[str, str]]) -> Draft:
+    """A draft that only carries the type problems (and ids, so no other message is added)."""
+    item = item if isinstance(item, dict) else {}
+    organization = item.get("organization")
+    organization = organization if isinstance(organization, dict) else {}
+    draft = Draft(key=str(item.get("id") or ""), row=position, payload={})
+    # The draft is refused already; placeholders keep later checks from asking for the provider.
+    draft.organization_key = str(organization.get("id") or item.get("organization_id") or "-")
+    draft.organization_name = str(organization.get("name") or "-")
+    draft.problems += [Problem(position, path, message) for path, message in problems]
+    return draft
+
+
 def read_hsds(data: bytes, checker: Checker, default_offer_type: str = "") -> list[Draft]:
     """A JSON list of HSDS services (or one service, or an HSDS API page with `contents`)."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ImportRefused(
-            [Problem(None, "-", _("kein gültiges JSON: %(e)s") % {"e": exc})]
+            [
+                Problem(
+                    None,
+                    "-",
+                    _("Die Datei ist nicht UTF-8-kodiert (Byte %(pos)s).") % {"pos": exc.start},
+                )
+            ]  # fmt: skip
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(
+            [
+                Problem(
+                    None,
+                    "-",
+                    _("kein gültiges JSON (Zeile %(line)s, Spalte %(col)s).")
+                    % {"line": exc.lineno, "col": exc.colno},
+                )
+            ]  # fmt: skip
         ) from exc
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         document = document["contents"]
@@ -464,16 +515,22 @@ def read_hsds(data: bytes, checker: Checker, default_offer_type: str = "") -> li
         )
     drafts = []
     for position, item in enumerate(document, start=1):
+        wrong_types = shape_problems(item)
+        if wrong_types:
+            drafts.append(_wrong_types(item, position, wrong_types))
+            continue
         try:
             drafts.append(_service(item, position, checker, default_offer_type))
-        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
-            # A value of the wrong JSON type somewhere in the entry (found by fuzzing).
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+            # A case the type check above does not know yet: still no Python text for users.
             draft = Draft(key="", row=position, payload={})
             draft.problems.append(
                 Problem(
                     position,
                     "-",
-                    _("Eintrag hat einen Wert vom falschen JSON-Typ (%(e)s).") % {"e": exc},
+                    _(
+                        "Eintrag hat einen Wert vom falschen JSON-Typ; bitte mit HSDS 3.0 vergleichen."
+                    ),
                 )
             )
             drafts.append(draft)

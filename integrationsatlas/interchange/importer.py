@@ -29,6 +29,7 @@ from integrationsatlas.registry.models import (
 from integrationsatlas.registry.workflow import save_service
 
 from .bulk import NewService, create_services
+from .cellsafe import refuse_formulas_without_value, restore_rows
 from .checks import Checker
 from .deletion import delete_all, delete_services, service_ids
 from .drafts import Draft
@@ -36,7 +37,9 @@ from .flat_reader import check_header, read_drafts
 from .mapping import Mapped, Profile, read_rows
 from .payload import export_payload
 from .problems import ImportRefused, Problem
+from .site_ownership import check_sites
 from .sites import name_columns, place_drafts
+from .tabular import SHEET
 from .writer import apply_payload, find_organizations, find_service, find_services, is_unchanged
 
 FORMATS = ("csv", "xlsx", "hsds")
@@ -53,6 +56,7 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     submitted: list[str] = field(default_factory=list)  # change requests awaiting review
+    matched_locations: list[str] = field(default_factory=list)  # own stored sites reused
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     batch: ImportBatch | None = None
@@ -73,6 +77,7 @@ class ImportResult:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "submitted": self.submitted,
+            "matched_locations": self.matched_locations,
             "problems": [p.as_dict() for p in self.problems],
             "warnings": [p.as_dict() for p in self.warnings],
             "encoding": self.encoding,
@@ -109,8 +114,13 @@ def read_drafts_from(
     table = read_rows(data, fmt, profile, default_offer_type)
     if info is not None:
         info.encoding, info.delimiter, info.mapped = table.encoding, table.delimiter, table.mapped
+    rows = table.rows
+    if fmt == "xlsx":
+        refuse_formulas_without_value(data, SHEET)
+    else:
+        rows = restore_rows(rows)  # the apostrophe an export put before formula characters
     check_header(table.header)
-    return read_drafts(table.rows, checker)
+    return read_drafts(rows, checker)
 
 
 def _check_points(drafts: list[Draft], checker: Checker) -> None:
@@ -351,6 +361,25 @@ def _with_location_ids(payload: dict[str, Any], service: Service | None) -> dict
     return payload
 
 
+def _plan(result: ImportResult, items: list, mode: str) -> None:
+    """What writing would do with each valid service (dry run), so the counts add up to the file's.
+
+    Each service lands in exactly one of new, changed, unchanged or submitted for review; the
+    invalid ones are already in `skipped`.
+    """
+    for draft, target, organization in items:
+        if (
+            target is not None
+            and organization is not None
+            and is_unchanged(target, draft.payload | {"organization": organization.pk})
+        ):
+            result.unchanged.append(draft.key)
+        elif mode == VIA_REVIEW:
+            result.submitted.append(draft.key)
+        else:
+            (result.created if target is None else result.updated).append(draft.key)
+
+
 def import_file(
     data: bytes,
     file_name: str,
@@ -412,6 +441,8 @@ def import_file(
         organizations[index] = _resolve_organization(draft, organization, org_column, known_orgs)
         existing[index] = known_services.get(draft.key)
         _check_permission(user, draft, existing[index], mode, permitted)
+        location_column = "service_at_locations" if fmt == "hsds" else "location_id"
+        result.matched_locations += check_sites(draft, organizations[index], location_column)
     for draft in drafts:
         result.problems += draft.problems
         result.warnings += draft.warnings
@@ -420,12 +451,10 @@ def import_file(
     valid = [i for i, d in enumerate(drafts) if d.is_valid]
     result.skipped = [d.key or f"#{d.row}" for d in drafts if not d.is_valid]
     if dry_run or (result.problems and not skip_invalid) or not valid:
-        for i in valid:
-            target = existing[i]
-            bucket = result.created if target is None else result.updated
-            bucket.append(drafts[i].key)
         if result.problems and not skip_invalid:
             result.skipped = [d.key or f"#{d.row}" for d in drafts]
+        else:
+            _plan(result, [(drafts[i], existing[i], organizations[i]) for i in valid], mode)
         return result
     history_user = _history_user(user)
     progress(_("Schreiben"))

@@ -135,6 +135,8 @@ def write_xlsx(
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.number_format = "@"
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, also when it starts with "=" (never a formula)
     sheet.freeze_panes = "A2"
     if notes:
         info = workbook.create_sheet(NOTES_SHEET)

@@ -371,12 +371,21 @@ def region_report(request: HttpRequest, ags: str) -> HttpResponse:
 
 @planning_view
 def region_pdf(request: HttpRequest, ags: str) -> HttpResponse:
+    from . import pdfcache
     from .pdf import render_pdf
 
     region, assessment = _region_and_assessment(request, ags)
-    context = report_context(region, assessment, visible_assessments(request.user), _today())
-    context["payers"] = [(p, dict(Level.choices)[p]) for p in PAYERS]
-    pdf = render_pdf("planning/region_pdf.html", context, request)
+    refused = pdfcache.too_many(request)
+    if refused is not None:
+        return refused
+    readable, today = visible_assessments(request.user), _today()
+
+    def render() -> bytes:
+        context = report_context(region, assessment, readable, today)
+        context["payers"] = [(p, dict(Level.choices)[p]) for p in PAYERS]
+        return render_pdf("planning/region_pdf.html", context, request)
+
+    pdf = pdfcache.cached_pdf(pdfcache.pdf_key(region, assessment, readable, today), render)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bericht-{ags}.pdf"'
     return response

@@ -327,10 +327,14 @@ def service_history(request: HttpRequest, pk: int) -> HttpResponse:
     for record in records:
         snapshot = record.snapshot or None
         diff = diff_snapshots(previous, snapshot) if snapshot else []
+        first = snapshot is not None and previous is None
         entries.append(
             {
                 "record": record,
+                # The first version is shown as what it held, not as a change from nothing.
                 "diff": diff,
+                "values": [(label, new) for label, _old, new in diff] if first else [],
+                "first": first,
                 "restorable": bool(snapshot),
                 "has_snapshot": bool(snapshot),
             }

@@ -37,6 +37,7 @@ from .validation import parse_date, parse_time, validate_snapshot
 
 __all__ = [
     "ConflictError",
+    "DuplicateIdError",
     "StaleReviewError",
     "WorkflowError",
     "approve",
@@ -77,6 +78,10 @@ class ConflictError(WorkflowError):
     def __init__(self, message: str, diff: list[tuple[str, str, str]]):
         super().__init__([message])
         self.diff = diff
+
+
+class DuplicateIdError(WorkflowError):
+    """An external id the payload names is already used by another service or site."""
 
 
 class StaleReviewError(WorkflowError):
@@ -479,6 +484,54 @@ def _check_base(service: Service, base_version) -> None:
         raise _conflict(service, base)
 
 
+def _check_unique_ids(service: Service | None, payload: dict) -> None:
+    """Refuse external ids that belong to another service or site, naming the field.
+
+    Without this the database's unique index fails mid-write (HTTP 500). A site may keep its
+    own id: the one this payload updates (see `_own_location`).
+    """
+    problems = []
+    external_id = payload.get("external_id") or None
+    others = Service.objects.exclude(pk=service.pk) if service is not None else Service.objects
+    if external_id and others.filter(external_id=external_id).exists():
+        problems.append(
+            "external_id: "
+            + _("Die externe ID „%(id)s“ gehört schon zu einem anderen Angebot.")
+            % {"id": external_id}
+        )
+    for index, row in enumerate(payload.get("locations") or []):
+        location_key = row.get("external_id") or None if isinstance(row, dict) else None
+        if not location_key:
+            continue
+        taken = Location.objects.filter(external_id=location_key).exclude(
+            pk__in=_updatable_site(service, payload, row.get("id"))
+        )
+        if taken.exists():
+            problems.append(
+                f"locations[{index}].external_id: "
+                + _("Die externe ID „%(id)s“ gehört schon zu einem anderen Standort.")
+                % {"id": location_key}
+            )
+    if problems:
+        raise DuplicateIdError(problems)
+
+
+def _updatable_site(service: Service | None, payload: dict, location_id) -> list[int]:
+    """The site id a payload row may update (as `_own_location` decides), or none."""
+    if service is not None:
+        own = _own_location(service, location_id)
+        return [own.pk] if own is not None else []
+    try:
+        pk = int(location_id)
+    except (TypeError, ValueError):
+        return []
+    return list(
+        Location.objects.filter(pk=pk, organization_id=payload.get("organization")).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def _organization_for(user, service, payload, organization) -> Organization:
     if organization is not None:
         payload["organization"] = organization.pk
@@ -542,6 +595,7 @@ def save_service(
                     [_("Das Angebot ist gelöscht. Stellen Sie es zuerst wieder her.")]
                 )
             _check_base(service, base_version)
+        _check_unique_ids(service, payload)
         if _may_apply_directly(user, service, payload):
             text = reason or (_("Neu angelegt") if service is None else _("Geändert"))
             service = _apply(user, service, payload, text, publish=True)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.finder.fixtures import add_service
+
 from .conftest import check_axe, phone_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,4 +79,21 @@ def test_german_keyboard_only_search_and_axe(browser, live_server, live_registry
     assert page.locator("h1").inner_text().startswith("MBE Pirna Markt")
     check_axe(page, "detail-de")
     screenshot(page, "finder-detail-de")
+    context.close()
+
+
+def test_a_name_with_markup_is_text_in_the_map_tooltip(browser, live_server, live_registry):
+    """Leaflet puts a string tooltip in as HTML: a provider's name must stay text."""
+    name = '<img src=x onerror="window.owned=1"><b>Beratung</b>'
+    service = add_service(live_registry["open"].organization, name, 13.9405, 50.9615)
+    context, page = phone_page(browser, "de")
+    page.goto(f"{live_server.url}/suche/angebot/{service.pk}/")
+    marker = page.locator(".finder-map-small path.leaflet-interactive").first
+    marker.wait_for()
+    marker.hover(force=True)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert tooltip.inner_text() == name
+    assert tooltip.locator("img, b").count() == 0
+    assert page.locator(".finder-map-small img[src='x']").count() == 0
     context.close()

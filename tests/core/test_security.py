@@ -59,6 +59,38 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+GOOD_KEY = "k" * 20 + "Xy9-secret-for-the-deploy-check-only-" + "q" * 20
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"DEBUG": "1"}, "DEBUG is on in production mode"),
+        ({"SECRET_KEY": "abc"}, "SECRET_KEY is too weak for production: at least 50"),
+        ({"SECRET_KEY": "a" * 80}, "SECRET_KEY is too weak"),
+        ({"SECRET_KEY": "django-insecure-" + GOOD_KEY}, "SECRET_KEY is too weak"),
+    ],
+)
+def test_production_refuses_to_start_with_debug_or_a_weak_key(overrides, message):
+    env = {
+        **os.environ,
+        "INTEGRATIONSATLAS_PRODUCTION": "1",
+        "SECRET_KEY": GOOD_KEY,
+        "DEBUG": "0",
+        **overrides,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "integrationsatlas.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 @pytest.mark.django_db
 def test_csp_forbids_inline_scripts(client):
     response = client.get("/")

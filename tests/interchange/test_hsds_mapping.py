@@ -43,6 +43,7 @@ def _every_field(status: str) -> Service:
     )
     service = Service.objects.create(
         external_id="rt-svc",
+        is_published=True,  # exports hold published services only
         organization=org,
         offer_type=OfferType.objects.get(code="mbe"),
         name="Beratung Rundreise",

@@ -13,6 +13,7 @@ from shapely.geometry import shape
 from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import Region
 
+from ..history import record_first_versions
 from ..models import Funding, Location, Organization, Schedule, Service, ServiceAtLocation
 from .funding import funding_rows
 from .names import STREETS, fiction_phone, service_texts
@@ -214,9 +215,12 @@ def write_services(rng, plans: list[ServicePlan], orgs: dict[str, list], postal:
     )
     schedules, areas = schedule_and_area_rows(services, plans, hours, sals, owners)
     Service.service_area.through.objects.bulk_create(areas, batch_size=500)
-    return {
+    counts = {
         "services": len(services),
         "locations": len(locations),
         "schedules": len(bulk(Schedule, schedules)),
         "fundings": len(bulk(Funding, funding_objects(rng, services, plans))),
     }
+    # The loaded state is the first version: shown in the history and restorable.
+    record_first_versions(service.pk for service in services)
+    return counts

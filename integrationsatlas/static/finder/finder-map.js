@@ -9,6 +9,12 @@
         if (data) { L.geoJSON(data, { style: style, interactive: false }).addTo(map).bringToBack(); }
       }).catch(function () { /* the map still shows the markers */ });
   }
+  // Leaflet inserts a string tooltip as HTML: names come from providers, so they go in as text.
+  function textTooltip(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
   document.querySelectorAll(".finder-map").forEach(function (el) {
     var lat = parseFloat(el.getAttribute("data-lat"));
     var lon = parseFloat(el.getAttribute("data-lon"));
@@ -24,10 +30,10 @@
     var bounds = [[lat, lon]];
     var here = el.getAttribute("data-here");
     if (here) {
-      L.circleMarker([lat, lon], { radius: 7, color: "#1b1f24", fillColor: "#ffbf00", fillOpacity: 1 }).addTo(map).bindTooltip(here);
+      L.circleMarker([lat, lon], { radius: 7, color: "#1b1f24", fillColor: "#ffbf00", fillOpacity: 1 }).addTo(map).bindTooltip(textTooltip(here));
     } else {
       L.circleMarker([lat, lon], { radius: 9, color: "#0b5cad", fillColor: "#0b5cad", fillOpacity: .9 }).addTo(map)
-        .bindTooltip(el.getAttribute("data-name") || "");
+        .bindTooltip(textTooltip(el.getAttribute("data-name") || ""));
     }
     document.querySelectorAll(".result[data-lat]").forEach(function (item, i) {
       var p = [parseFloat(item.getAttribute("data-lat")), parseFloat(item.getAttribute("data-lon"))];

@@ -98,8 +98,12 @@ class Command(BaseCommand):
         counts = (
             f"{result.services} Angebote in der Datei: {len(result.created)} neu, "
             f"{len(result.updated)} geändert, {len(result.unchanged)} unverändert, "
-            f"{len(result.skipped)} ausgelassen"
+            f"{len(result.submitted)} zur Prüfung eingereicht, {len(result.skipped)} ausgelassen"
         )
+        if result.matched_locations:
+            counts += (
+                f"; vorhandene eigene Standorte übernommen: {', '.join(result.matched_locations)}"
+            )
         if result.batch is not None:
             self.stdout.write(
                 self.style.SUCCESS(f"Import #{result.batch.pk} gespeichert. {counts}.")
