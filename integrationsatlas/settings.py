@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "integrationsatlas.planning",
     "integrationsatlas.api",
     "integrationsatlas.interchange",
+    "integrationsatlas.transit",
 ]
 
 MIDDLEWARE = [
