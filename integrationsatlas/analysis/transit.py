@@ -20,6 +20,7 @@ and trips of the previous service day are the caller's shift (see :func:`build_t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -189,14 +190,14 @@ def _min_into(
 def _scan_patterns(tt: Timetable, active: IntArray, board: IntArray) -> IntArray:
     """One RAPTOR route-scan stage for the active patterns: arrivals by trip, (B, S)."""
     n_batch = board.shape[0]
-    arrivals = np.full((tt.n_stops, n_batch), UNREACHED, np.int64)  # stop-major for minimum.at
+    arrivals = np.full((tt.n_stops, n_batch), UNREACHED, np.int64)  # stop-major rows
     cur = np.full((active.size, n_batch), -1, np.int64)
     stride = active[:, None] * _PATTERN_STRIDE
     end = tt.pattern_first_trip[active + 1][:, None]
     lengths = (tt.pattern_stops[active] >= 0).sum(axis=1)
     for i in range(int(lengths.max(initial=0))):
         live = lengths > i
-        if not live.all():  # patterns that ended drop out; they are sorted by nothing
+        if not live.all():  # patterns that ended drop out
             active, cur, stride, end, lengths = (
                 active[live],
                 cur[live],
@@ -206,14 +207,34 @@ def _scan_patterns(tt: Timetable, active: IntArray, board: IntArray) -> IntArray
             )
         stops_i = tt.pattern_stops[active, i]
         on_trip = cur >= 0
-        arr = np.where(on_trip, tt.trip_arr[np.where(on_trip, cur, 0), i], UNREACHED)
-        np.minimum.at(arrivals, stops_i, arr)
+        riding = np.flatnonzero(on_trip.any(axis=1))
+        if riding.size:
+            arr = np.where(on_trip[riding], tt.trip_arr[np.maximum(cur[riding], 0), i], UNREACHED)
+            _min_rows(arrivals, stops_i[riding], arr)
         label = board[:, stops_i].T
-        cand = np.searchsorted(tt.dep_key[i], stride + label, side="left")
-        ok = (cand < end) & (label < UNREACHED) & (~on_trip | (cand < cur))
-        cur = np.where(ok, cand, cur)
+        # Only (pattern, origin) pairs with a label can board; the rest skip the search.
+        can = np.nonzero(label < UNREACHED)
+        if can[0].size == 0:
+            continue
+        cand = np.searchsorted(tt.dep_key[i], stride[can[0], 0] + label[can], side="left")
+        old = cur[can]
+        ok = (cand < end[can[0], 0]) & ((old < 0) | (cand < old))
+        cur[can] = np.where(ok, cand, old)
     out: IntArray = np.ascontiguousarray(arrivals.T)
     return out
+
+
+def _min_rows(target: IntArray, rows: IntArray, values: IntArray) -> None:
+    """target[r] = min(target[r], values[k]) for every k with rows[k] = r (rows may repeat).
+
+    Sorting and ``np.minimum.reduceat`` is several times faster than ``np.minimum.at``.
+    """
+    order = np.argsort(rows, kind="stable")
+    sorted_rows = rows[order]
+    starts = np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
+    grouped = np.minimum.reduceat(values[order], starts, axis=0)
+    keys = sorted_rows[starts]
+    target[keys] = np.minimum(target[keys], grouped)
 
 
 def _raptor_batch(
@@ -222,8 +243,13 @@ def _raptor_batch(
     transfers: tuple[IntArray, IntArray, IntArray],
     depart: IntArray,
     max_rounds: int,
+    limit: IntArray,
 ) -> IntArray:
-    """Best arrival at every stop, (B, S), for a batch of origins after up to max_rounds trips."""
+    """Best arrival at every stop, (B, S), for a batch of origins after up to max_rounds trips.
+
+    Arrivals after ``limit`` (per origin) are dropped: a journey's intermediate arrivals are
+    never later than its last, so no journey arriving by the limit is lost.
+    """
     acc_o, acc_s, acc_secs = access
     best = np.full((depart.size, tt.n_stops), UNREACHED, np.int64)
     np.minimum.at(best, (acc_o, acc_s), depart[acc_o] + acc_secs)
@@ -238,10 +264,12 @@ def _raptor_batch(
         if active.size == 0:
             break
         by_trip = _scan_patterns(tt, active, best)
+        by_trip[by_trip > limit[:, None]] = UNREACHED
         new_trip = by_trip < by_trip_best
         by_trip_best = np.minimum(by_trip_best, by_trip)
         walked = np.where(new_trip, by_trip, UNREACHED)
         _min_into(walked, transfers[0], transfers[1], transfers[2], walked.copy())
+        walked[walked > limit[:, None]] = UNREACHED
         updated = np.minimum(best, walked)
         marked = np.asarray((updated < best).any(axis=0))
         best = updated
@@ -256,34 +284,45 @@ def earliest_arrival(
     walking: Walking | None = None,
     max_rounds: int = 8,
     batch: int = 256,
+    max_minutes: float | None = None,
 ) -> IntArray:
     """Earliest arrival seconds (O, D) from each origin to each destination.
 
     ``origin_xy`` (O, 2) and ``dest_xy`` (D, 2) are metric coordinates in the timetable's
     CRS; ``depart`` is one departure second for all origins or one per origin.
     ``max_rounds`` bounds the number of vehicle trips per journey (8 = up to 7 transfers).
-    Unreachable pairs hold :data:`UNREACHED`. Origins are routed ``batch`` at a time so
-    the (batch x stops) label arrays stay small.
+    ``max_minutes`` (optional) treats later arrivals as unreachable and prunes the search
+    with it. Unreachable pairs hold :data:`UNREACHED`. Origins are routed ``batch`` at a
+    time, in spatial order so a batch reaches few patterns, keeping the (batch x stops)
+    label arrays small.
     """
     walk = walking or Walking()
     origin_xy, dest_xy = np.asarray(origin_xy, np.float64), np.asarray(dest_xy, np.float64)
     dep = np.broadcast_to(np.asarray(depart, np.int64), (origin_xy.shape[0],))
+    horizon = UNREACHED if max_minutes is None else np.int64(math.floor(max_minutes * 60))
+    limit_all = np.minimum(dep + horizon, UNREACHED)
     ts, tt_to, tm = _pairs(tt.stop_xy, tt.stop_xy, walk.max_transfer_m)
     keep = ts != tt_to
     transfers = (ts[keep], tt_to[keep], walk.seconds(tm[keep]))
     es, ed, em = _pairs(tt.stop_xy, dest_xy, walk.max_walk_m)
     egress_secs = walk.seconds(em)
     out = np.full((origin_xy.shape[0], dest_xy.shape[0]), UNREACHED, np.int64)
-    for lo in range(0, origin_xy.shape[0], batch):
-        part, dep_b = origin_xy[lo : lo + batch], dep[lo : lo + batch]
+    # 20 km strips, then north-south: neighbours share a batch (NaN points sort last).
+    order = np.lexsort((origin_xy[:, 1], np.floor(origin_xy[:, 0] / 20_000.0)))
+    for lo in range(0, order.size, batch):
+        idx = order[lo : lo + batch]
+        part, dep_b, limit = origin_xy[idx], dep[idx], limit_all[idx]
         acc_s, acc_o, acc_m = _pairs(tt.stop_xy, part, walk.max_walk_m)
-        best = _raptor_batch(tt, (acc_o, acc_s, walk.seconds(acc_m)), transfers, dep_b, max_rounds)
+        access = (acc_o, acc_s, walk.seconds(acc_m))
+        best = _raptor_batch(tt, access, transfers, dep_b, max_rounds, limit)
         # An access-only label reaching the egress is a walk via a stop: allowed, never
         # better than walking directly when both are within the limit.
-        res = out[lo : lo + batch]
+        res = np.full((idx.size, dest_xy.shape[0]), UNREACHED, np.int64)
         _min_into(res, es, ed, egress_secs, best)
         do, dd, dm = _pairs(part, dest_xy, walk.max_walk_m)
         np.minimum.at(res, (do, dd), dep_b[do] + walk.seconds(dm))
+        res[res > limit[:, None]] = UNREACHED
+        out[idx] = res
     return out
 
 

@@ -180,7 +180,12 @@ def test_router_equals_brute_force(case):
     walk = Walking(speed_m_s=2.0, detour=1.2, max_walk_m=400.0, max_transfer_m=250.0)
     tt = timetable(stop_xy, trips)
     got = route(tt, origin, dest, depart, walk, max_rounds=len(trips) + 1)
-    assert got == brute_force(stop_xy, trips, origin, dest, depart, walk)
+    expected = brute_force(stop_xy, trips, origin, dest, depart, walk)
+    assert got == expected
+    # A horizon prunes the search but loses no journey that arrives within it.
+    o, d = np.array([origin], float), np.array([dest], float)
+    within = earliest_arrival(tt, o, d, depart, walk, len(trips) + 1, max_minutes=20)[0, 0]
+    assert within == (expected if expected <= depart + 1200 else UNREACHED)
 
 
 def test_many_origins_match_single_runs():
