@@ -173,23 +173,26 @@ def _pairs(a: FloatArray, b: FloatArray, radius: float) -> tuple[IntArray, IntAr
 def _min_into(
     target: IntArray, src: IntArray, dst: IntArray, add: IntArray, cand: IntArray
 ) -> IntArray:
-    """target[:, d] = min(target[:, d], min over edges e into d of cand[:, src_e] + add_e).
+    """target[d] = min(target[d], min over edges e into d of cand[src_e] + add_e), by rows.
 
     Edges must be sorted by ``dst``; ``np.minimum.reduceat`` then takes each group's minimum.
     """
     if src.size == 0:
         return target
-    values = cand[:, src] + add[None, :]
+    values = cand[src] + add[:, None]
     starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
-    grouped = np.minimum.reduceat(values, starts, axis=1)
-    cols = dst[starts]
-    target[:, cols] = np.minimum(target[:, cols], grouped)
+    grouped = np.minimum.reduceat(values, starts, axis=0)
+    rows = dst[starts]
+    target[rows] = np.minimum(target[rows], grouped)
     return target
 
 
 def _scan_patterns(tt: Timetable, active: IntArray, board: IntArray) -> IntArray:
-    """One RAPTOR route-scan stage for the active patterns: arrivals by trip, (B, S)."""
-    n_batch = board.shape[0]
+    """One RAPTOR route-scan stage for the active patterns: arrivals by trip, (S, B).
+
+    Labels are stop-major (one row per stop) so reading a stop's labels is one row.
+    """
+    n_batch = board.shape[1]
     arrivals = np.full((tt.n_stops, n_batch), UNREACHED, np.int64)  # stop-major rows
     cur = np.full((active.size, n_batch), -1, np.int64)
     stride = active[:, None] * _PATTERN_STRIDE
@@ -211,7 +214,7 @@ def _scan_patterns(tt: Timetable, active: IntArray, board: IntArray) -> IntArray
         if riding.size:
             arr = np.where(on_trip[riding], tt.trip_arr[np.maximum(cur[riding], 0), i], UNREACHED)
             _min_rows(arrivals, stops_i[riding], arr)
-        label = board[:, stops_i].T
+        label = board[stops_i]
         # Only (pattern, origin) pairs with a label can board; the rest skip the search.
         can = np.nonzero(label < UNREACHED)
         if can[0].size == 0:
@@ -220,8 +223,7 @@ def _scan_patterns(tt: Timetable, active: IntArray, board: IntArray) -> IntArray
         old = cur[can]
         ok = (cand < end[can[0], 0]) & ((old < 0) | (cand < old))
         cur[can] = np.where(ok, cand, old)
-    out: IntArray = np.ascontiguousarray(arrivals.T)
-    return out
+    return arrivals
 
 
 def _min_rows(target: IntArray, rows: IntArray, values: IntArray) -> None:
@@ -245,18 +247,18 @@ def _raptor_batch(
     max_rounds: int,
     limit: IntArray,
 ) -> IntArray:
-    """Best arrival at every stop, (B, S), for a batch of origins after up to max_rounds trips.
+    """Best arrival at every stop, (S, B), for a batch of origins after up to max_rounds trips.
 
     Arrivals after ``limit`` (per origin) are dropped: a journey's intermediate arrivals are
     never later than its last, so no journey arriving by the limit is lost.
     """
     acc_o, acc_s, acc_secs = access
-    best = np.full((depart.size, tt.n_stops), UNREACHED, np.int64)
-    np.minimum.at(best, (acc_o, acc_s), depart[acc_o] + acc_secs)
+    best = np.full((tt.n_stops, depart.size), UNREACHED, np.int64)
+    np.minimum.at(best, (acc_s, acc_o), depart[acc_o] + acc_secs)
     # Footpaths start only where a vehicle arrives (never after the access walk or another
     # footpath), so they are relaxed from stops whose best arrival *by trip* improved.
     by_trip_best = np.full_like(best, UNREACHED)
-    marked: npt.NDArray[np.bool_] = np.asarray((best < UNREACHED).any(axis=0))
+    marked: npt.NDArray[np.bool_] = np.asarray((best < UNREACHED).any(axis=1))
     has_stop = tt.pattern_stops >= 0
     for _ in range(max_rounds):
         hit = marked[np.where(has_stop, tt.pattern_stops, 0)] & has_stop
@@ -264,14 +266,14 @@ def _raptor_batch(
         if active.size == 0:
             break
         by_trip = _scan_patterns(tt, active, best)
-        by_trip[by_trip > limit[:, None]] = UNREACHED
+        by_trip[by_trip > limit[None, :]] = UNREACHED
         new_trip = by_trip < by_trip_best
         by_trip_best = np.minimum(by_trip_best, by_trip)
         walked = np.where(new_trip, by_trip, UNREACHED)
         _min_into(walked, transfers[0], transfers[1], transfers[2], walked.copy())
-        walked[walked > limit[:, None]] = UNREACHED
+        walked[walked > limit[None, :]] = UNREACHED
         updated = np.minimum(best, walked)
-        marked = np.asarray((updated < best).any(axis=0))
+        marked = np.asarray((updated < best).any(axis=1))
         best = updated
     return best
 
@@ -317,8 +319,8 @@ def earliest_arrival(
         best = _raptor_batch(tt, access, transfers, dep_b, max_rounds, limit)
         # An access-only label reaching the egress is a walk via a stop: allowed, never
         # better than walking directly when both are within the limit.
-        res = np.full((idx.size, dest_xy.shape[0]), UNREACHED, np.int64)
-        _min_into(res, es, ed, egress_secs, best)
+        res_t = np.full((dest_xy.shape[0], idx.size), UNREACHED, np.int64)
+        res = np.ascontiguousarray(_min_into(res_t, es, ed, egress_secs, best).T)
         do, dd, dm = _pairs(part, dest_xy, walk.max_walk_m)
         np.minimum.at(res, (do, dd), dep_b[do] + walk.seconds(dm))
         res[res > limit[:, None]] = UNREACHED
