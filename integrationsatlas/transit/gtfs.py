@@ -151,18 +151,22 @@ def _events(path: Path, feed: ptg.gtfs.Feed, stop_xy: pd.DataFrame) -> pd.DataFr
 
 
 def _interpolate_and_check(path: Path, st: pd.DataFrame) -> pd.DataFrame:
-    grouped = st.groupby("trip_id", sort=False)
-    first_last = grouped["arrival_time"].transform(lambda s: s.iloc[[0, -1]].isna().any())
-    if first_last.any():
-        trip = st["trip_id"][first_last.astype(bool)].iloc[0]
+    trip = st["trip_id"]
+    # Vectorised over the whole table: a national feed has millions of trips.
+    first = trip.ne(trip.shift())
+    last = trip.ne(trip.shift(-1))
+    untimed_end = (first | last) & st["arrival_time"].isna()
+    if untimed_end.any():
         raise FeedError(
-            f"{path.name}: stop_times.txt, Fahrt {trip}: erste und letzte Haltestelle "
-            "brauchen eine Zeit."
+            f"{path.name}: stop_times.txt, Fahrt {trip[untimed_end].iloc[0]}: erste und "
+            "letzte Haltestelle brauchen eine Zeit."
         )
-    # Stops without times (no timepoints) get times in proportion to their position.
-    for col in ("arrival_time", "departure_time"):
-        st[col] = grouped[col].transform(lambda s: s.interpolate(limit_area="inside"))
-    nxt_arr = st.groupby("trip_id", sort=False)["arrival_time"].shift(-1)
+    if st["arrival_time"].isna().any():
+        # Stops without times (no timepoints) get times in proportion to their position;
+        # trip ends are timed, so interpolating the whole column stays inside each trip.
+        for col in ("arrival_time", "departure_time"):
+            st[col] = st[col].interpolate(limit_area="inside")
+    nxt_arr = st["arrival_time"].shift(-1).where(~last)
     backwards = (st["departure_time"] < st["arrival_time"]) | (nxt_arr < st["departure_time"])
     if backwards.any():
         row = st[backwards].iloc[0]

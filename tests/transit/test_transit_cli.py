@@ -105,6 +105,10 @@ BROKEN = {
         {"stop_times_txt": STOP_TIMES.replace("08:40:00,08:40:00,D", "08:05:00,08:05:00,D")},
         "Fahrt t2, stop_sequence 1: Zeiten laufen rückwärts",
     ),
+    "untimed end": (
+        {"stop_times_txt": STOP_TIMES.replace("t3,09:40:00,09:40:00,D,2", "t3,,,D,2")},
+        "Fahrt t3: erste und letzte Haltestelle brauchen eine Zeit",
+    ),
     "unknown stop": (
         {"stop_times_txt": STOP_TIMES.replace(",D,2\n", ",X9,2\n", 1)},
         "Haltestelle X9 fehlt in stops.txt",
@@ -146,3 +150,14 @@ def test_not_a_zip_and_bad_arguments(tmp_path, feed):
         time(feed, A, D, "2.12.2026", "07:55")
     with pytest.raises(CommandError, match="Kein Fahrplan 'nix'"):
         time("nix", A, D, "2026-12-02", "07:55")
+
+
+@pytest.mark.django_db
+def test_untimed_intermediate_stop_gets_an_interpolated_time(tmp_path):
+    # t2 C 08:15 -> B (no time) -> D 08:40: B at 08:27:30, halfway by position.
+    stop_times = STOP_TIMES.replace(
+        "t2,08:40:00,08:40:00,D,2", "t2,,,B,2\nt2,08:40:00,08:40:00,D,3"
+    )
+    path = str(write_feed(tmp_path / "untimed.zip", stop_times_txt=stop_times))
+    assert time(path, B, D, "2026-12-02", "08:20").startswith("Ankunft 08:40, 20 Minuten")
+    assert time(path, B, D, "2026-12-02", "08:28").startswith("Ankunft 09:40")
