@@ -187,10 +187,14 @@ def _min_into(
     return target
 
 
-def _scan_patterns(tt: Timetable, active: IntArray, board: IntArray) -> IntArray:
+def _scan_patterns(
+    tt: Timetable, active: IntArray, board: IntArray, changed: npt.NDArray[np.bool_]
+) -> IntArray:
     """One RAPTOR route-scan stage for the active patterns: arrivals by trip, (S, B).
 
-    Labels are stop-major (one row per stop) so reading a stop's labels is one row.
+    Labels are stop-major (one row per stop) so reading a stop's labels is one row. A trip
+    is boarded only where the label changed in the last round (``changed``, per stop and
+    origin): boarding where it did not would repeat last round's trips and arrivals.
     """
     n_batch = board.shape[1]
     arrivals = np.full((tt.n_stops, n_batch), UNREACHED, np.int64)  # stop-major rows
@@ -215,8 +219,7 @@ def _scan_patterns(tt: Timetable, active: IntArray, board: IntArray) -> IntArray
             arr = np.where(on_trip[riding], tt.trip_arr[np.maximum(cur[riding], 0), i], UNREACHED)
             _min_rows(arrivals, stops_i[riding], arr)
         label = board[stops_i]
-        # Only (pattern, origin) pairs with a label can board; the rest skip the search.
-        can = np.nonzero(label < UNREACHED)
+        can = np.nonzero(changed[stops_i])
         if can[0].size == 0:
             continue
         cand = np.searchsorted(tt.dep_key[i], stride[can[0], 0] + label[can], side="left")
@@ -258,14 +261,15 @@ def _raptor_batch(
     # Footpaths start only where a vehicle arrives (never after the access walk or another
     # footpath), so they are relaxed from stops whose best arrival *by trip* improved.
     by_trip_best = np.full_like(best, UNREACHED)
-    marked: npt.NDArray[np.bool_] = np.asarray((best < UNREACHED).any(axis=1))
+    changed: npt.NDArray[np.bool_] = best < UNREACHED
+    marked: npt.NDArray[np.bool_] = np.asarray(changed.any(axis=1))
     has_stop = tt.pattern_stops >= 0
     for _ in range(max_rounds):
         hit = marked[np.where(has_stop, tt.pattern_stops, 0)] & has_stop
         active = np.flatnonzero(hit.any(axis=1)).astype(np.int64)
         if active.size == 0:
             break
-        by_trip = _scan_patterns(tt, active, best)
+        by_trip = _scan_patterns(tt, active, best, changed)
         by_trip[by_trip > limit[None, :]] = UNREACHED
         new_trip = by_trip < by_trip_best
         by_trip_best = np.minimum(by_trip_best, by_trip)
@@ -273,7 +277,8 @@ def _raptor_batch(
         _min_into(walked, transfers[0], transfers[1], transfers[2], walked.copy())
         walked[walked > limit[None, :]] = UNREACHED
         updated = np.minimum(best, walked)
-        marked = np.asarray((updated < best).any(axis=1))
+        changed = updated < best
+        marked = np.asarray(changed.any(axis=1))
         best = updated
     return best
 
