@@ -176,6 +176,7 @@ def _min_into(
     """target[d] = min(target[d], min over edges e into d of cand[src_e] + add_e), by rows.
 
     Edges must be sorted by ``dst``; ``np.minimum.reduceat`` then takes each group's minimum.
+    ``cand`` may be ``target`` itself: the candidates are gathered before anything is written.
     """
     if src.size == 0:
         return target
@@ -274,7 +275,10 @@ def _raptor_batch(
         new_trip = by_trip < by_trip_best
         by_trip_best = np.minimum(by_trip_best, by_trip)
         walked = np.where(new_trip, by_trip, UNREACHED)
-        _min_into(walked, transfers[0], transfers[1], transfers[2], walked.copy())
+        # Only stops a vehicle newly reached start footpaths; filtering keeps dst order.
+        src, dst, secs = transfers
+        sel = np.asarray(new_trip.any(axis=1))[src]
+        _min_into(walked, src[sel], dst[sel], secs[sel], walked)
         walked[walked > limit[None, :]] = UNREACHED
         updated = np.minimum(best, walked)
         changed = updated < best
