@@ -67,15 +67,18 @@ def import_feed(
 
 
 def resolve_feed(value: str) -> tuple[Path, str]:
-    """A feed edition by name, or a GTFS zip by path: (file, label for output)."""
+    """A GTFS zip by path, or a feed edition by name: (file, label for output).
+
+    A path is tried first, so a file can be used without a database.
+    """
+    path = Path(value)
+    if path.is_file():
+        return path, f"Fahrplan-Datei {path.name} (nicht importiert)"
     edition = FeedEdition.objects.filter(name=value).first()
     if edition is not None:
         path = feed_dir() / edition.file_name
         if not path.exists():
             raise FeedError(f"Datei der Fahrplan-Ausgabe '{value}' fehlt: {path}.")
         return path, edition.label
-    path = Path(value)
-    if path.is_file():
-        return path, f"Fahrplan-Datei {path.name} (nicht importiert)"
     known = ", ".join(FeedEdition.objects.values_list("name", flat=True)) or "keine"
     raise FeedError(f"Kein Fahrplan '{value}': weder Ausgabe (vorhanden: {known}) noch Datei.")
