@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "integrationsatlas.planning",
     "integrationsatlas.api",
     "integrationsatlas.interchange",
+    "integrationsatlas.transit",
 ]
 
 MIDDLEWARE = [
