@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "integrationsatlas.planning",
     "integrationsatlas.api",
     "integrationsatlas.interchange",
+    "integrationsatlas.notifications",
 ]
 
 MIDDLEWARE = [
