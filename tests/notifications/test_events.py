@@ -123,3 +123,18 @@ def test_submission_goes_through_a_real_smtp_server(
     message = email.message_from_bytes(envelope.content, policy=email.policy.default)
     assert "Migrationsberatung Altmarkt" in message["Subject"]
     assert "/register/pruefung/" in message.get_content()
+
+
+def test_many_submissions_in_one_transaction_make_one_mail(
+    provider_a, org_a, coordinator_dresden, django_capture_on_commit_callbacks
+):
+    """An import submitting several offers at once mails each coordinator once, with a list."""
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for name in ("Kurs A", "Kurs B", "Kurs C"):
+            workflow.save_service(provider_a, None, payload(org_a, name=name))
+    assert len(mail.outbox) == 1
+    assert "3 neue Benachrichtigungen" in mail.outbox[0].subject
+    assert all(name in mail.outbox[0].body for name in ("Kurs A", "Kurs B", "Kurs C"))
+    assert not Notification.objects.filter(emailed_at=None).exists()
