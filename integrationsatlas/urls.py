@@ -9,6 +9,7 @@ urlpatterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("regionen/", include("integrationsatlas.regions.urls")),
+    path("register/benachrichtigungen/", include("integrationsatlas.notifications.urls")),
     path("register/", include("integrationsatlas.registry.urls")),
     path("standards/", include("integrationsatlas.standards.urls")),
     path("suche/", include("integrationsatlas.finder.urls")),

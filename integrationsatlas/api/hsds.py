@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language_info
 
 from integrationsatlas.registry.models import (
@@ -448,6 +449,10 @@ def service_summary(service: Service, timestamps: bool = True) -> dict[str, Any]
             "alert": DEMO_ALERT if service.is_demo else None,
             "last_modified": service.updated_at.isoformat()
             if timestamps and service.updated_at
+            else None,
+            # HSDS: the date the information was last checked (a confirmation or a change).
+            "assured_date": timezone.localdate(service.checked_at).isoformat()
+            if timestamps and service.checked_at
             else None,
         }
     )

@@ -120,6 +120,8 @@ class Service(models.Model):
     snapshot = models.JSONField(_("Stand"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When an editor last confirmed the offer as current without changing it (freshness.py).
+    confirmed_at = models.DateTimeField(_("als aktuell bestätigt am"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[service_area])
 
     objects = models.Manager()
@@ -136,6 +138,15 @@ class Service(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("finder:detail", args=[self.pk])
+
+    @property
+    def checked_at(self):
+        """When someone last looked at this offer: a confirmation or the last saved change.
+
+        Every confirmation saves the row, so `updated_at` is never older than `confirmed_at`;
+        both are named so the rule reads as it is meant.
+        """
+        return max(filter(None, [self.confirmed_at, self.updated_at]), default=None)
 
     @property
     def is_remote_only(self) -> bool:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import figures, indicator_views, views
+from . import figures, freshness_views, indicator_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("angebot/<int:pk>/loeschen/", views.service_delete, name="delete"),
     path("angebot/<int:pk>/loeschen-rueckgaengig/", views.service_undelete, name="undelete"),
     path("angebot/<int:pk>/verlauf/", views.service_history, name="history"),
+    path("angebot/<int:pk>/bestaetigen/", freshness_views.service_confirm, name="confirm"),
+    path("veraltet/", freshness_views.stale_list, name="stale"),
     path(
         "angebot/<int:pk>/verlauf/<int:history_id>/wiederherstellen/",
         views.service_restore,

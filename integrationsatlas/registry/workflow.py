@@ -18,7 +18,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, signals
 from .diff import diff_snapshots
 from .fields import LOCATION_FIELDS, SERVICE_FIELDS
 from .models import (
@@ -632,6 +632,8 @@ def save_service(
             change.state = ChangeRequest.State.DRAFT
         _mark(change, user, reason or (_("Eingereicht") if submit else _("Entwurf gespeichert")))
         change.save()
+        if submit:
+            signals.change_submitted.send(Service, service=service, change=change, actor=user)
         return service, change
 
 
@@ -689,6 +691,7 @@ def approve(user, change: ChangeRequest, comment: str = "", revision=None) -> Se
         change.review_comment = comment
         _mark(change, user, _("Freigegeben"))
         change.save()
+        signals.change_approved.send(Service, service=service, change=change, actor=user)
         return service
 
 
@@ -714,6 +717,7 @@ def send_back(user, change: ChangeRequest, comment: str, revision=None) -> Chang
         change.review_comment = comment.strip()
         _mark(change, user, _("Zurückgegeben"))
         change.save()
+        signals.change_sent_back.send(Service, service=change.service, change=change, actor=user)
         return change
 
 
@@ -744,7 +748,9 @@ def restore(user, service: Service, history_id: int) -> Service:
             "date": when,
             "version": record.version,
         }
-        return _apply(user, service, payload, text, publish=True)
+        service = _apply(user, service, payload, text, publish=True)
+        signals.service_restored.send(Service, service=service, change=None, actor=user)
+        return service
 
 
 def may_delete(user, service: Service) -> bool:

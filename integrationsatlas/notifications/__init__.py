@@ -1,0 +1,1 @@
+"""Notifications: e-mails and an inbox for registry events, digests and reminders."""
