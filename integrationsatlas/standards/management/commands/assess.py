@@ -65,6 +65,12 @@ class Command(BaseCommand):
         parser.add_argument("--standard-set", required=True, help="Kennung, Name oder YAML-Datei")
         parser.add_argument("--level", required=True, choices=["kreis", "gemeinde"])
         parser.add_argument("--date", type=_date, help="Stichtag JJJJ-MM-TT (Standard: heute)")
+        parser.add_argument(
+            "--variant",
+            default=None,
+            help="Variante der Vorausberechnung für einen künftigen Stichtag (nötig, wenn "
+            "mehrere geladen sind)",
+        )
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
         parser.add_argument("--out", type=Path, help="Datei (sonst Standardausgabe)")
         parser.add_argument("--label", default="", help="Bezeichnung der gespeicherten Bewertung")
@@ -96,7 +102,12 @@ class Command(BaseCommand):
         try:
             with StepProgress(4) as step:
                 assessment = run_assessment(
-                    chosen, level=level, reference_date=date, label=label, step=step
+                    chosen,
+                    level=level,
+                    reference_date=date,
+                    label=label,
+                    step=step,
+                    variant=options.get("variant"),
                 )
                 step("Ausgabe")
                 text = format_rows(assessment.listing, COLUMNS, format)
