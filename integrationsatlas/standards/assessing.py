@@ -24,6 +24,7 @@ from .loader import (
     load_input,
 )
 from .models import COST_FIELDS, Assessment, AssessmentRow, Rule, StandardSet
+from .target_groups import group_label
 
 #: The columns of an assessment listing, in order (CLI, CSV, JSON, planning pages).
 COLUMNS = [
@@ -258,6 +259,11 @@ def run_assessment(
         demo, estimated = traced.flags(rule, result.region_key, result.basis)
         explanation = traced.named(result.explanation, result.region_key, result.basis)
         explanation += _target_source(rule)
+        if rule.target_group:
+            explanation += (
+                f" Zielgruppe: {group_label(rule.target_group)}; gezählt nur Angebote für "
+                "diese Zielgruppe oder für alle."
+            )
         projection = traced.demand(rule, result.region_key, result.basis)
         if estimated:
             estimated_rules.add(rule.code)

@@ -303,6 +303,9 @@ def load_services(
         .order_by("pk")
         .values_list("pk", "offer_type__code", "capacity", "status", "is_demo", "languages")
     )
+    groups = dict(
+        Service.objects.filter(pk__in=[s[0] for s in services]).values_list("pk", "target_groups")
+    )
     ids = [s[0] for s in services]
     sites: dict[int, list[tuple[int, Any]]] = defaultdict(list)
     for sal_id, service_id, *location in (
@@ -379,6 +382,9 @@ def load_services(
             for code in languages or []:
                 cols["language_service"].append(row)
                 cols["language_code"].append(code)
+            for group in groups.get(pk) or []:
+                cols["group_service"].append(row)
+                cols["group_code"].append(str(group))
             for share, end, level in fundings.get(pk, []):
                 cols["fund_service"].append(row)
                 cols["fund_share"].append(share)
@@ -410,6 +416,8 @@ def load_services(
         fund_share=np.array(cols["fund_share"], dtype=np.float64),
         fund_end=np.array(cols["fund_end"], dtype="datetime64[D]"),
         fund_level=np.array(cols["fund_level"], dtype=np.str_),
+        group_service=np.array(cols["group_service"], dtype=np.int64),
+        group_code=np.array(cols["group_code"], dtype=np.str_),
     )
     reference = {
         "services": len(services),
@@ -471,7 +479,7 @@ def _append_planned(
     which makes its region "no data"); `languages` (ISO codes); `start` (active only from
     this date on; empty = already running); `fundings`: list of {`share`, `end`, `level`}
     (or the planning face's flat `funder_level`/`funding_end`: one funding of share 1);
-    optional `service_area` (region keys).
+    optional `service_area` (region keys) and `target_groups` (Service.TargetGroup codes).
     """
     if not planned:
         return []
@@ -533,6 +541,9 @@ def _append_planned(
         for language in entry.get("languages") or []:
             cols["language_service"].append(row)
             cols["language_code"].append(str(language))
+        for group in entry.get("target_groups") or []:
+            cols["group_service"].append(row)
+            cols["group_code"].append(str(group))
         for share, end, level in funding_rows:
             cols["fund_service"].append(row)
             cols["fund_share"].append(share)
@@ -575,6 +586,7 @@ def engine_rules(rules: list[Rule]) -> list[EngineRule]:
             unit_cost=float(rule.unit_cost),
             unit=rule.offer_type.unit,
             sources=tuple(sorted(set((rule.sources or {}).values()))),
+            target_group=rule.target_group,
         )
         for rule in rules
     ]
