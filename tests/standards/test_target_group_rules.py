@@ -101,3 +101,35 @@ def test_group_round_trips_through_export():
     standard_set = import_document(with_eu_rule())[0]
     assert standard_set.rules.get().target_group == "eu_citizens"
     assert document_of(standard_set)["rules"][0]["target_group"] == "eu_citizens"
+
+
+def test_goerlitz_report_shows_the_eu_rule_with_the_destatis_figure_and_source(client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from integrationsatlas.registry.models import Membership
+    from integrationsatlas.standards.models import Assessment
+
+    import_document(with_eu_rule())
+    service = make_service("mbe", (14.9869, 51.1528), capacity=2.0)  # Görlitz town centre
+    Service.objects.filter(pk=service.pk).update(target_groups=["eu_citizens"])
+    args = ["--standard-set", "eu-test", "--level", "kreis", "--date", "2026-06-30"]
+    call_command("assess", *args, "--format", "csv", stdout=io.StringIO(), stderr=io.StringIO())
+    eu = IndicatorValue.objects.get(
+        region_id="14626", code="foreign_eu27", reference_date__year=2025, projection_variant=""
+    )
+    assert eu.value == 10100  # Destatis 12521-0041, 31.12.2025 (data/SOURCES.md)
+    user = get_user_model().objects.create_user("planerin", password="x")
+    Membership.objects.create(user=user, role=Membership.Role.PLANNER)
+    client.force_login(user)
+    assessment = Assessment.objects.get()
+    page = client.get(
+        reverse("planning:region", args=["14626"]), {"bewertung": assessment.pk}
+    ).content.decode()
+    assert "mbe-eu-test" in page
+    assert "10.100" in page or "10100" in page or "10,100" in page
+    assert eu.source.split(";")[0][:40] in page
+    row = assessment.rows.get(region_id="14626")
+    assert "Zielgruppe: EU-Bürgerinnen und -Bürger" in row.explanation
+    # Hand-computed: 2 VZÄ for EU citizens against 10,100 EU citizens = 0.198 per 1,000.
+    assert row.value == pytest.approx(2 / 10100 * 1000, abs=1e-4)
