@@ -115,6 +115,22 @@ class _Context:
     def of_type(self, offer_type: str) -> IntArray:
         return self.type_index.get(offer_type, np.empty(0, np.int64))
 
+    def supply_of(self, rule: Rule) -> IntArray:
+        """Active services of the rule's offer type that serve its target group.
+
+        A service serves group g when its groups name g or "all", or name none at all
+        (a service open to everyone). Without a rule target group every service counts.
+        """
+        svc = self.of_type(rule.offer_type)
+        if not rule.target_group:
+            return svc
+        s = self.services
+        named = np.zeros(s.offer_type.size, dtype=bool)
+        named[s.group_service] = True
+        fits = np.zeros(s.offer_type.size, dtype=bool)
+        fits[s.group_service[np.isin(s.group_code, [rule.target_group, "all"])]] = True
+        return svc[fits[svc] | ~named[svc]]
+
     @cached_property
     def service_xy(self) -> FloatArray:
         return to_metric(self.services.lon, self.services.lat)
@@ -473,7 +489,8 @@ def assess(
     """Evaluate every rule on every region of its own level: one row per (region, rule).
 
     Services are credited to the Gemeinde they lie in (its Kreis and Land by the tree) plus
-    their service-area regions; only active services of the rule's offer type count. Rules
+    their service-area regions; only active services of the rule's offer type count (and
+    of its target group, ``_Context.supply_of``). Rules
     of kind ``reach`` and ratio rules with ``catchment_km`` need ``demand_points``. Raises
     ValueError naming the rule when an input it needs is missing.
 
@@ -486,7 +503,7 @@ def assess(
     ctx = _Context(regions, services, reference_date, demand_points)
     out: list[AssessmentRow] = []
     for rule in rules:
-        judged = _judge(rule, _KIND[rule.kind](ctx, rule, ctx.of_type(rule.offer_type)))
+        judged = _judge(rule, _KIND[rule.kind](ctx, rule, ctx.supply_of(rule)))
         rel = (
             "same" if level is None else relation(regions.parent, regions.levels, rule.level, level)
         )

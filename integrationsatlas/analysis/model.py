@@ -145,7 +145,8 @@ class Services:
     the offer type's unit, NaN = unknown. ``weekly_hours`` NaN = unknown.
     Service areas: (``area_service``, ``area_region``). Languages spoken:
     (``language_service``, ``language_code``). Fundings: (``fund_service``, ``fund_share``,
-    ``fund_end`` NaT = permanent, ``fund_level``).
+    ``fund_end`` NaT = permanent, ``fund_level``). Target groups served:
+    (``group_service``, ``group_code``); a service without any serves everyone.
     """
 
     offer_type: StrArray
@@ -163,6 +164,8 @@ class Services:
     fund_share: FloatArray = field(default_factory=_empty_f)
     fund_end: DateArray = field(default_factory=_empty_d)
     fund_level: StrArray = field(default_factory=_empty_s)
+    group_service: IntArray = field(default_factory=_empty_i)
+    group_code: StrArray = field(default_factory=_empty_s)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -180,6 +183,8 @@ class Services:
             "fund_service": _ints,
             "fund_share": _floats,
             "fund_level": _strs,
+            "group_service": _ints,
+            "group_code": _strs,
         }
         for name, fn in conv.items():
             set_(self, name, fn(getattr(self, name)))
@@ -198,6 +203,7 @@ class Services:
         )
         _same_length("Services", self.area_service.size, area_region=self.area_region)
         _same_length("Services", self.language_service.size, language_code=self.language_code)
+        _same_length("Services", self.group_service.size, group_code=self.group_code)
         _same_length(
             "Services",
             self.fund_service.size,
@@ -205,7 +211,7 @@ class Services:
             fund_end=self.fund_end,
             fund_level=self.fund_level,
         )
-        for name in ("area_service", "language_service", "fund_service"):
+        for name in ("area_service", "language_service", "fund_service", "group_service"):
             idx: IntArray = getattr(self, name)
             if idx.size and (idx.min() < 0 or idx.max() >= n):
                 raise ValueError(f"Services.{name} index out of range")
@@ -243,6 +249,9 @@ class Rule:
     #: share (0, 1] of it that must be met for the coarser region to be met.
     summary_by: str = "regions"
     summary_target: float = 1.0
+    #: When set, only services serving this group, "all", or no group in particular count
+    #: as supply (``Services.group_code``); empty = every service of the offer type counts.
+    target_group: str = ""
 
     def __post_init__(self) -> None:
         where = f"rule {self.id!r}"

@@ -89,7 +89,10 @@ class IndicatorQuery(s.PageQuery):
 @regions.get("/indicators", response={200: s.IndicatorPage, **ERRORS}, tags=["Kennzahlen"])
 def list_indicators(request: HttpRequest, query: Query[IndicatorQuery]):
     optional_user(request)
-    values = IndicatorValue.objects.order_by("region_id", "code", "-reference_date", "pk")
+    # Observed figures only: a projection would read as a measured value here.
+    values = IndicatorValue.objects.filter(projection_variant="").order_by(
+        "region_id", "code", "-reference_date", "pk"
+    )
     if query.region:
         values = values.filter(region_id=check_region_key(query.region))
     if query.code:

@@ -90,7 +90,7 @@ def parse_amount(text: Any) -> Decimal:
 
 def _newest(code: str, keys: list[str], until: dt.date | None) -> dict[str, IndicatorValue]:
     """The newest value of `code` per region key, at or before `until` (None = any date)."""
-    values = IndicatorValue.objects.filter(code=code, region_id__in=keys)
+    values = IndicatorValue.objects.filter(code=code, region_id__in=keys, projection_variant="")
     if until is not None:
         values = values.filter(reference_date__lte=until)
     newest: dict[str, IndicatorValue] = {}
@@ -117,7 +117,7 @@ def _population(kreise: list[Region], year: int | None) -> dict[str, IndicatorVa
     found = {
         v.region_id: v
         for v in IndicatorValue.objects.filter(
-            code="population", region_id__in=keys, reference_date=wanted
+            code="population", region_id__in=keys, reference_date=wanted, projection_variant=""
         )
     }
     if len(found) < len(keys):

@@ -32,8 +32,17 @@ def _indicators_as_of(
     (a later edition would show numbers the result was not computed from)."""
     if assessment is None:
         return latest_indicators(codes, [region.ags]).get(region.ags, {})
+    # A future assessment may rest on projections: only the variant it used, never another.
+    used = {
+        variant
+        for item in (assessment.data_reference or {}).get("indicators", {}).values()
+        for variant in item.get("projection_variants", [])
+    }
     values = IndicatorValue.objects.filter(
-        code__in=codes, region=region, reference_date__lte=assessment.reference_date
+        code__in=codes,
+        region=region,
+        reference_date__lte=assessment.reference_date,
+        projection_variant__in=["", *used],
     ).order_by("code", "reference_date")
     return {v.code: v for v in values}  # later dates overwrite
 

@@ -20,6 +20,7 @@ VALUE_COLUMNS = [
     "region_name",
     "indicator",
     "reference_date",
+    "projection_variant",
     "value",
     "unit",
     "status",
@@ -127,6 +128,8 @@ def value_rows(
             "region_name": v.region.name,
             "indicator": v.code,
             "reference_date": v.reference_date.isoformat(),
+            # Empty for an observed figure: a projection names its variant on every row.
+            "projection_variant": v.projection_variant,
             "value": v.value,
             "unit": units.get(v.code, ""),
             "status": _status(v.value, v.missing, v.is_demo),
@@ -167,7 +170,7 @@ def edition_rows() -> list[dict[str, Any]]:
 def edition_values(edition: IndicatorEdition) -> list[tuple[str, str, str, float | None, str]]:
     """(region, code, ISO date, value, missing) of an edition, archived ones included."""
     if edition.is_withdrawn:
-        return [(r, c, d, v, m) for r, c, d, v, m, _s in edition.archived]
+        return [(r, c, d, v, m) for r, c, d, v, m, *_rest in edition.archived]
     return [
         (r, c, d.isoformat(), v, m)
         for r, c, d, v, m in edition.values.values_list(
@@ -229,10 +232,17 @@ def withdraw(
         raise IndicatorImportError(
             [f"Ausgabe #{edition_id} enthält Werte außerhalb Ihres Zuständigkeitsbereichs."]
         )
+    # The variant last, so archives written before projections existed read the same.
     edition.archived = [
-        [r, c, d.isoformat(), v, m, s]
-        for r, c, d, v, m, s in edition.values.values_list(
-            "region_id", "code", "reference_date", "value", "missing", "source"
+        [r, c, d.isoformat(), v, m, s, p]
+        for r, c, d, v, m, s, p in edition.values.values_list(
+            "region_id",
+            "code",
+            "reference_date",
+            "value",
+            "missing",
+            "source",
+            "projection_variant",
         )
     ]
     edition.values.all().delete()

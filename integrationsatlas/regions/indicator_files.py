@@ -31,6 +31,8 @@ LONG_COLUMNS = {
     "value": ("value", "wert"),
     "source": ("source", "quelle"),
     "licence": ("licence", "license", "lizenz"),
+    "projection": ("projection", "vorausberechnung", "projektion"),
+    "variant": ("variant", "variante"),
 }
 REQUIRED_LONG = ("region", "indicator", "reference_date", "value")
 _GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
@@ -51,6 +53,8 @@ class FileRow:
     missing: str
     source: str
     licence: str
+    # Empty for an observed figure; the variant of a projection (Vorausberechnung).
+    variant: str = ""
 
 
 @dataclass
@@ -248,12 +252,48 @@ def read_long(table: list[list[Any]], source: str, licence: str, result: ReadRes
             result.problems.append(
                 f"{where.format('licence')}: Lizenz fehlt (Spalte licence oder Angabe für die Datei)."
             )
-        if date is None or value is None or not (key and code and row_source and row_licence):
+        variant = _projection(row, columns, date, where, result.problems)
+        if date is None or value is None or variant is None:
+            continue
+        if not (key and code and row_source and row_licence):
             continue
         result.rows.append(
-            FileRow(line, key, code, date, value[0], value[1], row_source, row_licence)
+            FileRow(line, key, code, date, value[0], value[1], row_source, row_licence, variant)
         )
     return result
+
+
+def _projection(
+    row: list[Any], columns: dict[str, int], date: dt.date | None, where: str, problems: list[str]
+) -> str | None:
+    """The row's projection variant ("" for an observed figure), or None after a problem.
+
+    A projection needs both its year (column projection, JJJJ, the year of reference_date)
+    and its variant: a figure of unknown variant cannot be told apart from another one.
+    """
+    year = _text(_cell(row, columns.get("projection")))
+    variant = _text(_cell(row, columns.get("variant")))[:80]
+    if not year and not variant:
+        return ""
+    if not year:
+        problems.append(
+            f"{where.format('projection')}: Jahr der Vorausberechnung fehlt "
+            f"(Variante '{variant[:40]}' angegeben)."
+        )
+        return None
+    if not re.fullmatch(r"\d{4}", year):
+        problems.append(f"{where.format('projection')}: '{year[:40]}' ist kein Jahr (JJJJ).")
+        return None
+    if not variant:
+        problems.append(f"{where.format('variant')}: Variante der Vorausberechnung {year} fehlt.")
+        return None
+    if date is not None and date.year != int(year):
+        problems.append(
+            f"{where.format('reference_date')}: Stichtag {date:%d.%m.%Y} liegt nicht im Jahr "
+            f"der Vorausberechnung {year}."
+        )
+        return None
+    return variant
 
 
 def _genesis_columns(header: list[Any]) -> tuple[dict[str, int], list[int]]:

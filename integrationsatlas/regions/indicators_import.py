@@ -77,7 +77,7 @@ def _check_rows(
     regions = set(Region.objects.values_list("ags", flat=True))
     units = known_codes()
     problems: list[str] = []
-    seen: dict[tuple[str, str, dt.date], FileRow] = {}
+    seen: dict[tuple[str, str, dt.date, str], FileRow] = {}
     duplicates = 0
     for row in rows:
         where = f"Zeile {row.line}"
@@ -95,14 +95,15 @@ def _check_rows(
                 f"{where}, Spalte indicator: Kennzahl '{row.code[:60]}' ist nicht angelegt "
                 "(erst anlegen: Name, Einheit, Beschreibung)."
             )
-        if row.reference_date > today:
+        if row.reference_date > today and not row.variant:
             problems.append(
                 f"{where}, Spalte reference_date: Stichtag {row.reference_date:%d.%m.%Y} liegt in "
-                "der Zukunft. Vorausberechnungen mit eigener Kennzahl laden (z. B. population_2030)."
+                "der Zukunft. Eine Vorausberechnung braucht die Spalten projection (Jahr) und "
+                "variant (Variante)."
             )
         if row.value is not None and row.value < 0 and units.get(row.code) in COUNT_UNITS:
             problems.append(f"{where}, Spalte value: negative Anzahl ({row.value:g}).")
-        key = (row.region, row.code, row.reference_date)
+        key = (row.region, row.code, row.reference_date, row.variant)
         first = seen.get(key)
         if first is None:
             seen[key] = row
@@ -125,16 +126,23 @@ def _split_stored(rows: list[FileRow]) -> tuple[list[FileRow], int, list[str]]:
     codes = {row.code for row in rows}
     dates = {row.reference_date for row in rows}
     stored = {
-        (region, code, date): rest
-        for region, code, date, *rest in IndicatorValue.objects.filter(
+        (region, code, date, variant): rest
+        for region, code, date, variant, *rest in IndicatorValue.objects.filter(
             code__in=codes, reference_date__in=dates
         ).values_list(
-            "region_id", "code", "reference_date", "value", "missing", "source", "edition_id"
+            "region_id",
+            "code",
+            "reference_date",
+            "projection_variant",
+            "value",
+            "missing",
+            "source",
+            "edition_id",
         )
     }
     new, unchanged, problems = [], 0, []
     for row in rows:
-        old = stored.get((row.region, row.code, row.reference_date))
+        old = stored.get((row.region, row.code, row.reference_date, row.variant))
         if old is None:
             new.append(row)
             continue
@@ -205,7 +213,17 @@ def _insert_values(edition_id: int, rows: list[FileRow]) -> None:
     """One executemany for all new figures: bulk_create spends most of an import preparing
     50,000 model instances; the rows are plain and already checked."""
     meta = IndicatorValue._meta
-    names = ["region", "code", "reference_date", "value", "missing", "source", "is_demo", "edition"]
+    names = [
+        "region",
+        "code",
+        "reference_date",
+        "value",
+        "missing",
+        "source",
+        "is_demo",
+        "edition",
+        "projection_variant",
+    ]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(n).column) for n in names)
     marks = ", ".join(["%s"] * len(names))
@@ -225,6 +243,7 @@ def _insert_values(edition_id: int, rows: list[FileRow]) -> None:
                     r.source[:400],
                     False,
                     edition_id,
+                    r.variant,
                 )
                 for r in rows
             ],

@@ -514,7 +514,7 @@ def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: No
             for a, c, d, v, s in plan.indicators
         ],
         update_conflicts=True,
-        unique_fields=["region", "code", "reference_date"],
+        unique_fields=["region", "code", "reference_date", "projection_variant"],
         update_fields=["value", "source"],
         batch_size=500,
     )
@@ -524,7 +524,7 @@ def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: No
             for a, c, d, v, s, m in plan.flagged_indicators
         ],
         update_conflicts=True,
-        unique_fields=["region", "code", "reference_date"],
+        unique_fields=["region", "code", "reference_date", "projection_variant"],
         update_fields=["value", "source", "is_demo"],
         batch_size=500,
     )

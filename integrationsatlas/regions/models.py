@@ -118,6 +118,10 @@ class IndicatorValue(models.Model):
 
     `value` is empty when the figure is unknown (secret, not available): `missing` then
     holds the statistical office's symbol. Unknown is never stored as 0.
+
+    A projection (Vorausberechnung) carries its variant in `projection_variant`; its
+    `reference_date` is the date projected (e.g. 31.12.2030). Observed figures have no
+    variant: the loader never mixes the two (standards/loader.py).
     """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="indicators")
@@ -127,6 +131,11 @@ class IndicatorValue(models.Model):
     missing = models.CharField(_("Zeichen für unbekannt"), max_length=3, blank=True)
     source = models.CharField(_("Quelle"), max_length=400)
     is_demo = models.BooleanField(_("Demo"), default=False)
+    # Empty: an observed figure. Otherwise the variant of a projection, e.g. "V1" or
+    # "W2 (moderate Entwicklung)"; several variants of one year live side by side.
+    projection_variant = models.CharField(
+        _("Variante der Vorausberechnung"), max_length=80, blank=True
+    )
     edition = models.ForeignKey(
         IndicatorEdition,
         null=True,
@@ -139,7 +148,8 @@ class IndicatorValue(models.Model):
         ordering = ["region", "code", "-reference_date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "code", "reference_date"], name="unique_indicator_value"
+                fields=["region", "code", "reference_date", "projection_variant"],
+                name="unique_indicator_value",
             )
         ]
         verbose_name = _("Kennzahl")
@@ -147,6 +157,10 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.code} {self.reference_date}: {self.value}"
+
+    @property
+    def is_projection(self) -> bool:
+        return bool(self.projection_variant)
 
 
 class PostalCode(models.Model):

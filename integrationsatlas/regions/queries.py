@@ -14,8 +14,8 @@ FOREIGN_CODES = ("foreign_population", "foreign_eu27", "foreign_third_country")
 def latest_indicators(
     codes: tuple[str, ...], region_keys: list[str] | None = None
 ) -> dict[str, dict[str, IndicatorValue]]:
-    """{ags: {code: newest IndicatorValue}} for the given codes."""
-    values = IndicatorValue.objects.filter(code__in=codes).order_by(
+    """{ags: {code: newest observed IndicatorValue}} for the given codes (no projection)."""
+    values = IndicatorValue.objects.filter(code__in=codes, projection_variant="").order_by(
         "region_id", "code", "reference_date"
     )
     if region_keys is not None:

@@ -15,8 +15,16 @@ from integrationsatlas.analysis.assess import assess
 from integrationsatlas.regions.models import IndicatorEdition
 
 from .document import ILLUSTRATIVE
-from .loader import APPORTION_NOTE, EngineInput, PlannedServiceError, engine_rules, load_input
+from .loader import (
+    APPORTION_NOTE,
+    EngineInput,
+    PlannedServiceError,
+    ProjectionChoiceError,
+    engine_rules,
+    load_input,
+)
 from .models import COST_FIELDS, Assessment, AssessmentRow, Rule, StandardSet
+from .target_groups import group_label
 
 #: The columns of an assessment listing, in order (CLI, CSV, JSON, planning pages).
 COLUMNS = [
@@ -157,14 +165,37 @@ class _Trace:
         name = self.data.names.get(up)
         return explanation.replace(f"Kreis {up} (", f"{name} ({up}; ", 1) if name else explanation
 
+    def _keys(self, key: str, basis: str) -> list[str]:
+        if basis == "parent":
+            return [self.parent.get(key, "")]
+        if basis.startswith("share_"):
+            return self.children.get(key, [])
+        return [key]
+
+    def demand(self, rule: Rule, key: str, basis: str) -> str:
+        """For a future date: the projection the demand comes from, or that there is none
+        and today's demand is used. Empty for today or a past date."""
+        if not self.data.future:
+            return ""
+        mark = "languages" if rule.kind == "languages" else rule.demand_indicator
+        found = {
+            self.data.projections[(mark, k)]
+            for k in self._keys(key, basis)
+            if (mark, k) in self.data.projections
+        }
+        if not found:
+            return (
+                "Keine Vorausberechnung geladen: Nachfrage von heute (letzter beobachteter Stand)."
+            )
+        texts = sorted(
+            f"{source.split(';', 1)[0].strip()}, Variante {variant}, Stichtag {date:%d.%m.%Y}"
+            for source, variant, date in found
+        )
+        return f"Nachfrage: Vorausberechnung {'; '.join(texts)}."
+
     def flags(self, rule: Rule, key: str, basis: str) -> tuple[bool, bool]:
         """(uses demo data, rests on an estimate) for the row of `rule` at region `key`."""
-        if basis == "parent":
-            keys = [self.parent.get(key, "")]
-        elif basis.startswith("share_"):
-            keys = self.children.get(key, [])
-        else:
-            keys = [key]
+        keys = self._keys(key, basis)
         found = [self._one(rule, k) for k in keys]
         demo = rule.offer_type.code in self.data.demo_offer_types or any(d for d, _ in found)
         return demo, any(e for _, e in found)
@@ -180,6 +211,7 @@ def run_assessment(
     *,
     extra_services: list[dict[str, Any]] | None = None,
     is_scenario: bool = False,
+    variant: str | None = None,
 ) -> Assessment:
     """Load the data as of `reference_date`, run every rule, store and return the Assessment.
 
@@ -190,6 +222,8 @@ def run_assessment(
     `extra_services`: planned services (dicts, see loader._append_planned) added to the
     registry's for this run only; the registry is not touched. They are stored in
     `Assessment.scenario`; `is_scenario` marks the result as a scenario.
+    For a date after today, demand comes from the projections loaded for it (`variant`
+    chooses when several are loaded) and supply from the services active then.
     The returned assessment carries `listing`: the rows as COLUMNS dicts (plus
     uses_demo_data), in output order, built from the engine result without reading back.
     """
@@ -202,8 +236,8 @@ def run_assessment(
         raise AssessmentError(f"Der Standardsatz {standard_set.slug} hat keine Regeln.")
     step("Daten laden")
     try:
-        data = load_input(rules, date, extra_services)
-    except PlannedServiceError as exc:
+        data = load_input(rules, date, extra_services, variant)
+    except (PlannedServiceError, ProjectionChoiceError) as exc:
         raise AssessmentError(str(exc)) from exc
     step("Regeln bewerten")
     started = time.perf_counter()
@@ -225,13 +259,23 @@ def run_assessment(
         demo, estimated = traced.flags(rule, result.region_key, result.basis)
         explanation = traced.named(result.explanation, result.region_key, result.basis)
         explanation += _target_source(rule)
+        if rule.target_group:
+            explanation += (
+                f" Zielgruppe: {group_label(rule.target_group)}; gezählt nur Angebote für "
+                "diese Zielgruppe oder für alle."
+            )
+        projection = traced.demand(rule, result.region_key, result.basis)
         if estimated:
             estimated_rules.add(rule.code)
             explanation = f"{explanation} {ESTIMATE_SENTENCE}"
-        elif (mark, result.region_key) in data.edition_origins:
+        if projection.startswith("Nachfrage:"):
+            explanation = f"{explanation} {projection}"
+        elif not estimated and (mark, result.region_key) in data.edition_origins:
             explanation = (
                 f"{explanation} {edition_sentence(data.edition_origins[(mark, result.region_key)])}"
             )
+        if projection and not projection.startswith("Nachfrage:"):
+            explanation = f"{explanation} {projection}"
         if demo:
             explanation = f"{explanation} {DEMO_SENTENCE}"
         known = {name: _known(getattr(result, name)) for name in _VALUE_FIELDS}

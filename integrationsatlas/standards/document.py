@@ -21,6 +21,7 @@ import yaml
 from django.utils.text import slugify
 
 from .law import unknown_citations
+from .target_groups import group_problems
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "standard_set.schema.json"
 FORMAT = "integrationsatlas-standard-set/1"
@@ -49,6 +50,7 @@ RULE_KEYS = (
     "target",
     "params",
     "demand_indicator",
+    "target_group",
     "responsible_level",
     "financing",
     "unit_cost",
@@ -257,6 +259,8 @@ def semantic_problems(
                 "demand_indicator",
                 f"unbekannte Bedarfskennzahl {indicator!r}; bekannt: {_few(indicators)}.",
             )
+        for field, message in group_problems(rule.get("target_group"), indicator):
+            add(field, message)
         financing = rule.get("financing")
         if isinstance(financing, dict) and financing:
             shares = [v for v in financing.values() if _is_number(v)]

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Q
+from django.utils import timezone
 
 from integrationsatlas.analysis.assess import DemandPoints, Regions, Services
 from integrationsatlas.analysis.assess import Rule as EngineRule
@@ -52,6 +53,10 @@ class EngineInput:
     # (indicator code, region key) -> (source, reference date, edition id) of a region's own
     # figure loaded by an indicator import: the explanation cites it.
     edition_origins: dict[tuple[str, str], tuple[str, dt.date, int]] = field(default_factory=dict)
+    # (mark, region key) -> (source, variant, projected date) of demand from a projection.
+    projections: dict[tuple[str, str], tuple[str, str, dt.date]] = field(default_factory=dict)
+    # True when the reference date lies after today: demand without a projection is today's.
+    future: bool = False
     reference: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -59,21 +64,45 @@ class EngineInput:
         return bool(self.demo_indicators or self.demo_offer_types)
 
 
-def _newest_values(codes: set[str], date: dt.date) -> dict[str, dict[str, tuple]]:
+class ProjectionChoiceError(ValueError):
+    """Several projection variants fit and none was chosen; the message names them."""
+
+
+def _newest_values(
+    codes: set[str], date: dt.date, variant: str | None = None
+) -> tuple[dict[str, dict[str, tuple]], dict[tuple[str, str], tuple[str, str, dt.date]]]:
     """{code: {ags: (value, reference_date, source, edition_id, is_demo)}} newest at or
-    before `date`; an unknown (secret) figure is NaN, never 0."""
+    before `date`; an unknown (secret) figure is NaN, never 0. Second: {(code, ags):
+    (source, variant, projected date)} of the figures that are projections.
+
+    Observed figures come first; a projection (reference date at or before `date`) replaces
+    one only when it is for a later date than the newest observation, so an assessment for
+    today never uses a projection and one for 2030 uses the projection for 2030.
+    """
     query = Q(code__in=codes) | Q(code__startswith=LANGUAGE_PREFIX)
     values = IndicatorValue.objects.filter(query, reference_date__lte=date).order_by(
         "code", "region_id", "reference_date"
     )
+    fields = ("code", "region_id", "value", "reference_date", "source", "edition_id", "is_demo")
     result: dict[str, dict[str, tuple]] = defaultdict(dict)
-    for code, ags, *rest in values.values_list(
-        "code", "region_id", "value", "reference_date", "source", "edition_id", "is_demo"
-    ):
-        result[code][ags] = tuple(rest)  # later dates overwrite
-        if rest[0] is None:
-            result[code][ags] = (math.nan, *rest[1:])
-    return result
+    for code, ags, *rest in values.filter(projection_variant="").values_list(*fields):
+        result[code][ags] = (math.nan if rest[0] is None else rest[0], *rest[1:])
+    projected = values.exclude(projection_variant="")
+    if variant:
+        projected = projected.filter(projection_variant=variant)
+    found = sorted(set(projected.values_list("projection_variant", flat=True)))
+    if len(found) > 1:
+        raise ProjectionChoiceError(
+            f"Mehrere Varianten der Vorausberechnung geladen ({', '.join(found)}): "
+            "bitte eine wählen (--variant)."
+        )
+    projections: dict[tuple[str, str], tuple[str, str, dt.date]] = {}
+    for code, ags, *rest, name in projected.values_list(*fields, "projection_variant"):
+        observed = result[code].get(ags)
+        if observed is None or observed[1] < rest[1]:
+            result[code][ags] = (math.nan if rest[0] is None else rest[0], *rest[1:])
+            projections[(code, ags)] = (rest[2], name, rest[1])
+    return result, projections
 
 
 def _apportion(
@@ -111,7 +140,8 @@ def load_regions(
     date: dt.date,
     apportioned: AbstractSet[str] = frozenset(),
     language_levels: AbstractSet[str] = frozenset({"kreis"}),
-) -> tuple[Regions, DemandPoints, dict, set, dict, set, dict]:
+    variant: str | None = None,
+) -> tuple[Regions, DemandPoints, dict, set, dict, set, dict, dict]:
     """Regions with their indicator columns, the Gemeinde demand points and the trace.
 
     Kreis-only figures of the `apportioned` codes (those rules judged per Gemeinde need)
@@ -129,7 +159,9 @@ def load_regions(
     keys = [r[0] for r in regions]
     parent = np.array([index.get(r[3], -1) if r[3] else -1 for r in regions], dtype=np.int64)
     levels = np.array([r[2] for r in regions])
-    values = _newest_values(codes | {"population"}, date)
+    values, projected = _newest_values(codes | {"population"}, date, variant)
+    # (mark, region key) -> (source, variant, projected date): cited in the explanation.
+    projections: dict[tuple[str, str], tuple[str, str, dt.date]] = {}
     children_count = np.bincount(parent[parent >= 0], minlength=n)
     demo: set[tuple[str, str]] = set()
     estimated: set[tuple[str, str]] = set()
@@ -143,6 +175,8 @@ def load_regions(
             column[index[ags]] = value
             if is_demo:
                 demo.add((mark, ags))
+            if (code, ags) in projected:
+                projections[(mark, ags)] = projected[(code, ags)]
         for i in _fill_from_children(column, parent, levels.tolist()):
             if any((mark, keys[c]) in demo for c in np.flatnonzero(parent == i)):
                 demo.add((mark, keys[i]))
@@ -158,6 +192,8 @@ def load_regions(
                     estimated.add((mark, keys[g]))
                 if (mark, keys[parent[g]]) in demo:
                     demo.add((mark, keys[g]))
+                if (mark, keys[parent[g]]) in projections:
+                    projections[(mark, keys[g])] = projections[(mark, keys[parent[g]])]
         reference[code] = {
             "reference_dates": sorted({v[1].isoformat() for v in by_region.values()}),
             "sources": sorted({v[2] for v in by_region.values()}),
@@ -169,6 +205,9 @@ def load_regions(
             "demo": any(v[-1] for v in by_region.values()),
             "editions": sorted({v[3] for v in by_region.values() if v[3] is not None}),
         }
+        variants = sorted({projected[(code, a)][1] for a in by_region if (code, a) in projected})
+        if variants:
+            reference[code]["projection_variants"] = variants
         for ags, (_value, ref_date, source, edition, _demo) in by_region.items():
             if edition is not None:
                 origins[(mark, ags)] = (source, ref_date, edition)
@@ -213,7 +252,7 @@ def load_regions(
         weights={code: column[gemeinden] for code, column in indicators.items()},
     )
     names = {r[0]: r[1] for r in regions}
-    return engine_regions, points, names, demo, reference, estimated, origins
+    return engine_regions, points, names, demo, reference, estimated, origins, projections
 
 
 def _fill_from_children(column: np.ndarray, parent: np.ndarray, levels: list[str]) -> list[int]:
@@ -264,6 +303,9 @@ def load_services(
         .order_by("pk")
         .values_list("pk", "offer_type__code", "capacity", "status", "is_demo", "languages")
     )
+    groups = dict(
+        Service.objects.filter(pk__in=[s[0] for s in services]).values_list("pk", "target_groups")
+    )
     ids = [s[0] for s in services]
     sites: dict[int, list[tuple[int, Any]]] = defaultdict(list)
     for sal_id, service_id, *location in (
@@ -299,10 +341,14 @@ def load_services(
         if ags in region_index:
             areas[service_id].append(region_index[ags])
     fundings: dict[int, list] = defaultdict(list)
-    for f in Funding.objects.filter(service_id__in=ids).values_list(
-        "service_id", "share", "end", "funder_level"
-    ):
-        fundings[f[0]].append(f[1:])
+    starts: dict[int, list] = defaultdict(list)
+    for service_id, share, end, level, start in Funding.objects.filter(
+        service_id__in=ids
+    ).values_list("service_id", "share", "end", "funder_level", "start"):
+        fundings[service_id].append((share, end, level))
+        starts[service_id].append(start)
+    future = date > timezone.localdate()
+    counted = {"planned_counted": 0, "ended_by_funding": 0}
 
     cols: dict[str, list] = defaultdict(list)
     demo_types: set[str] = set()
@@ -326,7 +372,9 @@ def load_services(
                 cols["region"].append(region_index.get(gemeinde or "", -1))
                 intervals = site_hours.get(sal_id, [])
             cols["capacity"].append(capacity)
-            cols["active"].append(service_status == Service.Status.ACTIVE)
+            cols["active"].append(
+                _active_at(service_status, fundings.get(pk, []), starts.get(pk, []), date, future)
+            )
             cols["weekly_hours"].append(_hours(intervals) if intervals else math.nan)
             for region in areas.get(pk, []):
                 cols["area_service"].append(row)
@@ -334,11 +382,23 @@ def load_services(
             for code in languages or []:
                 cols["language_service"].append(row)
                 cols["language_code"].append(code)
+            for group in groups.get(pk) or []:
+                cols["group_service"].append(row)
+                cols["group_code"].append(str(group))
             for share, end, level in fundings.get(pk, []):
                 cols["fund_service"].append(row)
                 cols["fund_share"].append(share)
                 cols["fund_end"].append(np.datetime64(end, "D") if end else np.datetime64("NaT"))
                 cols["fund_level"].append(level)
+    if future:
+        for pk, _type, _cap, service_status, *_rest in services:
+            active = _active_at(
+                service_status, fundings.get(pk, []), starts.get(pk, []), date, True
+            )
+            if active and service_status == Service.Status.PLANNED:
+                counted["planned_counted"] += 1
+            if not active and service_status == Service.Status.ACTIVE:
+                counted["ended_by_funding"] += 1
     planned = _append_planned(cols, extra_services or [], region_index, date)
     engine_services = Services(
         offer_type=np.array(cols["offer_type"], dtype=np.str_),
@@ -356,6 +416,8 @@ def load_services(
         fund_share=np.array(cols["fund_share"], dtype=np.float64),
         fund_end=np.array(cols["fund_end"], dtype="datetime64[D]"),
         fund_level=np.array(cols["fund_level"], dtype=np.str_),
+        group_service=np.array(cols["group_service"], dtype=np.int64),
+        group_code=np.array(cols["group_code"], dtype=np.str_),
     )
     reference = {
         "services": len(services),
@@ -364,7 +426,31 @@ def load_services(
     }
     if planned:
         reference["planned_services"] = planned
+    if future:
+        reference["future"] = counted
     return engine_services, demo_types, reference
+
+
+def _active_at(
+    status: str, fundings: list[tuple], starts: list[dt.date | None], date: dt.date, future: bool
+) -> bool:
+    """Whether a registry service counts as supply on `date`.
+
+    Up to today the registry's status decides. For a later date the status is still today's,
+    so what changes by then is read from the fundings: a service whose every funding has a
+    known end before `date` no longer counts (the funding cliff has happened); a planned
+    service counts unless every funding of it starts only after `date`. Ended never counts.
+    """
+    if status == Service.Status.ENDED:
+        return False
+    if not future:
+        return status == Service.Status.ACTIVE
+    ends = [end for _share, end, _level in fundings]
+    if ends and all(end is not None and end < date for end in ends):
+        return False
+    if status == Service.Status.PLANNED and starts:
+        return any(start is None or start <= date for start in starts)
+    return True
 
 
 class PlannedServiceError(ValueError):
@@ -393,7 +479,7 @@ def _append_planned(
     which makes its region "no data"); `languages` (ISO codes); `start` (active only from
     this date on; empty = already running); `fundings`: list of {`share`, `end`, `level`}
     (or the planning face's flat `funder_level`/`funding_end`: one funding of share 1);
-    optional `service_area` (region keys).
+    optional `service_area` (region keys) and `target_groups` (Service.TargetGroup codes).
     """
     if not planned:
         return []
@@ -455,6 +541,9 @@ def _append_planned(
         for language in entry.get("languages") or []:
             cols["language_service"].append(row)
             cols["language_code"].append(str(language))
+        for group in entry.get("target_groups") or []:
+            cols["group_service"].append(row)
+            cols["group_code"].append(str(group))
         for share, end, level in funding_rows:
             cols["fund_service"].append(row)
             cols["fund_share"].append(share)
@@ -497,6 +586,7 @@ def engine_rules(rules: list[Rule]) -> list[EngineRule]:
             unit_cost=float(rule.unit_cost),
             unit=rule.offer_type.unit,
             sources=tuple(sorted(set((rule.sources or {}).values()))),
+            target_group=rule.target_group,
         )
         for rule in rules
     ]
@@ -506,8 +596,12 @@ def load_input(
     rules: list[Rule],
     date: dt.date,
     extra_services: list[dict[str, Any]] | None = None,
+    variant: str | None = None,
 ) -> EngineInput:
     """The registry and indicators as the engine sees them on `date`.
+
+    For a date after today, demand comes from projections where loaded (`variant` chooses
+    one when several are loaded) and supply from the services active then (`_active_at`).
 
     Kreis-only figures of rules judged per Gemeinde are apportioned by population (marked
     estimated); language figures are given on the levels of the `languages` rules.
@@ -516,8 +610,8 @@ def load_input(
     codes = {rule.demand_indicator for rule in rules} | {"population"}
     per_gemeinde = {r.demand_indicator for r in rules if r.level == Region.Level.GEMEINDE}
     language_levels = {r.level for r in rules if r.kind == Rule.Kind.LANGUAGES}
-    regions, points, names, demo, reference, estimated, origins = load_regions(
-        codes, date, per_gemeinde, language_levels or {Region.Level.KREIS}
+    regions, points, names, demo, reference, estimated, origins, projections = load_regions(
+        codes, date, per_gemeinde, language_levels or {Region.Level.KREIS}, variant
     )
     index = {key: i for i, key in enumerate(regions.keys.tolist())}
     services, demo_types, service_reference = load_services(
@@ -532,5 +626,7 @@ def load_input(
         demo_offer_types=demo_types,
         estimated_indicators=estimated,
         edition_origins=origins,
+        projections=projections,
+        future=date > timezone.localdate(),
         reference={"indicators": reference, "registry": service_reference},
     )

@@ -126,6 +126,9 @@ class Rule(models.Model):
     target = models.FloatField(_("Ziel"))
     params = models.JSONField(_("Parameter"), default=dict, blank=True)
     demand_indicator = models.CharField(_("Bedarfskennzahl"), max_length=60)
+    # Empty: every service of the offer type counts. Otherwise a Service.TargetGroup code
+    # (standards/target_groups.py): only services serving it or all count.
+    target_group = models.CharField(_("Zielgruppe"), max_length=20, blank=True)
     responsible_level = models.CharField(_("Zuständig"), max_length=10, choices=Level.choices)
     # {level: share}, shares sum to 1.
     financing = models.JSONField(_("Finanzierungsanteile"), default=dict)

@@ -83,7 +83,9 @@ def services_of(region: Region, year: int) -> list[ServiceYear]:
 def indicator(region: Region, code: str, on_or_before: dt.date) -> IndicatorValue | None:
     """The newest value of the code on or before the date."""
     return (
-        IndicatorValue.objects.filter(region=region, code=code, reference_date__lte=on_or_before)
+        IndicatorValue.objects.filter(
+            region=region, code=code, reference_date__lte=on_or_before, projection_variant=""
+        )
         .order_by("-reference_date")
         .first()
     )
@@ -93,7 +95,7 @@ def years_with_data(region: Region) -> list[int]:
     """Years for which the Kreis has indicator values or yearly figures of its services."""
     years = {
         d.year
-        for d in IndicatorValue.objects.filter(region=region).values_list(
+        for d in IndicatorValue.objects.filter(region=region, projection_variant="").values_list(
             "reference_date", flat=True
         )
     }

@@ -90,6 +90,12 @@ class Command(BaseCommand):
         parser.add_argument("--level", required=True, choices=["kreis", "gemeinde"])
         parser.add_argument("--date", type=_date, help="Stichtag JJJJ-MM-TT (Standard: heute)")
         parser.add_argument(
+            "--variant",
+            default=None,
+            help="Variante der Vorausberechnung für einen künftigen Stichtag (nötig, wenn "
+            "mehrere geladen sind)",
+        )
+        parser.add_argument(
             "--format",
             choices=["table", "csv", "json"],
             help="Ausgabeformat (Standard: nach der Endung von --out, sonst table)",
@@ -127,7 +133,12 @@ class Command(BaseCommand):
         try:
             with StepProgress(4) as step:
                 assessment = run_assessment(
-                    chosen, level=level, reference_date=date, label=label, step=step
+                    chosen,
+                    level=level,
+                    reference_date=date,
+                    label=label,
+                    step=step,
+                    variant=options.get("variant"),
                 )
                 step("Ausgabe")
                 text = provenance.listing_text(assessment, assessment.listing, COLUMNS, fmt)
