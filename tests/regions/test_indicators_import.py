@@ -190,7 +190,13 @@ def test_assessment_names_the_zensus_edition_at_gemeinde_level(data_dir):
     summary = run("import", str(data_dir / "sachsen-zensus2022-gemeinden.csv"))
     assert "2090 neue Werte" in summary and "davon 4 unbekannt" in summary
     example = doc_module.SCHEMA_FILE.parent.parent / "data" / "beispielstandard-sachsen-2030.yaml"
-    standard_set = import_document(doc_module.read_file(example))[0]
+    document = doc_module.read_file(example)
+    # A rule judged per Gemeinde: only there do Gemeinde figures decide a row (a Kreis rule's
+    # Gemeinde rows are copies of its Kreis result).
+    for rule in document["rules"]:
+        if rule["id"] == "mbe-beratung":
+            rule["level"] = "gemeinde"
+    standard_set = import_document(document)[0]
     assessment = run_assessment(standard_set, "gemeinde", dt.date(2026, 6, 30))
     rows = {(r["ags"], r["rule"]): r for r in assessment.listing}
     edition = IndicatorEdition.objects.get()
