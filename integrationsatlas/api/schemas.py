@@ -308,7 +308,7 @@ Strict = ConfigDict(extra="forbid")
 # Fields of the GET shape that a write ignores (the server keeps them), so a client can PUT
 # back what it read. Anything else unknown is still refused.
 READ_ONLY_SERVICE_FIELDS = ("id", "is_demo", "is_published", "version", "updated_at", "distance_km")
-READ_ONLY_LOCATION_FIELDS = ("gemeinde",)
+READ_ONLY_LOCATION_FIELDS = ("gemeinde", "placement")
 
 
 def _without_read_only(data: Any) -> Any:
@@ -382,7 +382,7 @@ class ServiceIn(Schema):
     """A service's full state (the registry's snapshot); unknown fields are refused.
 
     The GET shape is accepted too: its read-only fields (id, version, is_published, is_demo,
-    updated_at, distance_km, a site's gemeinde) are ignored, `organization` may be `{"id": …}`.
+    updated_at, distance_km, a site's gemeinde and placement) are ignored, `organization` may be `{"id": …}`.
     """
 
     model_config = Strict

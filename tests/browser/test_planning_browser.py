@@ -50,8 +50,8 @@ def test_overview_rule_choice_and_costs(browser, live_server):
     page.wait_for_url("**regel=mbe-beratung**")
     assert "Diese Regel wird je Kreis bewertet" in page.inner_text("figcaption")
     # Dresden's one Gemeinde shows the met Kreis result, Leipzig's its partial one.
-    assert page.locator("svg.choropleth path.status-met").count() >= 1
-    assert page.locator("svg.choropleth path.status-gap").count() > 100
+    assert page.locator("svg.choropleth .status-met").count() >= 1
+    assert page.locator("svg.choropleth .status-gap").count() > 100
     screenshot(page, "planning-gemeinde-kreis-rule")
 
     page.goto(f"{live_server.url}/planung/bewertungen/{run.pk}/kosten/")

@@ -66,3 +66,21 @@ def test_choice_labels_and_weekdays_are_translated(language):
 def test_offer_type_names_exist_in_every_language(language):
     for offer_type in OfferType.objects.all():
         assert offer_type.names.get(language), (offer_type.code, language)
+
+
+def test_arabic_result_counts_use_the_dual_and_the_plural():
+    from django.utils import translation
+
+    with translation.override("ar"):
+        words = {
+            n: translation.ngettext(
+                "%(total)s Angebot im Umkreis von %(radius)s km",
+                "%(total)s Angebote im Umkreis von %(radius)s km",
+                n,
+            )
+            % {"total": n, "radius": 25}
+            for n in (1, 2, 3, 11)
+        }
+    assert "خدمتان" in words[2]  # dual
+    assert "خدمات" in words[3]  # plural for 3-10
+    assert "خدمة" in words[11] and "خدمات" not in words[11]  # singular after 11-99

@@ -170,16 +170,23 @@ def test_a_kreis_may_load_only_its_own_regions():
 
 
 def test_declared_indicator_can_be_loaded(tmp_path):
-    run("declare", "children_under_3", "--name", "Kinder unter 3 Jahren", "--unit", "Personen")
+    run(
+        "declare",
+        "kita_waiting_list",
+        "--name",
+        "Kinder auf der Kita-Warteliste",
+        "--unit",
+        "Personen",
+    )
     path = write(
         tmp_path,
         "k.csv",
-        b"region,indicator,reference_date,value\n14625020,children_under_3,2024-12-31,310\n",
+        b"region,indicator,reference_date,value\n14625020,kita_waiting_list,2024-12-31,310\n",
     )
     run("import", path, "--source", "Kreis", "--licence", "dl-de/by-2-0")
-    assert IndicatorValue.objects.get(code="children_under_3").value == 310
+    assert IndicatorValue.objects.get(code="kita_waiting_list").value == 310
     with pytest.raises(CommandError, match="schon angelegt"):
-        run("declare", "children_under_3", "--name", "x", "--unit", "Personen")
+        run("declare", "kita_waiting_list", "--name", "x", "--unit", "Personen")
 
 
 def test_assessment_names_the_zensus_edition_at_gemeinde_level(data_dir):

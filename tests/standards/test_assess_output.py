@@ -94,7 +94,7 @@ def test_name_and_format_that_disagree_are_refused_before_any_run(
 def test_makefile_asks_for_csv():
     makefile = (EXAMPLE.parents[3] / "Makefile").read_text(encoding="utf-8")
     lines = [line for line in makefile.splitlines() if " assess " in line]
-    assert len(lines) == 2 and all("--format csv --out var/" in line for line in lines)
+    assert len(lines) == 3 and all("--format csv --out var/" in line for line in lines)
 
 
 def test_assessments_show_carries_the_same_labels(standard_set):
@@ -110,4 +110,4 @@ def test_assessments_show_carries_the_same_labels(standard_set):
     assert {r["demo"] for r in rows} == {provenance.NO_DEMO_MARK}
     table = StringIO()
     call_command("assessments", "show", str(stored.pk), stdout=table)
-    assert table.getvalue().startswith("Standardsatz: Beispielstandard Sachsen 2030 (2)")
+    assert table.getvalue().startswith("Standardsatz: Beispielstandard Sachsen 2030 (3)")
