@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium for the browser tests when it is missing (never Playwright's own download).
+# Installs what the rendering tests drive when it is missing: Debian's Chromium (never
+# Playwright's own download) and poppler-utils (pdftoppm, to look at rendered PDF pages).
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 SUDO=""
 if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
 $SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"

@@ -8,6 +8,16 @@ from django.conf import settings
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """Rendered PDFs in each test process's memory: the files under var/ would be shared by
+    the parallel workers (pytest-xdist), whose databases reuse the same assessment ids."""
+    settings.CACHES["reports"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "integrationsatlas-reports-tests",
+    }
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load Saxony's regions (Land, 13 Kreise, 418 Gemeinden) and the offer types once per test DB."""
@@ -35,7 +45,7 @@ def _no_shared_finder_pages():
 
 @pytest.fixture(autouse=True)
 def _no_stored_report_pdfs():
-    """Rendered region PDFs live in files under var/: a test never sees another run's PDF."""
+    """A test never sees a region PDF another test rendered."""
     from django.core.cache import caches
 
     caches["reports"].clear()

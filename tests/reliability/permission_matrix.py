@@ -52,8 +52,22 @@ MATRIX = {
     "registry:restore": ("Frühere Fassung wiederherstellen", REVIEWERS_OF_X),
     "registry:delete": ("Veröffentlichtes Angebot löschen", REVIEWERS_OF_X),
     "registry:undelete": ("Löschen rückgängig machen", REVIEWERS_OF_X),
+    "registry:confirm": (
+        "Angebot als aktuell bestätigen",
+        _row(_NO, _OK, _NO, _OK, _NO, _OK),
+    ),
+    "registry:indicators": (
+        "Kennzahlen-Datei für Kreis X laden (Ausgabe)",
+        REVIEWERS_OF_X,
+    ),
+    "registry:indicator_declare": ("Neue Kennzahl anlegen", PLANNERS),
+    "registry:indicator_withdraw": ("Kennzahlen-Ausgabe für Kreis X zurückziehen", REVIEWERS_OF_X),
     "interchange:import": (
         "Datei importieren (neues Angebot in Kreis X)",
+        _row(_NO, _REVIEW, _REVIEW, _OK, _NO, _OK),
+    ),
+    "interchange:mapping": (
+        "Liste mit Spaltenzuordnung importieren (neues Angebot in Kreis X)",
         _row(_NO, _REVIEW, _REVIEW, _OK, _NO, _OK),
     ),
     "interchange:rollback": ("Import zurücknehmen (Import von Koordination X)", REVIEWERS_OF_X),
@@ -81,11 +95,18 @@ MATRIX = {
         _row(_NO, _REVIEW, _NO, _OK, _NO, _OK),
     ),
     "DELETE /api/v1/services/{service_id}": ("API: Angebot löschen", REVIEWERS_OF_X),
+    "POST /api/v1/indicator-editions": (
+        "API: Kennzahlen-Datei für Kreis X laden (Ausgabe)",
+        REVIEWERS_OF_X,
+    ),
 }
 
 # Views that accept POST but change no registry, standards or planning data.
 NOT_DATA_WRITES = {
     "login": "Anmelden (django-axes zählt Fehlversuche)",
     "logout": "Abmelden",
+    "notifications:preference": "Eigene E-Mail-Einstellung für Benachrichtigungen",
+    "notifications:mark_read": "Eigene Benachrichtigung als gelesen markieren",
+    "notifications:mark_all_read": "Alle eigenen Benachrichtigungen als gelesen markieren",
     "admin:*": "Django-Admin: nur für Konten mit is_staff; keine Rolle der Matrix hat es",
 }
