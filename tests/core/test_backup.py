@@ -24,8 +24,8 @@ from integrationsatlas.core.backup import (
     read_backup,
     restore_backup,
 )
-from integrationsatlas.registry.demo import load_demo
 from integrationsatlas.regions.models import Region
+from integrationsatlas.registry.demo import load_demo
 from integrationsatlas.registry.models import (
     Funding,
     Location,
