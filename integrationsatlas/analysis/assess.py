@@ -197,7 +197,7 @@ def _ratio(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
 
 def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     """Spatial ratio: S(r) = sum_{i in r} P_i A_i (2SFCA access), D(r) = sum_{i in r} P_i,
-    so S/D is the demand-weighted mean of A_i (DESIGN.md §3). Online-only services, which
+    so S/D is the demand-weighted mean of A_i (docs/engine.md, 2SFCA). Online-only services, which
     have no site, take no part."""
     weight, col = ctx.point_weights(rule)
     n_level = ctx.level(rule.level)[0].size

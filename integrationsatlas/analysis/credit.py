@@ -48,7 +48,7 @@ def membership(
 def demand_share_credit(member: sp.csr_matrix, demand: npt.ArrayLike) -> sp.csr_matrix:
     """Split each service across its regions in proportion to their demand: rows sum to 1.
 
-    w[s, r] = D(r) / sum_{r' served by s} D(r'), D = NaN read as 0 (DESIGN.md §3, ratio:
+    w[s, r] = D(r) / sum_{r' served by s} D(r'), D = NaN read as 0 (docs/engine.md, ratio:
     "credits each region in proportion to its demand share"). Refinement: when no served
     region has positive known demand the service is split evenly, so its supply is not lost.
     A service serving no region gets an empty row.

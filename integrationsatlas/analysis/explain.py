@@ -1,6 +1,6 @@
 """German explanation sentences for assessment rows, with German number formatting.
 
-The engine returns one German sentence per row (DESIGN.md §1: German is the primary
+The engine returns one German sentence per row (German is the primary
 language). All wording sits here, so the Django side can swap it for gettext later.
 """
 

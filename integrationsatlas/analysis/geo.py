@@ -26,7 +26,7 @@ def _transformer(target_epsg: int) -> Transformer:
 def to_metric(lon: npt.ArrayLike, lat: npt.ArrayLike, target_epsg: int = 25833) -> FloatArray:
     """Project WGS84 lon/lat (degrees) to an (n, 2) array of metric x/y, EPSG:25833 by default.
 
-    EPSG:25833 (ETRS89 / UTM zone 33N) is Saxony's official CRS (DESIGN.md §4). NaN
+    EPSG:25833 (ETRS89 / UTM zone 33N) is Saxony's official CRS. NaN
     coordinates (online-only services) stay NaN. The call is vectorised in PROJ.
     """
     lon_a = np.asarray(lon, dtype=np.float64).ravel()

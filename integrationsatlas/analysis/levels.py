@@ -1,6 +1,6 @@
 """A rule's rows on a level other than its own: summaries of finer regions, copies of coarser ones.
 
-Every rule is judged on the level it declares (DESIGN.md §2). An assessment shown on another
+Every rule is judged on the level it declares. An assessment shown on another
 level never recomputes the rule there: a rule judged per Gemeinde is summarised per Kreis
 (share of Gemeinden, or of population, where it is met), and a rule judged per Kreis is
 shown for each Gemeinde as its Kreis's result. Deficits and costs count once: the summary

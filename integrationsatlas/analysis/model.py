@@ -219,7 +219,7 @@ class Services:
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of a standard set (DESIGN.md §2-3).
+    """One rule of a standard set (docs/engine.md, rule kinds).
 
     ``params``: ``distance_km`` (reach), ``months`` (reliability), optional
     ``catchment_km`` (+ ``sigma_km`` for Gaussian decay) to evaluate a ratio rule by 2SFCA.

@@ -1,4 +1,4 @@
-"""One function per rule kind of DESIGN.md §3: arrays in, per-region values out."""
+"""One function per rule kind (docs/engine.md): arrays in, per-region values out."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def hours(weekly_hours: npt.ArrayLike, demand: npt.ArrayLike) -> RuleValues:
     """Kind ``hours``: weekly opening hours credited to r per 1,000 of demand.
 
     H(r) / D(r) * 1000 with H(r) the sites' weekly hours credited like ``ratio`` supply
-    (a site serving several regions is split by demand share: refinement of DESIGN.md §3,
+    (a site serving several regions is split by demand share: refinement of the ratio rule,
     so one site's hours are not counted in full in every region it serves).
     """
     return ratio(weekly_hours, demand)

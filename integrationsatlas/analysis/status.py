@@ -1,4 +1,4 @@
-"""Status, deficit and cost split of rule values against their target (DESIGN.md §3)."""
+"""Status, deficit and cost split of rule values against their target (docs/engine.md)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def status(ratio: npt.ArrayLike) -> StrArray:
 def deficit(values: RuleValues, target: float) -> FloatArray:
     """Missing quantity to reach the target: max(0, target * D / scale - S); NaN if no data.
 
-    For ``ratio`` this is DESIGN.md's max(0, target*D/1000 - S) in units of supply; the same
+    For ``ratio`` this is max(0, target*D/1000 - S) in units of supply; the same
     formula gives hours per week for ``hours``, services for ``presence`` (D = 1), persons
     for ``reach`` and ``languages``, and units of supply to secure for ``reliability``.
     """
