@@ -173,6 +173,15 @@ def test_compare_lists_exactly_the_changed_rows(standard_set):
         "assessments", "compare", str(first.pk), str(second.pk), "--format", "csv", stdout=out
     )
     assert len(out.getvalue().splitlines()) == 3
+    # A copied row keeps both assessments' demo mark, honesty label and sources.
+    row = next(csv.DictReader(StringIO(out.getvalue())))
+    for side in ("a", "b"):
+        assert row[f"standard_set_label_{side}"] and row[f"demo_{side}"]
+        assert "Stichtag" in row[f"sources_{side}"] or "Quelle" in row[f"sources_{side}"]
+    costs = StringIO()
+    call_command("assessments", "costs", str(second.pk), "--format", "csv", stdout=costs)
+    cost_row = next(csv.DictReader(StringIO(costs.getvalue())))
+    assert cost_row["standard_set_label"] and cost_row["demo"] and cost_row["sources"]
 
 
 def test_unknown_set_and_bad_date_are_refused(standard_set):

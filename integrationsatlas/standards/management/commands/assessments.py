@@ -68,7 +68,11 @@ class Command(BaseCommand):
                     json.dumps(result, ensure_ascii=False, indent=2) + "\n", ending=""
                 )
                 return
-            self.stdout.write(format_rows(result["rows"], COMPARE_COLUMNS, format), ending="")
+            rows = result["rows"]
+            if format != "table":  # a copied row keeps what both figures rest on
+                rows = _compare_labels(rows, self._get(ids[0]), self._get(ids[1]))
+            columns = COMPARE_COLUMNS if format == "table" else [*COMPARE_COLUMNS, *LABEL_AB]
+            self.stdout.write(format_rows(rows, columns, format), ending="")
             if format == "table":
                 totals = [{"payer": k, **v} for k, v in result["totals"].items()]
                 self.stdout.write(
@@ -84,6 +88,30 @@ class Command(BaseCommand):
             text = json.dumps({"rules": rows, "notes": notes}, ensure_ascii=False, indent=2)
             self.stdout.write(text + "\n", ending="")
             return
-        self.stdout.write(format_rows(rows, COST_COLUMNS, format), ending="")
+        labels = provenance.Labeller(assessment)
+        rows = [{**row, **labels.columns([row["rule"]])} for row in rows]
+        columns = COST_COLUMNS if format == "table" else [*COST_COLUMNS, *provenance.COLUMNS]
+        self.stdout.write(format_rows(rows, columns, format), ending="")
         for note in notes:
             self.stderr.write(f"Hinweis: {note}")
+
+
+# The labels of both assessments (see provenance.COLUMNS), suffixed _a and _b.
+LABEL_AB = [f"{c}_{side}" for side in ("a", "b") for c in provenance.COLUMNS]
+
+
+def _compare_labels(rows: list[dict], a: Assessment, b: Assessment) -> list[dict]:
+    """Each compared row with the demo mark, honesty label and sources of both assessments."""
+    first, second = provenance.Labeller(a), provenance.Labeller(b)
+    out = []
+    for row in rows:
+        side_a = first.columns([row["rule"]])
+        side_b = second.columns([row["rule"]])
+        out.append(
+            {
+                **row,
+                **{f"{k}_a": v for k, v in side_a.items()},
+                **{f"{k}_b": v for k, v in side_b.items()},
+            }
+        )
+    return out
