@@ -24,6 +24,7 @@ def with_eu_rule(**change) -> dict:
     document = doc_module.read_file(EXAMPLE)
     rule = copy.deepcopy(document["rules"][0])
     rule.update(id="mbe-eu-test", target_group="eu_citizens", demand_indicator="foreign_eu27")
+    rule.update(title="Migrationsberatung für EU-Bürgerinnen und -Bürger (Test)")
     rule.update(change)
     document["rules"] = [rule]
     document["slug"] = "eu-test"
@@ -126,7 +127,7 @@ def test_goerlitz_report_shows_the_eu_rule_with_the_destatis_figure_and_source(c
     page = client.get(
         reverse("planning:region", args=["14626"]), {"bewertung": assessment.pk}
     ).content.decode()
-    assert "mbe-eu-test" in page
+    assert "Migrationsberatung für EU-Bürgerinnen und -Bürger (Test)" in page  # by name
     assert "10.100" in page or "10100" in page or "10,100" in page
     assert eu.source.split(";")[0][:40] in page
     row = assessment.rows.get(region_id="14626")
