@@ -50,7 +50,10 @@ def payload(organization, **overrides):
 
 
 def _user(username, role=None, **membership):
-    user = get_user_model().objects.create_user(username, password="pw-Registry-2026")
+    # An e-mail address, so notifications (tests/notifications) can reach every user.
+    user = get_user_model().objects.create_user(
+        username, email=f"{username}@example.org", password="pw-Registry-2026"
+    )
     if role:
         Membership.objects.create(user=user, role=role, **membership)
     return user
