@@ -482,6 +482,13 @@ def _not_in_future(year: int) -> None:
         )
 
 
+def _count(label: str, limit: int) -> models.PositiveIntegerField:
+    """A yearly count: empty means not recorded (a gap in the report), never 0."""
+    return models.PositiveIntegerField(
+        label, null=True, blank=True, validators=[MaxValueValidator(limit)]
+    )
+
+
 class ActivityFigures(models.Model):
     """One calendar year's activity of one service, as KomIntAVO § 14 (2) Nr. 2 asks for it.
 
@@ -509,54 +516,18 @@ class ActivityFigures(models.Model):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(500)],
     )
-    consultations_work = models.PositiveIntegerField(
-        _("Beratungen: Arbeit"), null=True, blank=True, validators=[MaxValueValidator(COUNT_LIMIT)]
+    consultations_work = _count(_("Beratungen: Arbeit"), COUNT_LIMIT)
+    consultations_education = _count(_("Beratungen: Bildung"), COUNT_LIMIT)
+    consultations_housing = _count(_("Beratungen: Wohnen"), COUNT_LIMIT)
+    consultations_health = _count(_("Beratungen: Gesundheit"), COUNT_LIMIT)
+    consultations_culture = _count(_("Beratungen: Kultur"), COUNT_LIMIT)
+    consultations_other = _count(_("Beratungen: Sonstiges"), COUNT_LIMIT)
+    orientation_measures = _count(_("Orientierungsmaßnahmen"), COUNT_LIMIT)
+    language_mediation_missions = _count(_("Einsätze der Sprach- und Kulturmittlung"), COUNT_LIMIT)
+    community_interpreter_missions = _count(
+        _("Einsätze der Gemeindedolmetscherdienste"), COUNT_LIMIT
     )
-    consultations_education = models.PositiveIntegerField(
-        _("Beratungen: Bildung"), null=True, blank=True, validators=[MaxValueValidator(COUNT_LIMIT)]
-    )
-    consultations_housing = models.PositiveIntegerField(
-        _("Beratungen: Wohnen"), null=True, blank=True, validators=[MaxValueValidator(COUNT_LIMIT)]
-    )
-    consultations_health = models.PositiveIntegerField(
-        _("Beratungen: Gesundheit"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(COUNT_LIMIT)],
-    )
-    consultations_culture = models.PositiveIntegerField(
-        _("Beratungen: Kultur"), null=True, blank=True, validators=[MaxValueValidator(COUNT_LIMIT)]
-    )
-    consultations_other = models.PositiveIntegerField(
-        _("Beratungen: Sonstiges"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(COUNT_LIMIT)],
-    )
-    orientation_measures = models.PositiveIntegerField(
-        _("Orientierungsmaßnahmen"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(COUNT_LIMIT)],
-    )
-    language_mediation_missions = models.PositiveIntegerField(
-        _("Einsätze der Sprach- und Kulturmittlung"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(COUNT_LIMIT)],
-    )
-    community_interpreter_missions = models.PositiveIntegerField(
-        _("Einsätze der Gemeindedolmetscherdienste"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(COUNT_LIMIT)],
-    )
-    voluntary_departures = models.PositiveIntegerField(
-        _("Freiwillige Ausreisen nach Beratung"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(COUNT_LIMIT)],
-    )
+    voluntary_departures = _count(_("Freiwillige Ausreisen nach Beratung"), COUNT_LIMIT)
     note = models.TextField(_("Hinweis"), blank=True, max_length=2000)
     is_demo = models.BooleanField(_("Demo"), default=False)
     updated_by = models.ForeignKey(
