@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -156,7 +156,12 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
             request,
             404,
             _("Diese Seite gibt es nicht"),
-            _("Die Ergebnisliste hat nur %(pages)s Seiten.") % {"pages": found.pages},
+            ngettext(
+                "Die Ergebnisliste hat nur %(pages)s Seite.",
+                "Die Ergebnisliste hat nur %(pages)s Seiten.",
+                found.pages,
+            )
+            % {"pages": found.pages},
             form=form,
         )
     language = get_language()

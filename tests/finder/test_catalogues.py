@@ -84,3 +84,35 @@ def test_arabic_result_counts_use_the_dual_and_the_plural():
     assert "خدمتان" in words[2]  # dual
     assert "خدمات" in words[3]  # plural for 3-10
     assert "خدمة" in words[11] and "خدمات" not in words[11]  # singular after 11-99
+
+
+@pytest.mark.parametrize(
+    "language, plural, singular",
+    [
+        ("ar", "3 خدمات ضمن 25 كم", "3 خدمة"),
+        ("ru", "3 услуги в радиусе 25 км", "3 услуга"),
+        ("uk", "3 послуги в радіусі 25 км", "3 послуга"),
+        ("de", "3 Angebote im Umkreis von 25 km", "3 Angebot "),
+    ],
+)
+def test_results_page_counts_three_services_in_the_plural(
+    client, registry, language, plural, singular
+):
+    """Pirna, 25 km: three services with sites (the phone one is listed apart)."""
+    response = client.get(
+        "/suche/ergebnisse/",
+        {"art": "mbe", "ort": "Pirna", "umkreis": "25"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    html = response.content.decode()
+    summary = html[
+        html.index('class="summary"') : html.index("</p>", html.index('class="summary"'))
+    ]
+    assert plural in summary
+    assert singular not in summary
+
+
+def test_a_page_beyond_the_last_says_one_page_in_the_singular(client, registry):
+    response = client.get("/suche/ergebnisse/", {"art": "mbe", "ort": "Pirna", "seite": "2"})
+    assert response.status_code == 404
+    assert "Die Ergebnisliste hat nur 1 Seite." in response.content.decode()
