@@ -180,9 +180,32 @@ class TypeIndex:
         return keep
 
     def open_at(self, moment: datetime) -> tuple[np.ndarray, np.ndarray]:
-        """Per site: open in this minute? And when that changes next (epoch s, inf: not soon)."""
+        """Per site: open in this minute? And when that changes next (epoch s, inf: not soon).
+
+        A new minute of the same day starts from the latest minute computed: only the sites
+        whose state was due to change by now are asked again (at most a few per minute,
+        instead of every site). A new day is computed whole: holidays and exception days
+        change at midnight, and "opens next" looks only HORIZON_DAYS ahead."""
         minute = moment.astimezone(BERLIN).replace(second=0, microsecond=0)
-        return self._remember(("open", minute))
+        key = ("open", minute)
+        found = self.masks.get(key)
+        if found is not None:
+            return found
+        earlier = [k[1] for k in list(self.masks) if k[0] == "open" and k[1] < minute]
+        latest = max(earlier, default=None)
+        if latest is None or latest.date() != minute.date():
+            return self._remember(key)
+        is_open, change = self.masks[("open", latest)]
+        due = np.flatnonzero(change <= minute.timestamp()).tolist()
+        if due:
+            is_open, change = is_open.copy(), change.copy()
+            for i in due:
+                is_open[i], change[i] = _site_value(key, self.entry_of(i), self.sites[i])
+        with self.lock:
+            for older in [k for k in self.masks if k[0] == "open" and k[1] < latest]:
+                del self.masks[older]  # the minute before stays for searches still at it
+            self.masks[key] = (is_open, change)
+        return is_open, change
 
     def replaced(self, readout: Readout, changed: Collection[int]) -> TypeIndex:
         """A new index in which the `changed` services are as `readout` has them (or gone)."""

@@ -217,3 +217,24 @@ def test_a_page_of_one_offer_type_stays_cached_when_another_is_edited(client, tw
     response = client.get("/suche/ergebnisse/", query)
     assert response.get("X-Finder-Cache") != "hit"
     assert "JMD Pirna (neu)" in response.content.decode()
+
+
+def test_open_now_follows_the_minutes_like_a_full_computation(two_types, settings):
+    """Minute after minute only the sites due to open or close are asked again; at every
+    minute of a Monday the arrays equal those of an index that computes them whole."""
+    from datetime import datetime, timedelta
+
+    import numpy as np
+
+    from integrationsatlas.registry.opening_hours import BERLIN
+
+    mbe = index.build(offer("mbe"))
+    start = datetime(2026, 6, 1, 7, 0, tzinfo=BERLIN)
+    for minutes in range(0, 12 * 60, 7):
+        moment = start + timedelta(minutes=minutes)
+        is_open, change = mbe.open_at(moment)
+        whole_open, whole_change = index.build(offer("mbe")).open_at(moment)
+        assert np.array_equal(is_open, whole_open), moment
+        assert np.array_equal(change, whole_change), moment
+    kept = [key for key in mbe.masks if key[0] == "open"]
+    assert len(kept) <= 2  # old minutes are dropped, not piled up
