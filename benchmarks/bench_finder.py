@@ -1,7 +1,8 @@
 """Finder load benchmark: 20,000 generated services, gunicorn on loopback, N concurrent clients.
 
     .venv/bin/python benchmarks/bench_finder.py [--services 20000] [--clients 50] [--duration 60]
-        [--unique-locations] [--edits-per-second 1] [--index-update 20] [--checkout DIR]
+        [--unique-locations] [--edits-per-second 1] [--index-update 20] [--page-cpu 200]
+        [--checkout DIR]
 
 Builds a throw-away SQLite database in a temporary directory (regions, offer types and
 generated demo services, all `is_demo=True`), starts `integrationsatlas serve` on a free
@@ -20,6 +21,8 @@ running server ("steady").
 - `--index-update N`: no server; in this process, every offer type's index is built, then N
   edits are saved one by one through the registry workflow and the time until the edited
   type and then every type answer searches again is measured.
+- `--page-cpu N`: no server; in this process, page cache off, the CPU time per result page
+  over N unique-location and N repeating searches (least and median of five rounds).
 - `--checkout DIR`: run the server (and the in-process measurements) on the code of another
   checkout, e.g. a worktree at main, to compare before and after with the same benchmark.
 
@@ -540,6 +543,37 @@ def measure_index_update(edits: int) -> dict:
     }
 
 
+def measure_page_cpu(pages: int, rounds: int = 5) -> dict:
+    """In this process, page cache off: CPU per uncached result page through Django's test
+    client, for unique locations and for the repeating searches; the least of `rounds`
+    rounds over the same pages (the quietest, as the machine is shared) and their median."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    settings.FINDER_PAGE_CACHE_ENTRIES = 0  # read on every request (finder/pagecache.py)
+
+    client = Client()
+    found = {}
+    for name, paths in (
+        ("unique", unique_location_paths(7, pages)),
+        ("repeating", build_queries(7, pages)),
+    ):
+        for path in warm_paths(paths) + paths:  # every index built, templates compiled
+            client.get(path)
+        per_page = []
+        for _ in range(rounds):
+            started = time.process_time()
+            for i, path in enumerate(paths):
+                client.get(path, HTTP_ACCEPT_LANGUAGE=LANGUAGES[i % len(LANGUAGES)])
+            per_page.append((time.process_time() - started) / len(paths) * 1000)
+        found[f"{name}_min"] = min(per_page)
+        found[f"{name}_median"] = statistics.median(per_page)
+    return found
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=20000)
@@ -590,6 +624,13 @@ def parse_args() -> argparse.Namespace:
         help="no server: time the index update after each of N edits, in this process",
     )
     parser.add_argument(
+        "--page-cpu",
+        type=int,
+        default=0,
+        metavar="N",
+        help="no server: CPU per uncached result page over N pages, in this process",
+    )
+    parser.add_argument(
         "--checkout",
         type=Path,
         default=ROOT,
@@ -604,6 +645,8 @@ def parse_args() -> argparse.Namespace:
         parser.error("bounded: at most 64 worker threads")
     if not (0 <= args.edits_per_second <= 10 and 0 <= args.index_update <= 1000):
         parser.error("bounded: at most 10 edits a second, at most 1,000 measured edits")
+    if not 0 <= args.page_cpu <= 5000:
+        parser.error("bounded: at most 5,000 pages")
     if not (args.checkout / "integrationsatlas" / "settings.py").exists():
         parser.error(f"{args.checkout} is no checkout of the project")
     return args
@@ -719,6 +762,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-finder-") as tmp:
         env = server_env(args, tmp)
         prepare_data(args, env)
+        if args.page_cpu:
+            found = measure_page_cpu(args.page_cpu)
+            print(
+                f"CPU per uncached result page, {args.services} services, "
+                f"checkout={args.checkout}: "
+                + " ".join(f"{k}={v:.2f} ms" for k, v in found.items())
+                + f" loadavg={os.getloadavg()[0]:.1f}"
+            )
+            return 0
         if args.index_update:
             found = measure_index_update(args.index_update)
             print(

@@ -17,6 +17,7 @@ index is used by others.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ from . import index as index_module
 from .changes import Watch
 from .index import TypeIndex
 
+logger = logging.getLogger(__name__)
 _LOG_LENGTH = 256  # change batches remembered for builds that overlap them
 _EVERYTHING = None  # a log entry for "all indexes dropped"
 
@@ -81,6 +83,7 @@ class Indexes:
             del self._log[:-_LOG_LENGTH]
 
     def _drop_all(self) -> None:
+        logger.warning("finder: registry rows changed without history; every index is read again")
         self._record(_EVERYTHING)
         with self._lock:
             self._types = {}

@@ -90,31 +90,37 @@ class Labels:
     def translated(cls) -> Labels:
         language = get_language() or "de"
         return cls(
-            *(
-                escape(text)
-                for text in (
-                    _("Demo"),
-                    _("Nur auf Deutsch verfügbar."),
-                    _("Entfernung"),
-                    _("Adresse"),
-                    _("barrierefreier Zugang"),
-                    _("Erreichbar"),
-                    _("telefonisch"),
-                    _("online"),
-                    _("Öffnungszeiten"),
-                    _("Sprachen"),
-                    _("Kosten"),
-                    _("kostenlos"),
-                    _("kostenpflichtig"),
-                    _("%(km)s km Luftlinie"),
-                )
-            ),
+            *_words(language),
             language=language,
             names=names_in(language),
             today=timezone.localdate(clock.now()),
             # number_format's separator, looked up once: "0,2 km" in German, "0.2 km" in English.
             decimal=get_format("DECIMAL_SEPARATOR"),
         )
+
+
+@functools.lru_cache(maxsize=32)  # per interface language; catalogues are read at start-up
+def _words(language: str) -> tuple[str, ...]:
+    """The fixed words of a row in the active language (`language` is the cache key)."""
+    return tuple(
+        escape(text)
+        for text in (
+            _("Demo"),
+            _("Nur auf Deutsch verfügbar."),
+            _("Entfernung"),
+            _("Adresse"),
+            _("barrierefreier Zugang"),
+            _("Erreichbar"),
+            _("telefonisch"),
+            _("online"),
+            _("Öffnungszeiten"),
+            _("Sprachen"),
+            _("Kosten"),
+            _("kostenlos"),
+            _("kostenpflichtig"),
+            _("%(km)s km Luftlinie"),
+        )
+    )
 
 
 @functools.lru_cache(maxsize=65536)  # reverse() is a good part of a row's cost; ids are few
