@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -12,11 +12,11 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from integrationsatlas.analysis import explain, rules
-from integrationsatlas.analysis.catchment import Weight, two_step_fca
+from integrationsatlas.analysis.catchment import RowBlock, Weight, two_step_fca_blocks
 from integrationsatlas.analysis.cliff import Cliff, funding_cliff
 from integrationsatlas.analysis.credit import credited, demand_share_credit, membership
 from integrationsatlas.analysis.funding import add_months, funded_fraction
-from integrationsatlas.analysis.geo import pairs_within, to_metric
+from integrationsatlas.analysis.geo import to_metric
 from integrationsatlas.analysis.levels import parent_column, relation, summarise
 from integrationsatlas.analysis.model import (
     AssessmentRow,
@@ -27,6 +27,7 @@ from integrationsatlas.analysis.model import (
     Rule,
     Services,
 )
+from integrationsatlas.analysis.pairs import PairCache, PairList
 from integrationsatlas.analysis.rules import RuleValues
 from integrationsatlas.analysis.status import (
     deficit,
@@ -77,6 +78,8 @@ class _Context:
         self._levels: dict[str, tuple[IntArray, IntArray, sp.csr_matrix]] = {}
         self._members: dict[str, sp.csr_matrix] = {}
         self._secured: dict[int, FloatArray] = {}
+        #: Site set of each rule that reads shared pairs (see plan_pairs), by id(rule).
+        self._pair_key: dict[int, tuple[str, str]] = {}
 
     def level(self, level: str) -> tuple[IntArray, IntArray, sp.csr_matrix]:
         """(region indices on the level, column on the level per region or -1, mapping)."""
@@ -140,6 +143,42 @@ class _Context:
         if self.points is None:
             return np.empty((0, 2))
         return to_metric(self.points.lon, self.points.lat)
+
+    @cached_property
+    def pairs(self) -> PairCache:
+        return PairCache(self.point_xy)
+
+    def plan_pairs(self, rules: Sequence[Rule]) -> None:
+        """Announce which rules read shared (point, site) pairs, before any rule runs.
+
+        A 2SFCA rule always does; its site set (offer type and target group) gets its pairs
+        once, at the largest catchment of its rules (pairs.PairCache). A reach rule reads
+        them when its site set has them to at least its distance anyway; otherwise a
+        nearest-site search is cheaper than listing pairs. Both give the same answer.
+        """
+        spatial = [r for r in rules if r.kind == "ratio" and "catchment_km" in r.params]
+        for rule in spatial:
+            key = (rule.offer_type, rule.target_group)
+            self.pairs.plan(key, float(rule.params["catchment_km"]) * 1000.0)
+            self._pair_key[id(rule)] = key
+        for rule in rules:
+            key = (rule.offer_type, rule.target_group)
+            distance = float(rule.params.get("distance_km", 0.0)) * 1000.0
+            if rule.kind == "reach" and self.pairs.covers(key, distance):
+                self.pairs.plan(key, distance)
+                self._pair_key[id(rule)] = key
+
+    def shared_pairs(self, rule: Rule, sites: FloatArray) -> PairList | None:
+        """The pairs of the rule's site set (``sites``: its sited services, metric) to the
+        largest radius announced for it, if the rule was announced (plan_pairs); else None."""
+        key = self._pair_key.get(id(rule))
+        return None if key is None else self.pairs.get(key, sites)
+
+    def rule_done(self, rule: Rule) -> None:
+        """Called after each rule: frees a site set's pairs after their last reader."""
+        key = self._pair_key.get(id(rule))
+        if key is not None:
+            self.pairs.done(key)
 
     def secured(self, months: int) -> FloatArray:
         """Per service: funded share still running at reference date + months (NaN unknown)."""
@@ -206,7 +245,14 @@ def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     radius = float(rule.params["catchment_km"]) * 1000.0
     sigma_km = rule.params.get("sigma_km")
     p = np.where(np.isfinite(weight) & (col >= 0), weight, 0.0)
-    cost = pairs_within(ctx.point_xy, xy[sited], radius)
+    shared = ctx.shared_pairs(rule, xy[sited])
+    if shared is None:
+        raise RuntimeError(f"rule {rule.id!r}: its pairs were not announced (plan_pairs)")
+
+    def blocks() -> Iterator[RowBlock]:
+        for b in shared.blocks(radius):
+            yield b.points, b.rows, b.cols, np.sqrt(b.d2)
+
     decay: Weight = "uniform"
     sigma: float | None = None
     bands: list[tuple[float, float]] | None = None
@@ -214,8 +260,8 @@ def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
         decay, bands = "step", [(upper * 1000.0, w) for upper, w in rule.bands_km]
     elif sigma_km is not None:
         decay, sigma = "gaussian", float(sigma_km) * 1000.0
-    a = two_step_fca(
-        p, ctx.services.capacity[svc][sited], cost, radius, decay, sigma=sigma, bands=bands
+    a = two_step_fca_blocks(
+        p, ctx.services.capacity[svc][sited], blocks, radius, decay, sigma=sigma, bands=bands
     )
     ok = col >= 0
     supply = np.bincount(col[ok], (p * a)[ok], n_level).astype(np.float64)
@@ -258,9 +304,10 @@ def _reach(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     xy = ctx.service_xy[svc]
     km = float(rule.params["distance_km"])
     n_level = ctx.level(rule.level)[0].size
-    v = rules.reach(
-        ctx.point_xy, weight, col, n_level, xy[np.isfinite(xy).all(axis=1)], km * 1000.0
-    )
+    sites = xy[np.isfinite(xy).all(axis=1)]
+    shared = ctx.shared_pairs(rule, sites)
+    within = None if shared is None else shared.reached(km * 1000.0)
+    v = rules.reach(ctx.point_xy, weight, col, n_level, sites, km * 1000.0, within)
     return _Result(
         v,
         lambda c: explain.reach_sentence(
@@ -501,9 +548,14 @@ def assess(
     Never is a rule recomputed on a level it does not declare.
     """
     ctx = _Context(regions, services, reference_date, demand_points)
+    ctx.plan_pairs(rules)
     out: list[AssessmentRow] = []
     for rule in rules:
-        judged = _judge(rule, _KIND[rule.kind](ctx, rule, ctx.supply_of(rule)))
+        try:
+            result = _KIND[rule.kind](ctx, rule, ctx.supply_of(rule))
+        finally:
+            ctx.rule_done(rule)
+        judged = _judge(rule, result)
         rel = (
             "same" if level is None else relation(regions.parent, regions.levels, rule.level, level)
         )
