@@ -204,3 +204,21 @@ def test_many_origins_match_single_runs():
     for o in range(9):
         single = earliest_arrival(tt, origins[o : o + 1], dests, 600, walk)
         np.testing.assert_array_equal(many[o], single[0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(feeds(), st.lists(st.integers(0, 10), min_size=3, max_size=3))
+def test_batches_of_origins_with_own_departures_equal_brute_force(case, starts):
+    """Three origins (one shifted, one far off), two destinations, a departure each, routed
+    two at a time: the scratch tables of one batch must not leak into the next."""
+    stop_xy, trips, origin, dest, _ = case
+    walk = Walking(speed_m_s=2.0, detour=1.2, max_walk_m=400.0, max_transfer_m=250.0)
+    tt = timetable(stop_xy, trips)
+    origins = [origin, (origin[0] + 100.0, origin[1]), (-5_000.0, -5_000.0)]
+    dests = [dest, origin]
+    depart = [m * 60 for m in starts]
+    rounds = len(trips) + 1
+    got = earliest_arrival(tt, np.array(origins), np.array(dests), depart, walk, rounds, batch=2)
+    for o, (xy, t0) in enumerate(zip(origins, depart, strict=True)):
+        for d, dxy in enumerate(dests):
+            assert got[o, d] == brute_force(stop_xy, trips, xy, dxy, t0, walk)
