@@ -41,7 +41,7 @@ from integrationsatlas.registry.opening_hours import (
     WeeklyHours,
     open_state,
 )
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from . import pagecache
 from .places import Place

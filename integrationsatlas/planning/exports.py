@@ -16,14 +16,14 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from integrationsatlas.regions.models import Region
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.models import (
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.models import (
     COST_FIELDS,
     MEASURE_FIELDS,
     Assessment,
     AssessmentRow,
 )
+from integrationsatlas.regions.models import Region
 
 from .names import Names
 from .queries import PAYERS, cost_summary, rows_of

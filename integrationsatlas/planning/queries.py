@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, Rule
+from integrationsatlas.standards.models import Rule
+from integrationsatlas.taxonomy.models import OfferType
 
 from .overview import overview_classes
 

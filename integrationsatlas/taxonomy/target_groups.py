@@ -1,20 +1,20 @@
 """Which demand indicator stands for which target group of a rule (one vocabulary with the finder).
 
-A rule may name a target group from `Service.TargetGroup` (the finder's filter uses the same
+A rule may name a target group from `TargetGroup` (the finder's filter uses the same
 codes); it then needs a demand indicator that counts that group. Groups without any such
 indicator in the catalogue cannot carry a rule yet: the document check refuses them.
 """
 
 from __future__ import annotations
 
-from integrationsatlas.registry.models import Service
+from .models import TargetGroup
 
 #: Target group -> demand indicators that count it (regions/indicator_catalogue.py).
 GROUP_INDICATORS: dict[str, tuple[str, ...]] = {
-    Service.TargetGroup.EU_CITIZENS.value: ("foreign_eu27",),
-    Service.TargetGroup.REFUGEES.value: ("protection_seekers",),
-    Service.TargetGroup.CHILDREN.value: ("children_under_6",),
-    Service.TargetGroup.WOMEN.value: ("foreign_female",),
+    TargetGroup.EU_CITIZENS.value: ("foreign_eu27",),
+    TargetGroup.REFUGEES.value: ("protection_seekers",),
+    TargetGroup.CHILDREN.value: ("children_under_6",),
+    TargetGroup.WOMEN.value: ("foreign_female",),
 }
 
 
@@ -22,7 +22,7 @@ def group_problems(group: object, indicator: object) -> list[tuple[str, str]]:
     """(field, German message) for a rule's `target_group` and `demand_indicator`."""
     if group is None or group == "":
         return []
-    known = [g for g in Service.TargetGroup.values if g != Service.TargetGroup.ALL]
+    known = [g for g in TargetGroup.values if g != TargetGroup.ALL]
     if not isinstance(group, str) or group not in known:
         return [("target_group", f"unbekannte Zielgruppe {group!r}; bekannt: {', '.join(known)}.")]
     wanted = GROUP_INDICATORS.get(group)
@@ -48,4 +48,4 @@ def group_problems(group: object, indicator: object) -> list[tuple[str, str]]:
 
 def group_label(group: str) -> str:
     """The German name of a target group, as the finder shows it."""
-    return str(Service.TargetGroup(group).label)
+    return str(TargetGroup(group).label)
