@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -12,7 +12,12 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from integrationsatlas.analysis import explain, rules
-from integrationsatlas.analysis.catchment import RowBlock, Weight, two_step_fca_blocks
+from integrationsatlas.analysis.catchment import (
+    RowBlock,
+    Weight,
+    two_step_fca,
+    two_step_fca_blocks,
+)
 from integrationsatlas.analysis.cliff import Cliff, funding_cliff
 from integrationsatlas.analysis.credit import credited, demand_share_credit, membership
 from integrationsatlas.analysis.funding import add_months, funded_fraction
@@ -26,6 +31,7 @@ from integrationsatlas.analysis.model import (
     Regions,
     Rule,
     Services,
+    TravelTimes,
 )
 from integrationsatlas.analysis.pairs import PairCache, PairList
 from integrationsatlas.analysis.rules import RuleValues
@@ -44,6 +50,7 @@ __all__ = [
     "Regions",
     "Rule",
     "Services",
+    "TravelTimes",
     "assess",
     "cliff_by_region",
 ]
@@ -59,6 +66,8 @@ COUNTED_KINDS = {"reach": "sites", "languages": "languages"}
 class _Result:
     values: RuleValues
     explain: Callable[[int], str]  # explanation for a level column with data
+    #: Added to the rule's rows without a value and its summary rows (what it was judged by).
+    note: str = ""
 
 
 class _Context:
@@ -70,11 +79,13 @@ class _Context:
         services: Services,
         reference_date: dt.date,
         points: DemandPoints | None,
+        travel: Mapping[str, TravelTimes] | None = None,
     ) -> None:
         self.regions = regions
         self.services = services
         self.reference_date = reference_date
         self.points = points
+        self.travel = dict(travel or {})
         self._levels: dict[str, tuple[IntArray, IntArray, sp.csr_matrix]] = {}
         self._members: dict[str, sp.csr_matrix] = {}
         self._secured: dict[int, FloatArray] = {}
@@ -156,7 +167,11 @@ class _Context:
         them when its site set has them to at least its distance anyway; otherwise a
         nearest-site search is cheaper than listing pairs. Both give the same answer.
         """
-        spatial = [r for r in rules if r.kind == "ratio" and "catchment_km" in r.params]
+        spatial = [
+            r
+            for r in rules
+            if r.kind == "ratio" and "catchment_km" in r.params and self.transit(r) is None
+        ]
         for rule in spatial:
             key = (rule.offer_type, rule.target_group)
             self.pairs.plan(key, float(rule.params["catchment_km"]) * 1000.0)
@@ -164,9 +179,30 @@ class _Context:
         for rule in rules:
             key = (rule.offer_type, rule.target_group)
             distance = float(rule.params.get("distance_km", 0.0)) * 1000.0
-            if rule.kind == "reach" and self.pairs.covers(key, distance):
+            straight = self.transit(rule) is None
+            if rule.kind == "reach" and straight and self.pairs.covers(key, distance):
                 self.pairs.plan(key, distance)
                 self._pair_key[id(rule)] = key
+
+    def transit(self, rule: Rule) -> TravelTimes | None:
+        """The travel times a transit rule is judged by; None for the straight line."""
+        return self.travel.get(rule.id) if rule.mode == "transit" else None
+
+    def travel_minutes(self, rule: Rule, travel: TravelTimes, svc: IntArray) -> FloatArray:
+        """(n_points, len(svc)) minutes to each of the rule's services; inf where the
+        matrix has no column for a service (no site, or not asked for)."""
+        n_points = 0 if self.points is None else self.points.lon.size
+        if travel.minutes.shape[0] != n_points:
+            raise ValueError(
+                f"rule {rule.id!r}: travel times for {travel.minutes.shape[0]} demand points, "
+                f"expected {n_points}"
+            )
+        column = np.full(self.services.offer_type.size, -1, dtype=np.int64)
+        column[travel.service] = np.arange(travel.service.size)
+        c = column[svc]
+        out = np.full((n_points, svc.size), np.inf)
+        out[:, c >= 0] = travel.minutes[:, c[c >= 0]]
+        return out
 
     def shared_pairs(self, rule: Rule, sites: FloatArray) -> PairList | None:
         """The pairs of the rule's site set (``sites``: its sited services, metric) to the
@@ -238,6 +274,9 @@ def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     """Spatial ratio: S(r) = sum_{i in r} P_i A_i (2SFCA access), D(r) = sum_{i in r} P_i,
     so S/D is the demand-weighted mean of A_i (docs/engine.md, 2SFCA). Online-only services, which
     have no site, take no part."""
+    travel = ctx.transit(rule)
+    if travel is not None:
+        return _ratio_transit(ctx, rule, svc, travel)
     weight, col = ctx.point_weights(rule)
     n_level = ctx.level(rule.level)[0].size
     xy = ctx.service_xy[svc]
@@ -268,17 +307,59 @@ def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     demand = np.bincount(col[ok], p[ok], n_level).astype(np.float64)
     v = rules.ratio(supply, demand)
     km, lab = float(rule.params["catchment_km"]), _label(rule)
+    fallback = _no_timetable(rule)
     return _Result(
         v,
-        lambda c: explain.catchment_sentence(
+        lambda c: (
+            explain.catchment_sentence(
+                v.numerator[c],
+                lab,
+                v.denominator[c],
+                rule.demand_indicator,
+                v.value[c],
+                rule.target,
+                km,
+            )
+            + fallback
+        ),
+        fallback.strip(),
+    )
+
+
+def _no_timetable(rule: Rule) -> str:
+    """' Kein Fahrplan geladen: ...' for a transit rule judged by the straight line."""
+    if rule.mode != "transit":
+        return ""
+    return " " + explain.no_timetable_sentence(float(rule.params["max_minutes"]))
+
+
+def _ratio_transit(ctx: _Context, rule: Rule, svc: IntArray, travel: TravelTimes) -> _Result:
+    """2SFCA with travel minutes by bus and train as the cost, ``max_minutes`` as the
+    catchment (uniform weights): the same S and D as :func:`_ratio_2sfca`."""
+    weight, col = ctx.point_weights(rule)
+    n_level = ctx.level(rule.level)[0].size
+    minutes = float(rule.params["max_minutes"])
+    p = np.where(np.isfinite(weight) & (col >= 0), weight, 0.0)
+    cost = ctx.travel_minutes(rule, travel, svc)  # dense, inf = out of reach
+    a = two_step_fca(p, ctx.services.capacity[svc], cost, minutes)
+    ok = col >= 0
+    supply = np.bincount(col[ok], (p * a)[ok], n_level).astype(np.float64)
+    demand = np.bincount(col[ok], p[ok], n_level).astype(np.float64)
+    v = rules.ratio(supply, demand)
+    lab = _label(rule)
+    return _Result(
+        v,
+        lambda c: explain.catchment_transit_sentence(
             v.numerator[c],
             lab,
             v.denominator[c],
             rule.demand_indicator,
             v.value[c],
             rule.target,
-            km,
+            minutes,
+            travel.basis,
         ),
+        explain.transit_note(minutes, travel.basis),
     )
 
 
@@ -305,14 +386,39 @@ def _reach(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     km = float(rule.params["distance_km"])
     n_level = ctx.level(rule.level)[0].size
     sites = xy[np.isfinite(xy).all(axis=1)]
+    travel = ctx.transit(rule)
+    if travel is not None:
+        # Within max_minutes by bus and train: the nearest service by travel time.
+        minutes = float(rule.params["max_minutes"])
+        cost = ctx.travel_minutes(rule, travel, svc)
+        reached = np.asarray((cost <= minutes).any(axis=1), dtype=bool)
+        v = rules.reach(ctx.point_xy, weight, col, n_level, sites, km * 1000.0, reached)
+        return _Result(
+            v,
+            lambda c: explain.reach_transit_sentence(
+                v.numerator[c],
+                v.denominator[c],
+                rule.demand_indicator,
+                v.value[c],
+                rule.target,
+                minutes,
+                travel.basis,
+            ),
+            explain.transit_note(minutes, travel.basis),
+        )
     shared = ctx.shared_pairs(rule, sites)
     within = None if shared is None else shared.reached(km * 1000.0)
     v = rules.reach(ctx.point_xy, weight, col, n_level, sites, km * 1000.0, within)
+    fallback = _no_timetable(rule)
     return _Result(
         v,
-        lambda c: explain.reach_sentence(
-            v.numerator[c], v.denominator[c], rule.demand_indicator, v.value[c], rule.target, km
+        lambda c: (
+            explain.reach_sentence(
+                v.numerator[c], v.denominator[c], rule.demand_indicator, v.value[c], rule.target, km
+            )
+            + fallback
         ),
+        fallback.strip(),
     )
 
 
@@ -405,6 +511,7 @@ class _Judged:
     texts: list[str]
     demand: FloatArray
     supply: FloatArray
+    note: str = ""  # _Result.note
 
 
 def _judge(rule: Rule, result: _Result) -> _Judged:
@@ -415,6 +522,8 @@ def _judge(rule: Rule, result: _Result) -> _Judged:
     dfc = units_needed(v, rule.target) if rule.kind in COUNTED_KINDS else persons
     cost = dfc * rule.unit_cost
     no_data = explain.no_data_sentence(_NO_DATA_REASON[rule.kind])
+    if result.note:
+        no_data = f"{no_data} {result.note}"
     texts = [no_data if s == "no_data" else result.explain(c) for c, s in enumerate(st.tolist())]
     if rule.kind in COUNTED_KINDS:
         gap = explain.counted_gap_sentence
@@ -423,7 +532,7 @@ def _judge(rule: Rule, result: _Result) -> _Judged:
             for t, p, d in zip(texts, persons.tolist(), dfc.tolist(), strict=True)
         ]
     costs = {"total": cost, **split_cost(cost, rule.shares())}
-    return _Judged(v.value, ratio, st, dfc, costs, texts, v.denominator, v.numerator)
+    return _Judged(v.value, ratio, st, dfc, costs, texts, v.denominator, v.numerator, result.note)
 
 
 def _make_rows(
@@ -483,12 +592,14 @@ def _summary_rows(ctx: _Context, rule: Rule, j: _Judged, level: str) -> list[Ass
             raise ValueError(f"rule {rule.id!r}: the summary by population needs 'population'")
         weight = r.indicators["population"][own]
     s = summarise(j.status, j.deficit, j.costs, col_of[own], weight, idx.size, rule.summary_target)
+    note = f" {j.note}" if j.note else ""
     texts = [
         explain.no_data_sentence(
             "keine Daten für die Gemeinden des Kreises (die Regel wird je Gemeinde bewertet)"
         )
+        + note
         if st == "no_data"
-        else explain.summary_sentence(rule.summary_by, m, k, int(u), sh, rule.summary_target)
+        else explain.summary_sentence(rule.summary_by, m, k, int(u), sh, rule.summary_target) + note
         for st, m, k, u, sh in zip(
             s.status.tolist(),
             s.met.tolist(),
@@ -532,6 +643,7 @@ def assess(
     reference_date: dt.date,
     demand_points: DemandPoints | None = None,
     level: str | None = None,
+    travel: Mapping[str, TravelTimes] | None = None,
 ) -> list[AssessmentRow]:
     """Evaluate every rule on every region of its own level: one row per (region, rule).
 
@@ -546,8 +658,12 @@ def assess(
     rule judged on a coarser level keeps its own rows and adds one row per region of
     ``level`` with its enclosing region's result (basis "parent", no deficit or cost).
     Never is a rule recomputed on a level it does not declare.
+
+    ``travel``: for rules with mode "transit", travel minutes by bus and train from the
+    demand points to the services' sites, by rule id (:class:`TravelTimes`). A transit rule
+    without an entry is judged by the straight line, and its explanation says so.
     """
-    ctx = _Context(regions, services, reference_date, demand_points)
+    ctx = _Context(regions, services, reference_date, demand_points, travel)
     ctx.plan_pairs(rules)
     out: list[AssessmentRow] = []
     for rule in rules:

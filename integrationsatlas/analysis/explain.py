@@ -86,6 +86,25 @@ def catchment_sentence(
     )
 
 
+def catchment_transit_sentence(
+    supply: float,
+    label: str,
+    demand: float,
+    indicator: str,
+    value: float,
+    target: float,
+    minutes: float,
+    basis: str,
+) -> str:
+    """Spatial ratio (2SFCA) by travel time with bus and train."""
+    return (
+        f"Erreichbar in höchstens {format_de(minutes)} Minuten {basis}: "
+        f"{format_de(demand, 0)} {indicator_de(indicator)} erreichen zusammen "
+        f"{format_de(supply)} {label} (2SFCA), {format_de(value)} je 1.000; "
+        f"Ziel {format_de(target)}."
+    )
+
+
 def hours_sentence(hours: float, demand: float, indicator: str, value: float, target: float) -> str:
     """Opening hours per 1,000 demand."""
     return (
@@ -109,6 +128,36 @@ def reach_sentence(
         f"({percent_de(value)}) wohnen höchstens {format_de(km)} km Luftlinie vom nächsten "
         f"Angebot entfernt; Ziel {percent_de(target)}."
     )
+
+
+def reach_transit_sentence(
+    reached: float,
+    total: float,
+    indicator: str,
+    value: float,
+    target: float,
+    minutes: float,
+    basis: str,
+) -> str:
+    """Share of demand that reaches the nearest service within m minutes by bus and train."""
+    return (
+        f"{format_de(reached, 0)} von {format_de(total, 0)} {indicator_de(indicator)} "
+        f"({percent_de(value)}): nächstes Angebot erreichbar in höchstens "
+        f"{format_de(minutes)} Minuten {basis}; Ziel {percent_de(target)}."
+    )
+
+
+def no_timetable_sentence(minutes: float) -> str:
+    """A transit rule judged by the straight line because no timetable is loaded."""
+    return (
+        f"Kein Fahrplan geladen: statt „erreichbar in höchstens {format_de(minutes)} Minuten "
+        "mit Bus und Bahn“ gilt hier die Luftlinie."
+    )
+
+
+def transit_note(minutes: float, basis: str) -> str:
+    """What a row without a value or a summary row of a transit rule was judged by."""
+    return f"Maßstab: erreichbar in höchstens {format_de(minutes)} Minuten {basis}."
 
 
 def languages_sentence(covered: float, total: float, value: float, target: float) -> str:

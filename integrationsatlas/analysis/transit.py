@@ -437,6 +437,7 @@ def median_travel_minutes(
     window: Sequence[int] | IntArray,
     walking: Walking | None = None,
     max_rounds: int = 8,
+    max_minutes: float | None = None,
 ) -> FloatArray:
     """Median travel time in minutes (O, D) over the departures in ``window``; inf = unreachable.
 
@@ -445,13 +446,20 @@ def median_travel_minutes(
     decide (Owen & Levinson 2015, "Modeling the commute mode share of transit using
     continuous accessibility to jobs", Transportation Research A 74:110-122). A pair
     unreachable for more than half of the departures has an infinite median.
+
+    ``max_minutes`` (optional) is a search horizon for every departure: a trip taking
+    longer counts as unreachable. A median up to ``max_minutes / 2`` is still exact (the
+    middle value, or the two middle ones, lie within the horizon), a larger one may come
+    out inf: pass twice the limit a rule compares with.
     """
     times = np.asarray(window, np.int64)
     if times.size == 0:
         raise ValueError("window has no departures")
     stack = np.empty((times.size, origin_xy.shape[0], dest_xy.shape[0]), np.float64)
     for n, t in enumerate(times):
-        arr = earliest_arrival(tt, origin_xy, dest_xy, int(t), walking, max_rounds)
+        arr = earliest_arrival(
+            tt, origin_xy, dest_xy, int(t), walking, max_rounds, max_minutes=max_minutes
+        )
         stack[n] = np.where(arr >= UNREACHED, np.inf, (arr - t) / 60.0)
     out: FloatArray = np.median(stack, axis=0)
     return out

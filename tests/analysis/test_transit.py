@@ -222,3 +222,26 @@ def test_batches_of_origins_with_own_departures_equal_brute_force(case, starts):
     for o, (xy, t0) in enumerate(zip(origins, depart, strict=True)):
         for d, dxy in enumerate(dests):
             assert got[o, d] == brute_force(stop_xy, trips, xy, dxy, t0, walk)
+
+
+def test_median_with_a_horizon_is_exact_up_to_half_of_it():
+    rng = np.random.default_rng(3)
+    stop_xy = rng.uniform(0, 4000, (25, 2))
+    trips = []
+    for _ in range(60):
+        stops = list(rng.choice(25, size=4, replace=False))
+        t0 = int(rng.integers(0, 7200))
+        times = [t0 + 240 * k for k in range(4)]
+        trips.append((stops, times, times))
+    tt = timetable([tuple(p) for p in stop_xy], trips)
+    origins, dests = rng.uniform(0, 4000, (6, 2)), rng.uniform(0, 4000, (7, 2))
+    walk = Walking(max_walk_m=700.0)
+    window = departures(0, 3600, 600)  # 7 departures
+    even = window[:6]
+    for w in (window, even):
+        full = median_travel_minutes(tt, origins, dests, w, walk)
+        capped = median_travel_minutes(tt, origins, dests, w, walk, max_minutes=40.0)
+        inside = full <= 20.0
+        assert inside.any() and (~inside).any()
+        np.testing.assert_array_equal(capped[inside], full[inside])
+        assert (capped[~inside] > 20.0).all()
