@@ -20,6 +20,7 @@ from integrationsatlas.standards.models import Rule
 
 from .region_input import region_arrays
 from .service_input import service_arrays
+from .transit_input import TransitInput, transit_input
 
 
 @dataclass
@@ -44,6 +45,8 @@ class EngineInput:
     # True when the reference date lies after today: demand without a projection is today's.
     future: bool = False
     reference: dict[str, Any] = field(default_factory=dict)
+    # Travel times by bus and train for rules with mode transit (transit_input).
+    transit: TransitInput = field(default_factory=TransitInput)
 
     @property
     def includes_demo_data(self) -> bool:
@@ -62,8 +65,14 @@ def engine_rules(rules: list[Rule]) -> list[EngineRule]:
             summary_target=float((rule.summary or {}).get("target", 1.0)),
             target=float(rule.target),
             demand_indicator=rule.demand_indicator,
-            # bands_km, the one list-valued parameter, is a field of its own in the engine.
-            params={k: float(v) for k, v in (rule.params or {}).items() if k != "bands_km"},
+            # bands_km, the one list-valued parameter, is a field of its own in the engine;
+            # mode and window (transit) are settings, not numbers.
+            params={
+                k: float(v)
+                for k, v in (rule.params or {}).items()
+                if k not in {"bands_km", "mode", "window"}
+            },
+            mode=(rule.params or {}).get("mode", "straight"),
             bands_km=tuple(
                 (float(upper), float(w)) for upper, w in (rule.params or {}).get("bands_km", ())
             ),
@@ -103,6 +112,10 @@ def build_engine_input(
     services, demo_types, service_reference = service_arrays(
         index, date, {rule.offer_type.code for rule in rules}, extra_services
     )
+    transit = transit_input(rules, points, services)
+    reference = {"indicators": trace.reference, "registry": service_reference}
+    if transit.reference:
+        reference["transit"] = {**transit.reference, "notes": transit.notes}
     return EngineInput(
         regions=regions,
         points=points,
@@ -114,5 +127,6 @@ def build_engine_input(
         edition_origins=trace.origins,
         projections=trace.projections,
         future=date > timezone.localdate(),
-        reference={"indicators": trace.reference, "registry": service_reference},
+        reference=reference,
+        transit=transit,
     )

@@ -243,7 +243,13 @@ def run_assessment(
     started = time.perf_counter()
     try:
         results = assess(
-            data.regions, data.services, engine_rules(rules), date, data.points, level=level
+            data.regions,
+            data.services,
+            engine_rules(rules),
+            date,
+            data.points,
+            level=level,
+            travel=data.transit.travel,
         )
     except ValueError as exc:
         raise AssessmentError(f"Bewertung nicht möglich: {exc}") from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -31,10 +32,14 @@ ILLUSTRATIVE = "illustrative example, not an official standard"
 SHARE_KINDS = frozenset({"reach", "languages", "reliability"})
 #: Parameters each kind needs, and the ones it may take.
 REQUIRED_PARAMS = {"reach": ("distance_km",), "reliability": ("months",)}
+#: Parameters of a rule judged by travel time with bus and train (mode transit).
+TRANSIT_PARAMS = ("mode", "max_minutes", "window")
+#: Settings rather than figures: no source needed.
+UNSOURCED_PARAMS = frozenset({"mode", "window"})
 ALLOWED_PARAMS = {
-    "ratio": ("catchment_km", "sigma_km", "bands_km"),
+    "ratio": ("catchment_km", "sigma_km", "bands_km", *TRANSIT_PARAMS),
     "presence": (),
-    "reach": ("distance_km",),
+    "reach": ("distance_km", *TRANSIT_PARAMS),
     "languages": (),
     "hours": (),
     "reliability": ("months",),
@@ -284,11 +289,13 @@ def semantic_problems(
             if kind == "ratio" and "bands_km" in params:
                 for field, message in _band_problems(params):
                     add(field, message)
+            for field, message in _transit_problems(kind, params):
+                add(field, message)
         for field, message in _summary_problems(rule, sources):
             add(field, message)
         if isinstance(params, dict):
             for name in params:
-                if f"params.{name}" not in sources:
+                if name not in UNSOURCED_PARAMS and f"params.{name}" not in sources:
                     add(f"sources.params.{name}", f"Quelle fehlt für den Parameter {name}.")
             for key in sources:
                 if key.startswith("params.") and key[7:] not in params:
@@ -361,6 +368,44 @@ def _band_problems(params: dict[str, Any]) -> list[tuple[str, str]]:
             )
         )
     return problems
+
+
+def _transit_problems(kind: Any, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with mode transit: its minutes and window, a straight line to fall back
+    on, no distance decay; minutes or a window without the mode."""
+    problems: list[tuple[str, str]] = []
+    if params.get("mode") != "transit":
+        for name in ("max_minutes", "window"):
+            if name in params:
+                problems.append((f"params.{name}", f"{name} gilt nur mit mode: transit."))
+        return problems
+    for name in ("max_minutes", "window"):
+        if name not in params:
+            problems.append((f"params.{name}", f"mode: transit braucht {name}."))
+    if kind == "ratio":
+        if "catchment_km" not in params:
+            problems.append(
+                (
+                    "params.catchment_km",
+                    "mode: transit braucht bei der Art 'ratio' catchment_km "
+                    "(2SFCA; die Luftlinie, solange kein Fahrplan geladen ist).",
+                )
+            )
+        for name in ("sigma_km", "bands_km"):
+            if name in params:
+                problems.append(
+                    (f"params.{name}", f"mode: transit rechnet ohne Distanzabfall ({name}).")
+                )
+    window = params.get("window")
+    clocks = isinstance(window, dict) and all(
+        isinstance(window.get(k), str) and _CLOCK.match(window[k]) for k in ("from", "to")
+    )
+    if clocks and window["to"] < window["from"]:
+        problems.append(("params.window.to", "das Fenster endet vor seinem Beginn."))
+    return problems
+
+
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 def _is_number(value: Any) -> bool:

@@ -155,6 +155,8 @@ class Command(BaseCommand):
         if options.get("publish"):
             assessment.is_published = True
             assessment.save(update_fields=["is_published"])
+        for note in (assessment.data_reference.get("transit") or {}).get("notes", []):
+            self.stderr.write(note)
         demo = " Enthält Demodaten." if assessment.includes_demo_data else ""
         used = assessment.data_reference.get("indicator_editions") or []
         if used:
