@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from io import StringIO
 
 import numpy as np
 import pytest
@@ -197,12 +198,20 @@ def test_without_a_feed_the_straight_line_stays_and_every_row_says_so(settings, 
     ]
 
 
-def test_import_command_names_the_rule_without_a_feed(tmp_path, capsys):
+def test_commands_name_the_rule_without_a_feed(tmp_path, settings):
+    settings.VAR_DIR = tmp_path / "var"
     path = tmp_path / "oepnv.yaml"
     path.write_text(doc_module.dump_yaml(copy.deepcopy(transit_set())), encoding="utf-8")
-    call_command("standard_sets", "import", str(path))
-    err = capsys.readouterr().err
-    assert "Regel mbe-oepnv: mode transit, aber kein Fahrplan importiert" in err
+    err = StringIO()
+    call_command("standard_sets", "import", str(path), stdout=StringIO(), stderr=err)
+    assert "Regel mbe-oepnv: mode transit, aber kein Fahrplan importiert" in err.getvalue()
+    err = StringIO()
+    call_command(
+        "assess", "--standard-set", "oepnv", "--level", "gemeinde", stdout=StringIO(), stderr=err
+    )
+    assert "Regel mbe-oepnv: kein Fahrplan importiert; statt „höchstens 90 Minuten" in (
+        err.getvalue()
+    )
 
 
 def test_matrix_columns_follow_the_services(feed_edition):
