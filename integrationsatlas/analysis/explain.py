@@ -24,6 +24,9 @@ UNIT_DE = {
 INDICATOR_DE = {
     "population": "Einwohner",
     "foreign_population": "ausländische Einwohner",
+    "foreign_eu27": "EU-Bürgerinnen und -Bürger",
+    "foreign_third_country": "Drittstaatsangehörige",
+    "foreign_employees": "ausländische sozialversicherungspflichtig Beschäftigte",
     "protection_seekers": "Schutzsuchende",
     "children_under_6": "Kinder unter 6 Jahren",
     "fsa_target_group": "Personen der Zielgruppe der Flüchtlingssozialarbeit",

@@ -21,6 +21,7 @@ from .fairness import equity_table
 from .names import Names
 from .overview import overview_legend
 from .queries import cost_summary, peer_rank, rows_of, rules_by_code, status_by_region, trend
+from .target_groups import group_sources, region_view
 
 BASE_INDICATORS = ("population", "foreign_population", "protection_seekers", "children_under_6")
 
@@ -135,8 +136,15 @@ def report_context(
     context["is_demo"] = bool(
         (assessment and assessment.includes_demo_data) or demo_sources or demo_services
     )
+    shown = list(indicators.values())
+    if assessment:
+        context["target_groups"] = region_view(assessment, region, services)
+        context["target_group_rules"] = [
+            (line.label, item) for line in context["target_groups"] for item in line.rules
+        ]
+        shown += [v for v in group_sources(context["target_groups"]) if v not in shown]
     used = [rules[r.rule_code] for r in rows if r.rule_code in rules]
-    context["sources"] = report_sources(region, list(indicators.values()), assessment, used)
+    context["sources"] = report_sources(region, shown, assessment, used)
     if assessment:
         context["honesty_label"] = provenance.honesty_label(assessment.standard_set)
     return context

@@ -16,6 +16,7 @@ urlpatterns = [
     path("bewertungen/<int:pk>/kosten.<str:fmt>", views.costs_export, name="costs_export"),
     path("bewertungen/<int:pk>/gerechtigkeit/", views.equity_view, name="equity"),
     path("bewertungen/<int:pk>/export.<str:fmt>", views.export, name="export"),
+    path("bewertungen/<int:pk>/zielgruppen.<str:fmt>", views.group_export, name="group_export"),
     path("bewertungen/<int:pk>/veroeffentlichen/", views.publish, name="publish"),
     path("regionen/<str:ags>.pdf", views.region_pdf, name="region_pdf"),
     path("regionen/<str:ags>/", views.region_report, name="region"),

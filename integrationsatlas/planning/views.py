@@ -23,7 +23,7 @@ from integrationsatlas.standards.assessing import AssessmentError, run_assessmen
 from integrationsatlas.standards.costs import plausibility_notes, rule_costs
 from integrationsatlas.standards.models import Assessment, Level, StandardSet
 
-from . import charts, exports
+from . import charts, exports, target_groups
 from .access import (
     LoginNeeded,
     assessment_or_deny,
@@ -179,6 +179,8 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
             "region_status": sorted(statuses.items()),
             "region_names": names,
             "can_publish": is_state_admin(request.user),
+            "target_groups": target_groups.state_view(assessment, level),
+            "level_name": level_label(level),
             "columns": [
                 ("region", _("Region")),
                 ("rule", _("Regel")),
@@ -277,6 +279,14 @@ def costs_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     assessment = assessment_or_deny(request, pk)
     rows = exports.cost_rows(assessment)
     return _download(assessment, rows, exports.COST_COLUMNS, fmt, "kosten")
+
+
+@planning_view
+def group_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The target-group view of an assessment as CSV or XLSX, one row per region and group."""
+    assessment = assessment_or_deny(request, pk)
+    rows = target_groups.export_rows(assessment)
+    return _download(assessment, rows, target_groups.GROUP_COLUMNS, fmt, "zielgruppen")
 
 
 @planning_view

@@ -19,6 +19,8 @@ from simple_history.models import HistoricalRecords
 from integrationsatlas.regions.models import Region
 from integrationsatlas.standards.models import OfferType
 
+from .target_groups import TargetGroup
+
 
 class PublicManager(models.Manager):
     """Only what the public may see: published, not deleted."""
@@ -61,16 +63,8 @@ class Service(models.Model):
         PLANNED = "planned", _("geplant")
         ENDED = "ended", _("beendet")
 
-    class TargetGroup(models.TextChoices):
-        ALL = "all", _("alle Zugewanderten")
-        REFUGEES = "refugees", _("Geflüchtete")
-        EU_CITIZENS = "eu_citizens", _("EU-Bürgerinnen und -Bürger")
-        WORKERS = "workers", _("internationale Fachkräfte")
-        FAMILIES = "families", _("Familien")
-        CHILDREN = "children", _("Kinder")
-        YOUTH = "youth", _("Jugendliche (12–27)")
-        ADULTS = "adults", _("Erwachsene (ab 27)")
-        WOMEN = "women", _("Frauen")
+    # One vocabulary with the finder and the standard sets (registry/target_groups.py).
+    TargetGroup = TargetGroup
 
     external_id = models.CharField(
         _("Externe ID"), max_length=100, unique=True, null=True, blank=True

@@ -1,28 +1,45 @@
-"""Which demand indicator stands for which target group of a rule (one vocabulary with the finder).
+"""Which demand indicator stands for which target group of a rule, and the groups planning shows.
 
-A rule may name a target group from `Service.TargetGroup` (the finder's filter uses the same
-codes); it then needs a demand indicator that counts that group. Groups without any such
+The groups themselves (codes, names, who a service serves) have one home,
+registry/target_groups.py, which the finder's filter uses as well. A rule may name one of
+them; it then needs a demand indicator that counts that group. Groups without any such
 indicator in the catalogue cannot carry a rule yet: the document check refuses them.
 """
 
 from __future__ import annotations
 
-from integrationsatlas.registry.models import Service
+from integrationsatlas.registry.target_groups import TargetGroup, group_label
 
-#: Target group -> demand indicators that count it (regions/indicator_catalogue.py).
+__all__ = ["GROUP_INDICATORS", "VIEW_GROUPS", "group_label", "group_problems"]
+
+#: Target group -> demand indicators that count it, preferred first
+#: (regions/indicator_catalogue.py).
 GROUP_INDICATORS: dict[str, tuple[str, ...]] = {
-    Service.TargetGroup.EU_CITIZENS.value: ("foreign_eu27",),
-    Service.TargetGroup.REFUGEES.value: ("protection_seekers",),
-    Service.TargetGroup.CHILDREN.value: ("children_under_6",),
-    Service.TargetGroup.WOMEN.value: ("foreign_female",),
+    TargetGroup.EU_CITIZENS.value: ("foreign_eu27",),
+    TargetGroup.THIRD_COUNTRY.value: ("foreign_third_country",),
+    # Protection seekers; the Flüchtlingssozialarbeit's legal target group is a part of them.
+    TargetGroup.REFUGEES.value: ("protection_seekers", "fsa_target_group"),
+    TargetGroup.WORKERS.value: ("foreign_employees",),
+    TargetGroup.CHILDREN.value: ("children_under_6",),
+    TargetGroup.WOMEN.value: ("foreign_female",),
 }
+
+#: The groups the planning pages and exports show a view for, in this order.
+VIEW_GROUPS: tuple[str, ...] = (
+    TargetGroup.EU_CITIZENS.value,
+    TargetGroup.THIRD_COUNTRY.value,
+    TargetGroup.REFUGEES.value,
+    TargetGroup.WORKERS.value,
+    TargetGroup.CHILDREN.value,
+    TargetGroup.YOUTH.value,
+)
 
 
 def group_problems(group: object, indicator: object) -> list[tuple[str, str]]:
     """(field, German message) for a rule's `target_group` and `demand_indicator`."""
     if group is None or group == "":
         return []
-    known = [g for g in Service.TargetGroup.values if g != Service.TargetGroup.ALL]
+    known = [g for g in TargetGroup.values if g != TargetGroup.ALL]
     if not isinstance(group, str) or group not in known:
         return [("target_group", f"unbekannte Zielgruppe {group!r}; bekannt: {', '.join(known)}.")]
     wanted = GROUP_INDICATORS.get(group)
@@ -44,8 +61,3 @@ def group_problems(group: object, indicator: object) -> list[tuple[str, str]]:
             )
         ]
     return []
-
-
-def group_label(group: str) -> str:
-    """The German name of a target group, as the finder shows it."""
-    return str(Service.TargetGroup(group).label)
