@@ -12,6 +12,7 @@ urlpatterns = [
     path("bewertungen/neu/", views.new_assessment, name="new_assessment"),
     path("bewertungen/<int:pk>/", views.state_view, name="state"),
     path("bewertungen/<int:pk>/zeilen/<int:row_id>/", views.row_detail, name="row"),
+    path("bewertungen/<int:pk>/2030/", views.future_view, name="future"),
     path("bewertungen/<int:pk>/kosten/", views.costs, name="costs"),
     path("bewertungen/<int:pk>/kosten.<str:fmt>", views.costs_export, name="costs_export"),
     path("bewertungen/<int:pk>/gerechtigkeit/", views.equity_view, name="equity"),

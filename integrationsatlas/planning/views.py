@@ -19,11 +19,12 @@ from django.views.decorators.http import require_POST
 from integrationsatlas.regions.models import Region
 from integrationsatlas.regions.svgmap import region_map
 from integrationsatlas.regions.views import AGS_PATTERN
+from integrationsatlas.standards import provenance
 from integrationsatlas.standards.assessing import AssessmentError, run_assessment
 from integrationsatlas.standards.costs import plausibility_notes, rule_costs
 from integrationsatlas.standards.models import Assessment, Level, StandardSet
 
-from . import charts, exports, target_groups
+from . import charts, exports, future, target_groups
 from .access import (
     LoginNeeded,
     assessment_or_deny,
@@ -180,6 +181,7 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
             "region_names": names,
             "can_publish": is_state_admin(request.user),
             "target_groups": target_groups.state_view(assessment, level),
+            "future_pair": future.pair_for(visible_assessments(request.user), assessment, _today()),
             "level_name": level_label(level),
             "columns": [
                 ("region", _("Region")),
@@ -239,6 +241,35 @@ def _basis_note(rows: list, rule) -> str:
             "der Gemeinden."
         ) % {"share": f"{share * 100:g}"}
     return ""
+
+
+@planning_view
+def future_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Today and the future date (2030) side by side for every region and rule of a level."""
+    assessment = assessment_or_deny(request, pk)
+    pair = future.pair_for(visible_assessments(request.user), assessment, _today())
+    if pair is None:
+        raise Http404(_("Keine zweite Bewertung dieses Standardsatzes für einen anderen Stichtag."))
+    levels = levels_with_rows(pair.future) or [Region.Level.KREIS]
+    level = request.GET.get("ebene") if request.GET.get("ebene") in levels else levels[0]
+    items = future.lines(pair, level=level)
+    return render(
+        request,
+        "planning/future.html",
+        {
+            "assessment": assessment,
+            "pair": pair,
+            "levels": [(lv, level_label(lv)) for lv in levels],
+            "level": level,
+            "lines": items,
+            "summary": future.summary(items),
+            "sources": list(
+                dict.fromkeys(
+                    provenance.source_lines(pair.today) + provenance.source_lines(pair.future)
+                )
+            ),
+        },
+    )
 
 
 @planning_view
@@ -365,7 +396,7 @@ def _region_and_assessment(request: HttpRequest, ags: str) -> tuple[Region, Asse
     chosen = request.GET.get("bewertung")
     if chosen and chosen.isdigit():
         return region, assessment_or_deny(request, int(chosen))
-    assessment = default_assessment(visible_assessments(request.user), ags)
+    assessment = default_assessment(visible_assessments(request.user), ags, _today())
     if assessment is None:
         require_planner(request)
     return region, assessment

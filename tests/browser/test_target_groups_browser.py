@@ -43,3 +43,34 @@ def test_target_groups_in_region_report_and_state_view(browser, live_server):
     assert download.value.suggested_filename == f"zielgruppen-{run.pk}.csv"
     check_axe(page, "planning-state-target-groups")
     context.close()
+
+
+def test_today_and_2030_in_region_report_and_for_the_land(browser, live_server):
+    from integrationsatlas.standards import document as doc_module
+    from tests.standards.test_assess import DRESDEN
+    from tests.standards.test_future import project
+
+    from .test_planning_browser import EXAMPLE
+
+    _load_shared_data()
+    standard_set = import_document(doc_module.read_file(EXAMPLE))[0]
+    make_service("mbe", DRESDEN, capacity=24.0)
+    make_service("mbe", DRESDEN, capacity=6.0, end=dt.date(2028, 12, 31))
+    project("14612", 100000.0)
+    today = run_assessment(standard_set, "kreis", dt.date(2026, 6, 30))
+    run_assessment(standard_set, "kreis", dt.date(2030, 12, 31))
+    context = _planner_context(browser, live_server)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/planung/regionen/14612/?bewertung={today.pk}")
+    section = page.locator("#heute-und-2030")
+    assert "Heute und 2030" in section.locator("h2").inner_text()
+    row = page.locator("#heute-2030-tabelle tbody tr", has_text="Migrationsberatung für Erwachsene")
+    assert "schlechter" in row.first.inner_text()
+    check_axe(page, "planning-region-2030")
+    page.goto(f"{live_server.url}/planung/bewertungen/{today.pk}/")
+    page.click("text=Heute und später")
+    page.wait_for_url("**/2030/**")
+    assert page.locator("#heute-2030-land tbody tr").count() >= 13
+    check_axe(page, "planning-2030")
+    screenshot(page, "planning-2030")
+    context.close()
