@@ -11,6 +11,7 @@ run: setup
 	$(IA) migrate --noinput
 	$(IA) load-regions
 	$(IA) indicators import data/sachsen-zensus2022-gemeinden.csv
+	$(IA) indicators import data/sachsen-auslaendische-beschaeftigte-schaetzung.csv
 	$(IA) load-offer-types
 	$(IA) load-demo --if-empty
 	$(IA) standard-sets import integrationsatlas/standards/data/sachsen-saechsintg-komintavo.yaml --if-missing
