@@ -109,7 +109,7 @@ def editor_setup() -> tuple[str, int, dict]:
 def read_paths(seed: int, count: int) -> list[str]:
     """50 % finder result pages, 35 % /api/v1/services searches, 15 % /hsds/services pages."""
     from integrationsatlas.regions.models import Region
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     rng = random.Random(seed)
     finder = bf.build_queries(seed, count)

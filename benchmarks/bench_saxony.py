@@ -36,8 +36,8 @@ def main() -> None:
 
     django.setup()
     from integrationsatlas.analysis.assess import assess
+    from integrationsatlas.assessments.engine_input import engine_rules, load_input
     from integrationsatlas.registry.models import Service
-    from integrationsatlas.standards.loader import engine_rules, load_input
     from integrationsatlas.standards.models import StandardSet
 
     standard_set = StandardSet.objects.filter(slug=SLUG).first()

@@ -45,7 +45,7 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from .hsds_vocabulary import (
     ACCESSIBLE_TEXT,

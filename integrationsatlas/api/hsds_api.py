@@ -13,7 +13,7 @@ from ninja import Field, Query, Schema
 from integrationsatlas.analysis.geo import haversine_m
 from integrationsatlas.regions.models import PostalCode
 from integrationsatlas.registry.models import Organization, Service, ServiceAtLocation
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from . import hsds
 from .base import MAX_PAGE_SIZE, ApiError, ErrorOut, JsonErrorAPI

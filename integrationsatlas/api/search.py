@@ -91,7 +91,7 @@ class ServiceQuery:
 
 def search_services(base: QuerySet[Service], query: ServiceQuery) -> tuple[list | QuerySet, dict]:
     """Filter `base`; returns (services, {service id: distance km}) ordered by distance if near."""
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     services = base
     if query.q:

@@ -6,11 +6,13 @@ from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router
 
+from integrationsatlas.assessments.costs import plausibility_notes, rule_costs
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry import permissions
 from integrationsatlas.registry.models import Organization, Service
-from integrationsatlas.standards.costs import plausibility_notes, rule_costs
-from integrationsatlas.standards.models import Assessment, OfferType, StandardSet
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.taxonomy.models import OfferType
 
 from . import schemas as s
 from .allocation import router as allocation_router

@@ -41,8 +41,8 @@ from integrationsatlas.registry.opening_hours import (
     WeeklyHours,
     open_state,
 )
-from integrationsatlas.registry.target_groups import serves
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
+from integrationsatlas.taxonomy.target_groups import serves
 
 from . import pagecache
 from .places import Place

@@ -30,8 +30,8 @@ from integrationsatlas.registry.opening_hours import (
     week_hours,
     weekly_from,
 )
-from integrationsatlas.standards.families import FAMILIES, FAMILY_ICONS
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.families import FAMILIES, FAMILY_ICONS
+from integrationsatlas.taxonomy.models import OfferType
 
 from . import pagecache, places, search
 from .forms import SearchForm

@@ -28,7 +28,7 @@ from integrationsatlas.registry.models import (
     ServiceAtLocation,
 )
 from integrationsatlas.registry.rows import exception_from_row, funding_from_row, schedule_from_row
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 BATCH = 500
 

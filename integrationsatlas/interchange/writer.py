@@ -21,7 +21,7 @@ from integrationsatlas.registry.models import (
 )
 from integrationsatlas.registry.rows import exception_from_row, funding_from_row, schedule_from_row
 from integrationsatlas.registry.workflow import with_snapshot_rows
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from .payload import export_payload
 

@@ -16,15 +16,15 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from integrationsatlas.regions.models import Region
-from integrationsatlas.registry.target_groups import group_label
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.models import (
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.models import (
     COST_FIELDS,
     MEASURE_FIELDS,
     Assessment,
     AssessmentRow,
 )
+from integrationsatlas.regions.models import Region
+from integrationsatlas.taxonomy.target_groups import group_label
 
 from . import target_groups
 from .names import Names

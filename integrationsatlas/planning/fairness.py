@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 
 from integrationsatlas.analysis.equity import Equity, equity
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.regions.models import Region
 from integrationsatlas.regions.queries import latest_indicators
-from integrationsatlas.standards.models import Assessment
 
 
 @dataclass(frozen=True)

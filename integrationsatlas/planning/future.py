@@ -15,14 +15,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
 from integrationsatlas.regions.models import IndicatorValue
-from integrationsatlas.standards.models import Assessment, AssessmentRow
 
 from .names import Names
 from .queries import STATUS_ORDER
 from .target_groups import figures, used_variants
 
-#: The engine's words in a future row's explanation (standards/assessing.py, _Trace.demand).
+#: The engine's words in a future row's explanation (assessments/run.py, _Trace.demand).
 PROJECTED = "Nachfrage: Vorausberechnung"
 TODAY_DEMAND = "Keine Vorausberechnung geladen"
 

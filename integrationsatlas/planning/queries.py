@@ -10,8 +10,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, Rule
+from integrationsatlas.standards.models import Rule
+from integrationsatlas.taxonomy.models import OfferType
 
 from .overview import overview_classes
 

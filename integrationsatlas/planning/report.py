@@ -9,11 +9,12 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.regions.queries import latest_indicators
 from integrationsatlas.regions.svgmap import region_map
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.models import Assessment, Rule
+from integrationsatlas.standards.models import Rule
 
 from . import charts, future
 from .cliffs import ending_soon, region_cliffs, region_services

@@ -2,7 +2,7 @@
 
 A scenario is a StandardSet with ``is_scenario=True`` whose ``document["scenario"]`` holds the
 planned services (never written to the registry, so the public never sees them). Running a
-scenario runs the engine (`standards.assessing.run_assessment`) for the scenario's rules at the
+scenario runs the engine (`assessments.run.run_assessment`) for the scenario's rules at the
 base assessment's level and reference date and stores the result with ``is_scenario=True``.
 Planned services go to the engine as ``extra_services`` when it accepts them; until then their
 capacity is added to the engine's ratio/hours rows of their region and those rows re-judged.
@@ -28,16 +28,12 @@ from integrationsatlas.analysis.status import (
     split_cost,
 )
 from integrationsatlas.analysis.status import status as judge
+from integrationsatlas.assessments.engine_input import load_regions
+from integrationsatlas.assessments.models import COST_FIELDS, Assessment, AssessmentRow
+from integrationsatlas.assessments.run import AssessmentError, run_assessment
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.assessing import AssessmentError, run_assessment
-from integrationsatlas.standards.loader import load_regions
-from integrationsatlas.standards.models import (
-    COST_FIELDS,
-    Assessment,
-    AssessmentRow,
-    OfferType,
-    StandardSet,
-)
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.taxonomy.models import OfferType
 
 #: Kinds whose value is supply per 1,000 of demand; planned capacity can be added to them.
 REJUDGED_KINDS = ("ratio", "hours")

@@ -19,11 +19,16 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
 from integrationsatlas.regions.models import IndicatorValue, Region
-from integrationsatlas.registry.target_groups import group_label, serves
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.models import Assessment, AssessmentRow, Rule
-from integrationsatlas.standards.target_groups import GROUP_INDICATORS, VIEW_GROUPS
+from integrationsatlas.standards.models import Rule
+from integrationsatlas.taxonomy.target_groups import (
+    GROUP_INDICATORS,
+    VIEW_GROUPS,
+    group_label,
+    serves,
+)
 
 from .names import Names
 from .overview import STATUSES

@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.costs import plausibility_notes, rule_costs
+from integrationsatlas.assessments.models import Assessment
+from integrationsatlas.assessments.run import AssessmentError, run_assessment
 from integrationsatlas.regions.models import Region
 from integrationsatlas.regions.svgmap import region_map
 from integrationsatlas.regions.views import AGS_PATTERN
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.assessing import AssessmentError, run_assessment
-from integrationsatlas.standards.costs import plausibility_notes, rule_costs
-from integrationsatlas.standards.models import Assessment, Level, StandardSet
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.taxonomy.models import Level
 
 from . import charts, exports, future, target_groups
 from .access import (

@@ -121,7 +121,7 @@ class IndicatorValue(models.Model):
 
     A projection (Vorausberechnung) carries its variant in `projection_variant`; its
     `reference_date` is the date projected (e.g. 31.12.2030). Observed figures have no
-    variant: the loader never mixes the two (standards/loader.py).
+    variant: the loader never mixes the two (assessments/engine_input.py).
     """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="indicators")

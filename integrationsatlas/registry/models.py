@@ -17,9 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.models import OfferType
-
-from .target_groups import TargetGroup
+from integrationsatlas.taxonomy.models import OfferType, TargetGroup
 
 
 class PublicManager(models.Manager):
@@ -63,7 +61,7 @@ class Service(models.Model):
         PLANNED = "planned", _("geplant")
         ENDED = "ended", _("beendet")
 
-    # One vocabulary with the finder and the standard sets (registry/target_groups.py).
+    # The shared vocabulary (taxonomy): the finder's filter and the planning rules use it.
     TargetGroup = TargetGroup
 
     external_id = models.CharField(

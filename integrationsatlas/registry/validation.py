@@ -151,7 +151,7 @@ def _land_name() -> str:
 
 
 def _check_service_fields(check: _Checker, payload: dict) -> None:
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     name = payload.get("name")
     if not isinstance(name, str) or not name.strip():

@@ -374,7 +374,7 @@ def _apply(
     user, service: Service | None, payload: dict, reason: str, publish: bool | None
 ) -> Service:
     """Write the payload into the live rows; one history row on the service carries the snapshot."""
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     is_new = service is None
     if service is None:

@@ -20,8 +20,9 @@ import jsonschema
 import yaml
 from django.utils.text import slugify
 
+from integrationsatlas.taxonomy.target_groups import group_problems
+
 from .law import unknown_citations
-from .target_groups import group_problems
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "standard_set.schema.json"
 FORMAT = "integrationsatlas-standard-set/1"

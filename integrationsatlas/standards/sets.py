@@ -9,10 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 
-from . import document as doc_module
+from integrationsatlas.standards import document as doc_module
+from integrationsatlas.standards.models import Rule, StandardSet
+from integrationsatlas.taxonomy.models import OfferType
+
 from .document import DocumentError, Problem
 from .indicators import known_indicators
-from .models import OfferType, Rule, StandardSet
 
 
 def check_document(document: dict[str, Any]) -> dict[str, Any]:

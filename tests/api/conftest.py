@@ -19,7 +19,7 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 ALTMARKT = (13.7373, 51.0504)
 

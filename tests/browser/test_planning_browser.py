@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards.assessing import run_assessment
 from integrationsatlas.standards.sets import import_document
 from tests.standards.test_assess import DRESDEN, LEIPZIG, make_service
 

@@ -33,7 +33,7 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 PG_SERVER = os.environ.get("BACKUP_TEST_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 

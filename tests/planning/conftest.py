@@ -9,6 +9,8 @@ import pytest
 import yaml
 from django.contrib.auth import get_user_model
 
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
+from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.demo import load_demo
 from integrationsatlas.registry.models import (
@@ -19,15 +21,9 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
-from integrationsatlas.standards.assessing import run_assessment
-from integrationsatlas.standards.models import (
-    Assessment,
-    AssessmentRow,
-    OfferType,
-    Rule,
-    StandardSet,
-)
+from integrationsatlas.standards.models import Rule, StandardSet
 from integrationsatlas.standards.sets import import_document
+from integrationsatlas.taxonomy.models import OfferType
 
 TODAY = dt.date(2025, 6, 1)
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.planning import views
-from integrationsatlas.standards.assessing import run_assessment
 from tests.standards.test_assess import DRESDEN, LEIPZIG, make_service, standard_set  # noqa: F401
 from tests.standards.test_future import PROJECTION_SOURCE, project
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
 from integrationsatlas.planning.scenarios import engine_takes_planned_services
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Service
-from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, StandardSet
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.taxonomy.models import OfferType
 
 from .conftest import make_row
 
@@ -139,13 +141,13 @@ def test_planned_service_never_turns_a_known_value_into_no_data(planner):
     mbe-oeffnungszeiten from met to "keine Daten". A plan adds what it states, 0 otherwise."""
     import datetime as dt
 
+    from integrationsatlas.assessments.run import run_assessment
     from integrationsatlas.planning.scenarios import (
         add_planned_service,
         copy_standard_set,
         run_scenario,
     )
     from integrationsatlas.standards import document as doc_module
-    from integrationsatlas.standards.assessing import run_assessment
     from integrationsatlas.standards.sets import import_document
 
     from ..standards.test_assess import make_service

@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.registry.models import Service
-from integrationsatlas.standards.assessing import run_assessment
 from integrationsatlas.standards.sets import import_document
 from tests.standards.test_assess import make_service
 from tests.standards.test_target_group_rules import with_eu_rule

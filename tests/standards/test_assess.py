@@ -8,6 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.compare import compare_assessments
+from integrationsatlas.assessments.models import Assessment
+from integrationsatlas.assessments.run import COLUMNS
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.models import (
     Funding,
@@ -18,11 +22,8 @@ from integrationsatlas.registry.models import (
     ServiceAtLocation,
 )
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.assessing import COLUMNS
-from integrationsatlas.standards.compare import compare_assessments
-from integrationsatlas.standards.models import Assessment, OfferType
 from integrationsatlas.standards.sets import import_document
+from integrationsatlas.taxonomy.models import OfferType
 
 EXAMPLE = doc_module.SCHEMA_FILE.parent.parent / "data" / "beispielstandard-sachsen-2030.yaml"
 SLUG = "beispielstandard-sachsen-2030"

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
+from integrationsatlas.assessments.engine_input import _apportion
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
+from integrationsatlas.assessments.run import COLUMNS, AssessmentError, run_assessment
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.demo import load_demo
 from integrationsatlas.registry.models import Service
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards.assessing import COLUMNS, AssessmentError, run_assessment
-from integrationsatlas.standards.loader import _apportion
-from integrationsatlas.standards.models import Assessment, AssessmentRow
 from integrationsatlas.standards.sets import import_document
 
 from .test_assess import DRESDEN, make_service

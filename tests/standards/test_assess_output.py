@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.models import Assessment
 from integrationsatlas.standards.sets import import_document
 
 EXAMPLE = doc_module.SCHEMA_FILE.parent.parent / "data" / "beispielstandard-sachsen-2030.yaml"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.regions.indicators_import import import_indicators
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.models import Service
-from integrationsatlas.standards.assessing import run_assessment
 
 from .test_assess import make_service, standard_set  # noqa: F401
 

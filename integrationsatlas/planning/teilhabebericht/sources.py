@@ -10,7 +10,7 @@ from django.db.models import Q
 from integrationsatlas.planning.cliffs import in_region
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.models import ActivityFigures, Service
-from integrationsatlas.standards.models import Unit
+from integrationsatlas.taxonomy.models import Unit
 
 # Offer types of the Saxon law (SächsIntG §§ 12-14, 19; KomIntAVO §§ 11-13).
 IBZ = "integration_counselling_centre"

@@ -15,9 +15,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from integrationsatlas.analysis.status import COST_LEVELS
-
-from .document import ILLUSTRATIVE
-from .models import ROW_UNIT_LABELS, Assessment, AssessmentRow, OfferType
+from integrationsatlas.assessments.models import ROW_UNIT_LABELS, Assessment, AssessmentRow
+from integrationsatlas.standards.document import ILLUSTRATIVE
+from integrationsatlas.taxonomy.models import OfferType
 
 PAYERS = COST_LEVELS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .models import COST_FIELDS, Assessment
+from integrationsatlas.assessments.models import COST_FIELDS, Assessment
 
 PAYERS = ("land", "kreis", "gemeinde", "bund")
 COMPARE_COLUMNS = [

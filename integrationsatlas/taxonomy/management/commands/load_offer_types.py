@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from integrationsatlas.standards.seed import SEED_FILE, SeedError, load_offer_types
+from integrationsatlas.taxonomy.seed import SEED_FILE, SeedError, load_offer_types
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from .families import FAMILIES
-from .models import OfferType, Unit
+from integrationsatlas.taxonomy.families import FAMILIES
+from integrationsatlas.taxonomy.models import OfferType, Unit
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "offer_types.yaml"
 REQUIRED_LANGUAGES = ("de", "en", "ar", "uk", "ru", "fa", "tr")

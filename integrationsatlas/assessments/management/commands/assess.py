@@ -5,16 +5,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from integrationsatlas.core.progress import StepProgress
-from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.assessing import (
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.models import Assessment
+from integrationsatlas.assessments.run import (
     COLUMNS,
     AssessmentError,
     run_assessment,
 )
+from integrationsatlas.core.progress import StepProgress
+from integrationsatlas.standards import document as doc_module
 from integrationsatlas.standards.document import DocumentError
-from integrationsatlas.standards.models import Assessment, StandardSet
+from integrationsatlas.standards.models import StandardSet
 from integrationsatlas.standards.sets import check_document, document_of, find_set, import_document
 
 

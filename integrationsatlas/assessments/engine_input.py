@@ -24,8 +24,7 @@ from integrationsatlas.analysis.assess import Rule as EngineRule
 from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.models import Funding, Schedule, Service, ServiceAtLocation
-
-from .models import Rule
+from integrationsatlas.standards.models import Rule
 
 #: Indicator codes `foreign_language_<iso>`: foreign residents whose main language is <iso>;
 #: they feed the `languages` rule kind.

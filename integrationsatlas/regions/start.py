@@ -1,12 +1,12 @@
-"""The start page and a health check for load balancers."""
+"""The start page (the Land and its Kreise on a map) and a health check for load balancers."""
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from integrationsatlas.regions.models import Region
-from integrationsatlas.regions.queries import region_rows
-from integrationsatlas.regions.svgmap import region_map
+from .models import Region
+from .queries import region_rows
+from .svgmap import region_map
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,7 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     land = region_rows(level=Region.Level.LAND)
     return render(
         request,
-        "core/home.html",
+        "regions/home.html",
         {
             "kreise": kreise,
             "land": land[0] if land else None,

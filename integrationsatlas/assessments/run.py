@@ -12,10 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from integrationsatlas.analysis.assess import assess
-from integrationsatlas.regions.models import IndicatorEdition
-
-from .document import ILLUSTRATIVE
-from .loader import (
+from integrationsatlas.assessments.engine_input import (
     APPORTION_NOTE,
     EngineInput,
     PlannedServiceError,
@@ -23,8 +20,11 @@ from .loader import (
     engine_rules,
     load_input,
 )
-from .models import COST_FIELDS, Assessment, AssessmentRow, Rule, StandardSet
-from .target_groups import group_label
+from integrationsatlas.assessments.models import COST_FIELDS, Assessment, AssessmentRow
+from integrationsatlas.regions.models import IndicatorEdition
+from integrationsatlas.standards.document import ILLUSTRATIVE
+from integrationsatlas.standards.models import Rule, StandardSet
+from integrationsatlas.taxonomy.target_groups import group_label
 
 #: The columns of an assessment listing, in order (CLI, CSV, JSON, planning pages).
 COLUMNS = [

@@ -4,12 +4,12 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.compare import COMPARE_COLUMNS, compare_assessments
+from integrationsatlas.assessments.costs import COST_COLUMNS, plausibility_notes, rule_costs
+from integrationsatlas.assessments.models import Assessment
+from integrationsatlas.assessments.run import COLUMNS, assessment_rows, assessment_summary
 from integrationsatlas.core.tables import format_rows
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.assessing import COLUMNS, assessment_rows, assessment_summary
-from integrationsatlas.standards.compare import COMPARE_COLUMNS, compare_assessments
-from integrationsatlas.standards.costs import COST_COLUMNS, plausibility_notes, rule_costs
-from integrationsatlas.standards.models import Assessment
 
 LIST_COLUMNS = [
     "id",

@@ -11,13 +11,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from integrationsatlas.assessments.engine_input import LANGUAGE_PREFIX
+from integrationsatlas.assessments.models import ROW_UNIT_LABELS, Assessment
 from integrationsatlas.core.tables import format_rows
 from integrationsatlas.regions.models import IndicatorValue
-
-from .document import ILLUSTRATIVE
-from .indicators import indicator_name
-from .loader import LANGUAGE_PREFIX
-from .models import ROW_UNIT_LABELS, Assessment, OfferType, Rule, StandardSet
+from integrationsatlas.standards.document import ILLUSTRATIVE
+from integrationsatlas.standards.indicators import indicator_name
+from integrationsatlas.standards.models import Rule, StandardSet
+from integrationsatlas.taxonomy.models import OfferType
 
 DEMO_MARK = "Demo – enthält Demodaten, keine echten Zahlen"
 NO_DEMO_MARK = "keine Demodaten"
