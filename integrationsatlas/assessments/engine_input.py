@@ -25,6 +25,7 @@ from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.models import Funding, Schedule, Service, ServiceAtLocation
 from integrationsatlas.standards.models import Rule
+from integrationsatlas.taxonomy.target_groups import effective_groups
 
 #: Indicator codes `foreign_language_<iso>`: foreign residents whose main language is <iso>;
 #: they feed the `languages` rule kind.
@@ -381,7 +382,8 @@ def load_services(
             for code in languages or []:
                 cols["language_service"].append(row)
                 cols["language_code"].append(code)
-            for group in groups.get(pk) or []:
+            # Spelled out (adults of every origin, refugees of every age): the finder's rule.
+            for group in effective_groups(groups.get(pk) or []):
                 cols["group_service"].append(row)
                 cols["group_code"].append(str(group))
             for share, end, level in fundings.get(pk, []):
@@ -540,7 +542,7 @@ def _append_planned(
         for language in entry.get("languages") or []:
             cols["language_service"].append(row)
             cols["language_code"].append(str(language))
-        for group in entry.get("target_groups") or []:
+        for group in effective_groups(entry.get("target_groups") or []):
             cols["group_service"].append(row)
             cols["group_code"].append(str(group))
         for share, end, level in funding_rows:
