@@ -18,6 +18,7 @@ run: setup
 	$(IA) assess --standard-set sachsen-saechsintg-komintavo --level kreis --if-missing --publish --format csv --out var/bewertung-sachsen-recht-kreise.csv
 	$(IA) standard-sets import integrationsatlas/standards/data/beispielstandard-sachsen-2030.yaml --if-missing
 	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level kreis --if-missing --publish --format csv --out var/bewertung-kreise.csv
+	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level kreis --date 2030-12-31 --if-missing --publish --format csv --out var/bewertung-kreise-2030.csv
 	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level gemeinde --if-missing --publish --format csv --out var/bewertung-gemeinden.csv
 	$(IA) collectstatic --noinput -v 0
 	GUNICORN_CMD_ARGS="--log-level warning" $(IA) serve --bind 127.0.0.1:8000

@@ -275,3 +275,13 @@ def test_assess_if_missing_and_publish(standard_set, tmp_path, capsys):
     assert Assessment.objects.count() == 1
     assert "nichts berechnet" in capsys.readouterr().err
     assert not (tmp_path / "b.csv").exists()
+    # A run for 2030 is another assessment (make run keeps both): made once, then kept.
+    later = [*base, "--date", "2030-12-31", "--if-missing"]
+    call_command("assess", *later, "--out", str(tmp_path / "c.csv"))
+    call_command("assess", *later, "--out", str(tmp_path / "d.csv"))
+    assert sorted(Assessment.objects.values_list("reference_date", flat=True))[1:] == [
+        dt.date(2030, 12, 31)
+    ]
+    assert (tmp_path / "c.csv").exists() and not (tmp_path / "d.csv").exists()
+    call_command("assess", *base, "--if-missing", "--out", str(tmp_path / "e.csv"))
+    assert Assessment.objects.count() == 2
