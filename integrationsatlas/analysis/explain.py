@@ -114,11 +114,15 @@ def reach_sentence(
     )
 
 
-def languages_sentence(covered: float, total: float, value: float, target: float) -> str:
-    """Share of foreign population whose main language a service speaks."""
+def languages_sentence(
+    covered: float, total: float, value: float, target: float, languages: str = ""
+) -> str:
+    """Share of foreign population whose main language a service speaks; `languages` names
+    the main languages the rule is limited to (empty: every language with a figure)."""
+    who = f"mit Hauptsprache {languages}" if languages else "mit bekannter Sprache"
     return (
         f"Die Angebote sprechen die Hauptsprache von {format_de(covered, 0)} der "
-        f"{format_de(total, 0)} ausländischen Einwohner mit bekannter Sprache "
+        f"{format_de(total, 0)} ausländischen Einwohner {who} "
         f"({percent_de(value)}); Ziel {percent_de(target)}."
     )
 

@@ -252,6 +252,11 @@ class Rule:
     #: When set, only services serving this group, "all", or no group in particular count
     #: as supply (``Services.group_code``); empty = every service of the offer type counts.
     target_group: str = ""
+    #: For ``languages``: only these main languages (ISO codes) count, in the numerator and
+    #: the denominator; empty = every language with a figure. ``language_names``: the
+    #: German names for the explanation (e.g. "Polnisch, Tschechisch oder Rumänisch").
+    languages: tuple[str, ...] = ()
+    language_names: str = ""
 
     def __post_init__(self) -> None:
         where = f"rule {self.id!r}"

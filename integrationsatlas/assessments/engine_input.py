@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from integrationsatlas.analysis.assess import DemandPoints, Regions, Services
 from integrationsatlas.analysis.assess import Rule as EngineRule
 from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import IndicatorValue, Region
+from integrationsatlas.registry.languages import language_name
 from integrationsatlas.registry.models import Funding, Schedule, Service, ServiceAtLocation
 from integrationsatlas.standards.models import Rule
 from integrationsatlas.taxonomy.target_groups import effective_groups
@@ -577,8 +579,8 @@ def engine_rules(rules: list[Rule]) -> list[EngineRule]:
             summary_target=float((rule.summary or {}).get("target", 1.0)),
             target=float(rule.target),
             demand_indicator=rule.demand_indicator,
-            # bands_km, the one list-valued parameter, is a field of its own in the engine.
-            params={k: float(v) for k, v in (rule.params or {}).items() if k != "bands_km"},
+            # bands_km and languages, the list-valued parameters, are fields of their own.
+            params={k: float(v) for k, v in (rule.params or {}).items() if k not in LIST_PARAMS},
             bands_km=tuple(
                 (float(upper), float(w)) for upper, w in (rule.params or {}).get("bands_km", ())
             ),
@@ -588,9 +590,23 @@ def engine_rules(rules: list[Rule]) -> list[EngineRule]:
             unit=rule.offer_type.unit,
             sources=tuple(sorted(set((rule.sources or {}).values()))),
             target_group=rule.target_group,
+            languages=tuple(str(c) for c in (rule.params or {}).get("languages", ())),
+            language_names=_names_of((rule.params or {}).get("languages", ())),
         )
         for rule in rules
     ]
+
+
+#: Rule parameters that are lists; the engine takes them as fields of their own.
+LIST_PARAMS = ("bands_km", "languages")
+
+
+def _names_of(codes: Iterable[object]) -> str:
+    """German names of language codes, "Polnisch, Tschechisch oder Rumänisch"."""
+    names = [language_name(str(c)) for c in codes]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} oder {names[-1]}"
 
 
 def load_input(

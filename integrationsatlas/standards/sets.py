@@ -28,8 +28,11 @@ def _number(value: float) -> float | int:
 
 
 def _param(value: Any) -> Any:
-    """A parameter as written out: a number, or a list of numbers (bands_km)."""
-    return [_param(v) for v in value] if isinstance(value, list) else _number(value)
+    """A parameter as written out: a number, a list of numbers (bands_km) or a language code
+    (of params.languages)."""
+    if isinstance(value, list):
+        return [_param(v) for v in value]
+    return value if isinstance(value, str) else _number(value)
 
 
 def document_of(standard_set: StandardSet) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def test_kreis_level_gives_13_rows_per_rule_with_every_column(standard_set):
     per_rule = {}
     for row in rows:
         per_rule.setdefault(row["rule"], []).append(row["ags"])
-    assert len(per_rule) == 15
+    assert len(per_rule) == 16
     kreise = sorted(Region.objects.filter(level="kreis").values_list("ags", flat=True))
     assert all(sorted(keys) == kreise for keys in per_rule.values())
     dresden = {r["rule"]: r for r in rows if r["ags"] == "14612"}
@@ -115,8 +115,8 @@ def test_kreis_level_gives_13_rows_per_rule_with_every_column(standard_set):
         == "gap"
     )
     assessment = Assessment.objects.get()
-    assert assessment.rows.count() == 15 * 13
-    assert assessment.standard_set_version == "4"
+    assert assessment.rows.count() == 16 * 13
+    assert assessment.standard_set_version == "5"
     assert assessment.data_reference["indicators"]["foreign_population"]["reference_dates"]
 
 

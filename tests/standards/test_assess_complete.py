@@ -66,7 +66,7 @@ def test_done_when_every_column_is_filled_at_both_levels_on_a_small_demo(standar
         # Per Kreis: one row per Kreis and rule (Gemeinde rules summarised). Per Gemeinde:
         # Gemeinde rules per Gemeinde; Kreis rules per Kreis plus each Gemeinde's copy.
         if level == "kreis":
-            assert counts == dict.fromkeys(counts, 13) and len(counts) == 15
+            assert counts == dict.fromkeys(counts, 13) and len(counts) == 16
         else:
             assert counts == {c: 418 if c in per_gemeinde else 13 + 418 for c in counts}
         if level == "kreis":
@@ -81,7 +81,7 @@ def test_done_when_every_column_is_filled_at_both_levels_on_a_small_demo(standar
     assert totals["kreis"] == pytest.approx(totals["gemeinde"], rel=1e-9)
     gemeinde = Assessment.objects.get(level="gemeinde")
     # The CLI printed what it stored: same number of rows, and languages rows flagged demo.
-    assert gemeinde.rows.count() == 2 * 418 + 13 * (13 + 418)
+    assert gemeinde.rows.count() == 2 * 418 + 14 * (13 + 418)
     assert gemeinde.rows.filter(kind="languages", uses_demo_data=False).count() == 0
 
 

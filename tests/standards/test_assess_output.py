@@ -112,4 +112,4 @@ def test_assessments_show_carries_the_same_labels(standard_set):
     assert {r["demo"] for r in rows} == {provenance.NO_DEMO_MARK}
     table = StringIO()
     call_command("assessments", "show", str(stored.pk), stdout=table)
-    assert table.getvalue().startswith("Standardsatz: Beispielstandard Sachsen 2030 (4)")
+    assert table.getvalue().startswith("Standardsatz: Beispielstandard Sachsen 2030 (5)")

@@ -13,7 +13,7 @@ from integrationsatlas.regions.indicators_import import import_indicators
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.models import Service
 
-from .test_assess import make_service, standard_set  # noqa: F401
+from .test_assess import DRESDEN, make_service, standard_set  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,53 @@ def test_recognition_rule_counts_offers_for_workers_against_the_estimate(standar
     # No offer: a gap of 0.1 x 14,774 / 1,000 = 1.48 VZÄ.
     assert chemnitz.status == "gap"
     assert chemnitz.deficit == pytest.approx(0.1 * 14774 / 1000, abs=1e-3)
+
+
+def _language(code: str, value: float) -> None:
+    IndicatorValue.objects.create(
+        region_id="14612",
+        code=f"foreign_language_{code}",
+        reference_date=dt.date(2025, 12, 31),
+        value=value,
+        source="Testwerte Hauptsprachen",
+    )
+
+
+def test_eu_languages_rule_counts_only_eu_languages_of_offers_for_eu_citizens(standard_set):  # noqa: F811
+    for code, value in (("pl", 1000.0), ("cs", 500.0), ("ro", 300.0), ("uk", 5000.0)):
+        _language(code, value)
+    for groups, languages in ((["adults"], ("de", "pl")), (["refugees"], ("cs",)), ([], ("uk",))):
+        service = make_service("mbe", DRESDEN, capacity=1.0, languages=languages)
+        Service.objects.filter(pk=service.pk).update(target_groups=groups)
+    run = run_assessment(standard_set, "kreis", dt.date(2026, 6, 30))
+    row = run.rows.get(region_id="14612", rule_code="mbe-sprachen-eu")
+    # Hand-computed: of 1,800 speakers of pl/cs/ro (uk is no EU language; bg has no figure),
+    # the offers serving EU citizens speak pl (the adults' office; the refugees' office with cs
+    # does not serve EU citizens): 1,000 / 1,800 = 55.6 % < 80 %: partial. To 80 % (1,440)
+    # 440 are missing: one more language (cs, the largest uncovered), 25,000 EUR.
+    assert row.value == pytest.approx(1000 / 1800, abs=1e-4)
+    assert row.status == "partial"
+    assert (row.deficit, row.cost_total) == (1.0, 25000.0)
+    assert "mit Hauptsprache Polnisch, Tschechisch, Rumänisch oder Bulgarisch" in row.explanation
+    everyone = run.rows.get(region_id="14612", rule_code="mbe-sprachen")
+    # The rule for all main languages counts uk too, and every office: (1,000 + 500 + 5,000)
+    # of 6,800.
+    assert everyone.value == pytest.approx(6500 / 6800, abs=1e-4)
+
+
+def test_unknown_language_code_is_refused_naming_rule_and_field():
+    from integrationsatlas.standards import document as doc_module
+    from integrationsatlas.standards.document import DocumentError
+    from integrationsatlas.standards.sets import check_document
+
+    from .test_assess import EXAMPLE
+
+    document = doc_module.read_file(EXAMPLE)
+    rule = next(r for r in document["rules"] if r["id"] == "mbe-sprachen-eu")
+    rule["params"] = {"languages": ["pl", "xx"]}
+    with pytest.raises(DocumentError) as caught:
+        check_document(document)
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1, problems
+    assert "„mbe-sprachen-eu“" in problems[0] and "params.languages" in problems[0]
+    assert "unbekannte Sprachcodes xx" in problems[0]
