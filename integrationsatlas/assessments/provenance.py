@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from integrationsatlas.assessments.engine_input import LANGUAGE_PREFIX
 from integrationsatlas.assessments.models import ROW_UNIT_LABELS, Assessment
+from integrationsatlas.assessments.region_input import LANGUAGE_PREFIX
 from integrationsatlas.core.tables import format_rows
 from integrationsatlas.regions.models import IndicatorValue
 from integrationsatlas.standards.document import ILLUSTRATIVE

@@ -13,14 +13,13 @@ from django.utils import timezone
 
 from integrationsatlas.analysis.assess import assess
 from integrationsatlas.assessments.engine_input import (
-    APPORTION_NOTE,
     EngineInput,
-    PlannedServiceError,
-    ProjectionChoiceError,
+    build_engine_input,
     engine_rules,
-    load_input,
 )
 from integrationsatlas.assessments.models import COST_FIELDS, Assessment, AssessmentRow
+from integrationsatlas.assessments.region_input import APPORTION_NOTE, ProjectionChoiceError
+from integrationsatlas.assessments.service_input import PlannedServiceError
 from integrationsatlas.regions.models import IndicatorEdition
 from integrationsatlas.standards.document import ILLUSTRATIVE
 from integrationsatlas.standards.models import Rule, StandardSet
@@ -218,8 +217,9 @@ def run_assessment(
     Every rule is judged on its own level; `level` (kreis or gemeinde) is the level shown
     (analysis.levels): a Gemeinde rule is summarised per Kreis in a Kreis assessment, a
     Kreis rule keeps its Kreis rows in a Gemeinde assessment and adds each Gemeinde's copy
-    of its Kreis's result (basis "parent", no deficit or cost). Costs count once. `step` is called with a German label before each phase (progress bar).
-    `extra_services`: planned services (dicts, see loader._append_planned) added to the
+    of its Kreis's result (basis "parent", no deficit or cost). Costs count once. `step` is
+    called with a German label before each phase (progress bar).
+    `extra_services`: planned services (dicts, see service_input._append_planned) added to the
     registry's for this run only; the registry is not touched. They are stored in
     `Assessment.scenario`; `is_scenario` marks the result as a scenario.
     For a date after today, demand comes from the projections loaded for it (`variant`
@@ -236,7 +236,7 @@ def run_assessment(
         raise AssessmentError(f"Der Standardsatz {standard_set.slug} hat keine Regeln.")
     step("Daten laden")
     try:
-        data = load_input(rules, date, extra_services, variant)
+        data = build_engine_input(rules, date, extra_services, variant)
     except (PlannedServiceError, ProjectionChoiceError) as exc:
         raise AssessmentError(str(exc)) from exc
     step("Regeln bewerten")
@@ -255,77 +255,13 @@ def run_assessment(
     traced = _Trace(data)
     for result in results:
         rule = by_code[result.rule_id]
-        mark = "languages" if rule.kind == "languages" else rule.demand_indicator
-        demo, estimated = traced.flags(rule, result.region_key, result.basis)
-        explanation = traced.named(result.explanation, result.region_key, result.basis)
-        explanation += _target_source(rule)
-        if rule.target_group:
-            explanation += (
-                f" Zielgruppe: {group_label(rule.target_group)}; gezählt nur Angebote für "
-                "diese Zielgruppe oder für alle."
-            )
-        projection = traced.demand(rule, result.region_key, result.basis)
+        explanation, demo, estimated = _explained(rule, result, traced, data)
         if estimated:
             estimated_rules.add(rule.code)
-            explanation = f"{explanation} {ESTIMATE_SENTENCE}"
-        if projection.startswith("Nachfrage:"):
-            explanation = f"{explanation} {projection}"
-        elif not estimated and (mark, result.region_key) in data.edition_origins:
-            explanation = (
-                f"{explanation} {edition_sentence(data.edition_origins[(mark, result.region_key)])}"
-            )
-        if projection and not projection.startswith("Nachfrage:"):
-            explanation = f"{explanation} {projection}"
-        if demo:
-            explanation = f"{explanation} {DEMO_SENTENCE}"
-        known = {name: _known(getattr(result, name)) for name in _VALUE_FIELDS}
-        rows.append(
-            (
-                result.region_key,
-                rule.pk,
-                rule.code,
-                rule.offer_type.code,
-                rule.kind,
-                rule.responsible_level,
-                result.target,
-                STATUS_STORED[result.status],
-                result.basis,
-                result.unit,
-                explanation,
-                demo,
-                *known.values(),
-            )
-        )
-        item = {
-            "ags": result.region_key,
-            "region": data.names.get(result.region_key, ""),
-            "rule": rule.code,
-            "offer_type": rule.offer_type.code,
-            "kind": rule.kind,
-            "value": known["value"],
-            "target": result.target,
-            "ratio": known["ratio"],
-            "status": STATUS_STORED[result.status],
-            "basis": result.basis,
-            "deficit": known["deficit"],
-            "unit": result.unit,
-            **{name: known[name] for name in COST_FIELDS},
-            "explanation": explanation,
-            "uses_demo_data": demo,
-        }
-        listing.append(_rounded(item))
-    reference: dict[str, Any] = {
-        **data.reference,
-        "engine_seconds": round(engine_seconds, 4),
-    }
-    if data.edition_origins:
-        reference["indicator_editions"] = _editions_used(data.edition_origins)
-    if estimated_rules:
-        reference["estimates"] = {
-            "method": APPORTION_NOTE,
-            "rules": sorted(estimated_rules),
-            "indicators": sorted({code for code, _ in data.estimated_indicators}),
-        }
+        row, item = _stored_row(rule, result, explanation, demo, data.names)
+        rows.append(row)
+        listing.append(item)
+    reference = _data_reference(data, engine_seconds, estimated_rules)
     with transaction.atomic():
         assessment = Assessment.objects.create(
             standard_set=standard_set,
@@ -345,6 +281,92 @@ def run_assessment(
     assessment.region_names = data.names  # type: ignore[attr-defined]
     assessment.listing = listing  # type: ignore[attr-defined]
     return assessment
+
+
+def _explained(
+    rule: Rule, result: Any, traced: _Trace, data: EngineInput
+) -> tuple[str, bool, bool]:
+    """The row's explanation with its target's source, target group, estimate, edition or
+    projection and demo sentences; and whether it uses demo data and rests on an estimate."""
+    mark = "languages" if rule.kind == "languages" else rule.demand_indicator
+    demo, estimated = traced.flags(rule, result.region_key, result.basis)
+    explanation = traced.named(result.explanation, result.region_key, result.basis)
+    explanation += _target_source(rule)
+    if rule.target_group:
+        explanation += (
+            f" Zielgruppe: {group_label(rule.target_group)}; gezählt nur Angebote für "
+            "diese Zielgruppe oder für alle."
+        )
+    projection = traced.demand(rule, result.region_key, result.basis)
+    if estimated:
+        explanation = f"{explanation} {ESTIMATE_SENTENCE}"
+    if projection.startswith("Nachfrage:"):
+        explanation = f"{explanation} {projection}"
+    elif not estimated and (mark, result.region_key) in data.edition_origins:
+        explanation = (
+            f"{explanation} {edition_sentence(data.edition_origins[(mark, result.region_key)])}"
+        )
+    if projection and not projection.startswith("Nachfrage:"):
+        explanation = f"{explanation} {projection}"
+    if demo:
+        explanation = f"{explanation} {DEMO_SENTENCE}"
+    return explanation, demo, estimated
+
+
+def _stored_row(
+    rule: Rule, result: Any, explanation: str, demo: bool, names: dict[str, str]
+) -> tuple[tuple, dict[str, Any]]:
+    """The row as inserted (`_insert_rows`) and as listed (COLUMNS), from one engine result."""
+    known = {name: _known(getattr(result, name)) for name in _VALUE_FIELDS}
+    row = (
+        result.region_key,
+        rule.pk,
+        rule.code,
+        rule.offer_type.code,
+        rule.kind,
+        rule.responsible_level,
+        result.target,
+        STATUS_STORED[result.status],
+        result.basis,
+        result.unit,
+        explanation,
+        demo,
+        *known.values(),
+    )
+    item = {
+        "ags": result.region_key,
+        "region": names.get(result.region_key, ""),
+        "rule": rule.code,
+        "offer_type": rule.offer_type.code,
+        "kind": rule.kind,
+        "value": known["value"],
+        "target": result.target,
+        "ratio": known["ratio"],
+        "status": STATUS_STORED[result.status],
+        "basis": result.basis,
+        "deficit": known["deficit"],
+        "unit": result.unit,
+        **{name: known[name] for name in COST_FIELDS},
+        "explanation": explanation,
+        "uses_demo_data": demo,
+    }
+    return row, _rounded(item)
+
+
+def _data_reference(
+    data: EngineInput, engine_seconds: float, estimated_rules: set[str]
+) -> dict[str, Any]:
+    """What the run rested on, stored with the assessment (Assessment.data_reference)."""
+    reference: dict[str, Any] = {**data.reference, "engine_seconds": round(engine_seconds, 4)}
+    if data.edition_origins:
+        reference["indicator_editions"] = _editions_used(data.edition_origins)
+    if estimated_rules:
+        reference["estimates"] = {
+            "method": APPORTION_NOTE,
+            "rules": sorted(estimated_rules),
+            "indicators": sorted({code for code, _ in data.estimated_indicators}),
+        }
+    return reference
 
 
 #: Listing columns that a stored row holds under another name.

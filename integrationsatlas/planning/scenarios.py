@@ -28,8 +28,8 @@ from integrationsatlas.analysis.status import (
     split_cost,
 )
 from integrationsatlas.analysis.status import status as judge
-from integrationsatlas.assessments.engine_input import load_regions
 from integrationsatlas.assessments.models import COST_FIELDS, Assessment, AssessmentRow
+from integrationsatlas.assessments.region_input import region_arrays
 from integrationsatlas.assessments.run import AssessmentError, run_assessment
 from integrationsatlas.regions.models import Region
 from integrationsatlas.standards.models import StandardSet
@@ -255,7 +255,7 @@ def _add_planned_capacity(
     ]
     if not rows:
         return
-    regions, *_ = load_regions({rules[r.rule_code].demand_indicator for r in rows}, on)
+    regions, *_ = region_arrays({rules[r.rule_code].demand_indicator for r in rows}, on)
     index = {key: i for i, key in enumerate(regions.keys.tolist())}
     for row in rows:
         rule = rules[row.rule_code]

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from integrationsatlas.assessments.engine_input import _apportion
 from integrationsatlas.assessments.models import Assessment, AssessmentRow
+from integrationsatlas.assessments.region_input import _apportion
 from integrationsatlas.assessments.run import COLUMNS, AssessmentError, run_assessment
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.demo import load_demo
