@@ -431,6 +431,8 @@ def _languages(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     # Language figures may be given on several levels; only those of the rule's own level
     # count, so a Kreis figure and its Gemeinden's are never added together.
     ok = (col >= 0) & (r.levels[r.language_region] == rule.level)
+    if rule.languages:  # e.g. the languages of EU citizens: only they count, on both sides
+        ok &= np.isin(r.language_code, list(rule.languages))
     pop = sp.csr_matrix(
         (r.language_population[ok], (col[ok], np.searchsorted(codes, r.language_code[ok]))),
         shape=shape,
@@ -449,7 +451,7 @@ def _languages(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     return _Result(
         v,
         lambda c: explain.languages_sentence(
-            v.numerator[c], v.denominator[c], v.value[c], rule.target
+            v.numerator[c], v.denominator[c], v.value[c], rule.target, rule.language_names
         ),
     )
 

@@ -24,6 +24,9 @@ UNIT_DE = {
 INDICATOR_DE = {
     "population": "Einwohner",
     "foreign_population": "ausländische Einwohner",
+    "foreign_eu27": "EU-Bürgerinnen und -Bürger",
+    "foreign_third_country": "Drittstaatsangehörige",
+    "foreign_employees": "ausländische sozialversicherungspflichtig Beschäftigte",
     "protection_seekers": "Schutzsuchende",
     "children_under_6": "Kinder unter 6 Jahren",
     "fsa_target_group": "Personen der Zielgruppe der Flüchtlingssozialarbeit",
@@ -160,11 +163,15 @@ def transit_note(minutes: float, basis: str) -> str:
     return f"Maßstab: erreichbar in höchstens {format_de(minutes)} Minuten {basis}."
 
 
-def languages_sentence(covered: float, total: float, value: float, target: float) -> str:
-    """Share of foreign population whose main language a service speaks."""
+def languages_sentence(
+    covered: float, total: float, value: float, target: float, languages: str = ""
+) -> str:
+    """Share of foreign population whose main language a service speaks; `languages` names
+    the main languages the rule is limited to (empty: every language with a figure)."""
+    who = f"mit Hauptsprache {languages}" if languages else "mit bekannter Sprache"
     return (
         f"Die Angebote sprechen die Hauptsprache von {format_de(covered, 0)} der "
-        f"{format_de(total, 0)} ausländischen Einwohner mit bekannter Sprache "
+        f"{format_de(total, 0)} ausländischen Einwohner {who} "
         f"({percent_de(value)}); Ziel {percent_de(target)}."
     )
 

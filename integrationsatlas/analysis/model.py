@@ -259,6 +259,11 @@ class Rule:
     target_group: str = ""
     #: One of MODES; "transit" needs params["max_minutes"] (see MODES).
     mode: str = "straight"
+    #: For ``languages``: only these main languages (ISO codes) count, in the numerator and
+    #: the denominator; empty = every language with a figure. ``language_names``: the
+    #: German names for the explanation (e.g. "Polnisch, Tschechisch oder Rumänisch").
+    languages: tuple[str, ...] = ()
+    language_names: str = ""
 
     def __post_init__(self) -> None:
         where = f"rule {self.id!r}"

@@ -8,6 +8,7 @@ Data flows one way: registry and indicator rows -> these arrays -> the pure engi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from integrationsatlas.analysis.assess import DemandPoints, Regions, Services
 from integrationsatlas.analysis.assess import Rule as EngineRule
 from integrationsatlas.regions.models import Region
+from integrationsatlas.registry.languages import language_name
 from integrationsatlas.standards.models import Rule
 
 from .region_input import region_arrays
@@ -65,12 +67,12 @@ def engine_rules(rules: list[Rule]) -> list[EngineRule]:
             summary_target=float((rule.summary or {}).get("target", 1.0)),
             target=float(rule.target),
             demand_indicator=rule.demand_indicator,
-            # bands_km, the one list-valued parameter, is a field of its own in the engine;
+            # bands_km and languages, the list-valued parameters, are fields of their own;
             # mode and window (transit) are settings, not numbers.
             params={
                 k: float(v)
                 for k, v in (rule.params or {}).items()
-                if k not in {"bands_km", "mode", "window"}
+                if k not in {*LIST_PARAMS, "mode", "window"}
             },
             mode=(rule.params or {}).get("mode", "straight"),
             bands_km=tuple(
@@ -82,9 +84,23 @@ def engine_rules(rules: list[Rule]) -> list[EngineRule]:
             unit=rule.offer_type.unit,
             sources=tuple(sorted(set((rule.sources or {}).values()))),
             target_group=rule.target_group,
+            languages=tuple(str(c) for c in (rule.params or {}).get("languages", ())),
+            language_names=_names_of((rule.params or {}).get("languages", ())),
         )
         for rule in rules
     ]
+
+
+#: Rule parameters that are lists; the engine takes them as fields of their own.
+LIST_PARAMS = ("bands_km", "languages")
+
+
+def _names_of(codes: Iterable[object]) -> str:
+    """German names of language codes, "Polnisch, Tschechisch oder Rumänisch"."""
+    names = [language_name(str(c)) for c in codes]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} oder {names[-1]}"
 
 
 def build_engine_input(

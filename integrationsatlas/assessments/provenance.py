@@ -38,6 +38,16 @@ FIELD_NAMES = {
     "financing": "Finanzierungsanteile",
     "unit_cost": "Kosten je Einheit",
     "params": "Parameter",
+    "summary.target": "Ziel je Kreis",
+}
+#: Rule parameters by name (sources are shown to people, not codes).
+PARAM_NAMES = {
+    "distance_km": "Entfernung in km",
+    "months": "Monate gesichert",
+    "catchment_km": "Einzugsbereich in km",
+    "sigma_km": "Abnahme mit der Entfernung (sigma, km)",
+    "bands_km": "Entfernungsstufen",
+    "languages": "Sprachen",
 }
 
 
@@ -113,7 +123,8 @@ def _rule_entries(rules: Iterable[Rule]) -> list[str]:
         for field, text in (rule.sources or {}).items():
             name = FIELD_NAMES.get(field, field)
             if field.startswith("params."):
-                name = f"Parameter {field.removeprefix('params.')}"
+                param = field.removeprefix("params.")
+                name = f"Parameter {PARAM_NAMES.get(param, param)}"
             fields_by_text.setdefault(str(text), set()).add(name)
     return [
         f"Regeln ({', '.join(sorted(fields))}): {text}"

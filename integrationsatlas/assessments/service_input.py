@@ -21,6 +21,7 @@ from integrationsatlas.analysis.assess import Services
 from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Funding, Schedule, Service, ServiceAtLocation
+from integrationsatlas.taxonomy.target_groups import effective_groups
 
 
 def _hours(intervals: list[tuple[dt.time, dt.time]]) -> float:
@@ -93,7 +94,8 @@ def _append_links(cols: dict[str, list], row: int, links: dict[str, list]) -> No
     for code in links.get("languages", []):
         cols["language_service"].append(row)
         cols["language_code"].append(str(code))
-    for group in links.get("groups", []):
+    # Spelled out (adults of every origin, refugees of every age): the finder's rule.
+    for group in effective_groups(links.get("groups", [])):
         cols["group_service"].append(row)
         cols["group_code"].append(str(group))
     for share, end, level in links.get("fundings", []):

@@ -42,6 +42,7 @@ from integrationsatlas.registry.opening_hours import (
     open_state,
 )
 from integrationsatlas.taxonomy.models import OfferType
+from integrationsatlas.taxonomy.target_groups import serves
 
 from . import pagecache
 from .places import Place
@@ -144,10 +145,7 @@ class TypeIndex:
             group = filters.target_group
             keep &= self._mask(
                 ("group", group),
-                lambda i: (
-                    group in self.entry_of(i).target_groups
-                    or "all" in self.entry_of(i).target_groups
-                ),
+                lambda i: serves(self.entry_of(i).target_groups, group),
             )
         if filters.accessible:
             keep &= self._mask(("access",), lambda i: self.sites[i].wheelchair)
@@ -429,8 +427,7 @@ def _entry_passes(entry: Entry, filters: Filters) -> bool:
         return False
     if filters.free and not entry.is_free:
         return False
-    groups = entry.target_groups
-    return not filters.target_group or filters.target_group in groups or "all" in groups
+    return serves(entry.target_groups, filters.target_group)
 
 
 def search(

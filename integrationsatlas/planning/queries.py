@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils import timezone
 
 from integrationsatlas.assessments.models import Assessment, AssessmentRow
 from integrationsatlas.regions.models import Region
@@ -129,12 +132,18 @@ def status_counts(rows: Sequence[AssessmentRow]) -> dict[str, int]:
     return counts
 
 
-def default_assessment(user_assessments, ags: str | None = None) -> Assessment | None:
-    """The newest non-scenario assessment the user may read (with rows for the region, if given)."""
+def default_assessment(
+    user_assessments, ags: str | None = None, today: dt.date | None = None
+) -> Assessment | None:
+    """The newest non-scenario assessment the user may read (with rows for the region, if
+    given) for today or earlier; one for a future date (2030) only when there is no other:
+    the future one stands beside it in the report's 2030 column."""
     candidates = user_assessments.filter(is_scenario=False)
     if ags:
         candidates = candidates.filter(rows__region_id=ags).distinct()
-    return candidates.order_by("-reference_date", "-created_at").first()
+    newest = candidates.order_by("-reference_date", "-created_at")
+    day = today or timezone.localdate()
+    return newest.filter(reference_date__lte=day).first() or newest.first()
 
 
 def trend(user_assessments, assessment: Assessment, ags: str) -> list[dict[str, Any]]:

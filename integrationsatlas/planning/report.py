@@ -16,12 +16,13 @@ from integrationsatlas.regions.queries import latest_indicators
 from integrationsatlas.regions.svgmap import region_map
 from integrationsatlas.standards.models import Rule
 
-from . import charts
+from . import charts, future
 from .cliffs import ending_soon, region_cliffs, region_services
 from .fairness import equity_table
 from .names import Names
 from .overview import overview_legend
 from .queries import cost_summary, peer_rank, rows_of, rules_by_code, status_by_region, trend
+from .target_groups import group_sources, region_view
 
 BASE_INDICATORS = ("population", "foreign_population", "protection_seekers", "children_under_6")
 
@@ -136,11 +137,37 @@ def report_context(
     context["is_demo"] = bool(
         (assessment and assessment.includes_demo_data) or demo_sources or demo_services
     )
+    shown = list(indicators.values())
+    if assessment:
+        context["target_groups"] = region_view(assessment, region, services)
+        context["target_group_rules"] = [
+            (line.label, item) for line in context["target_groups"] for item in line.rules
+        ]
+        shown += [v for v in group_sources(context["target_groups"]) if v not in shown]
+        context.update(future_context(readable, assessment, region, today, demand_codes))
+        shown += [v for v in context.get("future_figures", []) if v not in shown]
     used = [rules[r.rule_code] for r in rows if r.rule_code in rules]
-    context["sources"] = report_sources(region, list(indicators.values()), assessment, used)
+    context["sources"] = report_sources(region, shown, assessment, used)
     if assessment:
         context["honesty_label"] = provenance.honesty_label(assessment.standard_set)
     return context
+
+
+def future_context(
+    readable, assessment: Assessment, region: Region, today: dt.date, codes: tuple[str, ...]
+) -> dict[str, Any]:
+    """The report's 2030 column: today's and the future assessment per rule, and the
+    projected figures behind the future one (none: it uses today's demand)."""
+    pair = future.pair_for(readable, assessment, today)
+    if pair is None:
+        return {"future_pair": None}
+    items = future.lines(pair, ags=region.ags)
+    return {
+        "future_pair": pair,
+        "future_lines": items,
+        "future_summary": future.summary(items),
+        "future_figures": future.projection_figures(pair, list(codes), [region.ags]),
+    }
 
 
 def _german_date(date: dt.date) -> str:

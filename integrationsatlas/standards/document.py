@@ -21,6 +21,7 @@ import jsonschema
 import yaml
 from django.utils.text import slugify
 
+from integrationsatlas.registry.languages import is_known
 from integrationsatlas.taxonomy.target_groups import group_problems
 
 from .law import unknown_citations
@@ -40,7 +41,7 @@ ALLOWED_PARAMS = {
     "ratio": ("catchment_km", "sigma_km", "bands_km", *TRANSIT_PARAMS),
     "presence": (),
     "reach": ("distance_km", *TRANSIT_PARAMS),
-    "languages": (),
+    "languages": ("languages",),
     "hours": (),
     "reliability": ("months",),
 }
@@ -291,6 +292,14 @@ def semantic_problems(
                     add(field, message)
             for field, message in _transit_problems(kind, params):
                 add(field, message)
+            if kind == "languages" and isinstance(params.get("languages"), list):
+                unknown = [c for c in params["languages"] if not is_known(str(c))]
+                if unknown:
+                    add(
+                        "params.languages",
+                        f"unbekannte Sprachcodes {', '.join(map(str, unknown))} (ISO 639, "
+                        "z. B. pl, cs, ro, bg).",
+                    )
         for field, message in _summary_problems(rule, sources):
             add(field, message)
         if isinstance(params, dict):

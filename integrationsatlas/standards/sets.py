@@ -29,8 +29,8 @@ def _number(value: float) -> float | int:
 
 
 def _param(value: Any) -> Any:
-    """A parameter as written out: a number, a list of numbers (bands_km), a word (mode)
-    or a mapping (window)."""
+    """A parameter as written out: a number, a list (bands_km, languages), a word (mode, a
+    language code) or a mapping (window)."""
     if isinstance(value, list):
         return [_param(v) for v in value]
     if isinstance(value, dict):

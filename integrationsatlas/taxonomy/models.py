@@ -25,11 +25,13 @@ class Level(models.TextChoices):
 
 
 class TargetGroup(models.TextChoices):
-    """Whom an offer serves; the finder's filter and the planning rules use these codes."""
+    """Whom an offer serves; the finder's filter and the planning rules use these codes
+    (who serves whom, and which figure counts a group: taxonomy/target_groups.py)."""
 
     ALL = "all", _("alle Zugewanderten")
     REFUGEES = "refugees", _("Geflüchtete")
     EU_CITIZENS = "eu_citizens", _("EU-Bürgerinnen und -Bürger")
+    THIRD_COUNTRY = "third_country", _("Drittstaatsangehörige")
     WORKERS = "workers", _("internationale Fachkräfte")
     FAMILIES = "families", _("Familien")
     CHILDREN = "children", _("Kinder")

@@ -83,7 +83,7 @@ def test_rule_without_group_still_counts_every_service():
     [
         ({"target_group": "aliens"}, "target_group", "unbekannte Zielgruppe 'aliens'"),
         ({"target_group": "all"}, "target_group", "unbekannte Zielgruppe 'all'"),
-        ({"target_group": "workers"}, "target_group", "keine Bedarfskennzahl"),
+        ({"target_group": "youth"}, "target_group", "keine Bedarfskennzahl"),
         (
             {"demand_indicator": "foreign_population"},
             "demand_indicator",

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from integrationsatlas.assessments import provenance
 from integrationsatlas.assessments.models import Assessment
@@ -109,7 +110,7 @@ class Command(BaseCommand):
             "--if-missing",
             action="store_true",
             help="nichts tun, wenn es für diesen Standardsatz (Version) und diese Ebene schon "
-            "eine gespeicherte Bewertung gibt",
+            "eine gespeicherte Bewertung gibt (mit --date: für diesen Stichtag, sonst bis heute)",
         )
         parser.add_argument(
             "--publish",
@@ -122,13 +123,20 @@ class Command(BaseCommand):
     ):
         fmt = output_format(format, out)
         chosen = resolve_set(standard_set)
-        existing = Assessment.objects.filter(
+        stored = Assessment.objects.filter(
             standard_set=chosen, standard_set_version=chosen.version, level=level, is_scenario=False
-        ).first()
+        )
+        # Today's run and one for 2030 are two assessments: without --date any stored one up
+        # to today counts, with --date only one for that date.
+        if date is None:
+            stored = stored.filter(reference_date__lte=timezone.localdate())
+        else:
+            stored = stored.filter(reference_date=date)
+        existing = stored.first()
         if options.get("if_missing") and existing is not None:
             self.stderr.write(
                 f"Bewertung {existing.pk} für {chosen.name} ({chosen.version}), Ebene {level}, "
-                "gibt es schon; nichts berechnet."
+                f"Stichtag {existing.reference_date:%d.%m.%Y}, gibt es schon; nichts berechnet."
             )
             return
         try:
