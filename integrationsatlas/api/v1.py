@@ -343,7 +343,7 @@ def list_assessment_rows(
     request: HttpRequest, response: HttpResponse, assessment_id: int, query: Query[RowQuery]
 ):
     found = _assessment(request, assessment_id)
-    rows = found.rows.select_related("region").order_by("rule_code", "region_id", "pk")
+    rows = found.rows.with_region().order_by("rule_code", "region_id", "pk")
     if query.region:
         rows = rows.filter(region__ags__startswith=check_region_key(query.region))
     if query.status:

@@ -70,6 +70,13 @@ MEASURE_FIELDS = (
 COST_FIELDS = ("cost_total", *(f"cost_{level}" for level in COST_LEVELS))
 
 
+class AssessmentRowQuerySet(models.QuerySet):
+    def with_region(self) -> AssessmentRowQuerySet:
+        """Rows with their region's name and level, without its boundary: the GeoJSON of a
+        Kreis is large, and decoding it for each of a thousand rows took seconds a page."""
+        return self.select_related("region").defer("region__boundary")
+
+
 class AssessmentRow(models.Model):
     class Status(models.TextChoices):
         MET = "met", _("erfüllt")
@@ -113,6 +120,8 @@ class AssessmentRow(models.Model):
     explanation = models.TextField()
     # The row rests on demo figures (demand indicator or services): shown as "Demo".
     uses_demo_data = models.BooleanField(_("Demodaten"), default=False)
+
+    objects = AssessmentRowQuerySet.as_manager()
 
     class Meta:
         db_table = "standards_assessmentrow"

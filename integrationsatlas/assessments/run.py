@@ -387,7 +387,7 @@ _STORED_AS = {
 def assessment_rows(assessment: Assessment) -> list[dict[str, Any]]:
     """The stored rows as dicts with the listing COLUMNS, ordered by rule then region key."""
     rows = (
-        assessment.rows.select_related("region")
+        assessment.rows.with_region()
         .order_by("rule_code", "region_id")
         .values(*(_STORED_AS.get(column, column) for column in COLUMNS), "uses_demo_data")
     )

@@ -95,7 +95,7 @@ def lines(pair: Pair, ags: str | None = None, level: str | None = None) -> list[
     (`ags`) or one level."""
 
     def rows(assessment: Assessment) -> dict[tuple[str, str], AssessmentRow]:
-        query = assessment.rows.select_related("region")
+        query = assessment.rows.with_region()
         if ags:
             query = query.filter(region_id=ags)
         if level:

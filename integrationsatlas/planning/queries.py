@@ -35,7 +35,7 @@ SORT_KEYS = {
 def rows_of(
     assessment: Assessment, level: str | None = None, rule_code: str | None = None
 ) -> list[AssessmentRow]:
-    rows = assessment.rows.select_related("region")
+    rows = assessment.rows.with_region()
     if level:
         rows = rows.filter(region__level=level)
     if rule_code:

@@ -176,7 +176,7 @@ def region_view(
     names = Names(assessment)
     rows = [
         r
-        for r in assessment.rows.filter(region_id=region.ags).select_related("region")
+        for r in assessment.rows.filter(region_id=region.ags).with_region()
         if r.rule_code in {rule.code for group in rules.values() for rule in group}
     ]
     offered = list(services)
@@ -205,7 +205,7 @@ def _per_region(assessment: Assessment, level: str) -> dict[str, dict[str, Group
     rows_by: dict[tuple[str, str], list[AssessmentRow]] = {}
     for row in (
         assessment.rows.filter(region__level=level, rule_code__in=group_of)
-        .select_related("region")
+        .with_region()
         .order_by("region_id", "rule_code")
     ):
         rows_by.setdefault((group_of[row.rule_code], row.region_id), []).append(row)

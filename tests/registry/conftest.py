@@ -19,8 +19,8 @@ DRESDEN_POINTS = [(13.7373, 51.0504), (13.7283, 51.0400)]  # Altmarkt, Hauptbahn
 LEIPZIG_POINT = (12.3731, 51.3397)
 
 
-def site(point, **fields):
-    return any_site(point, **{"exceptions": [], **fields})
+def site(point, *place, **fields):
+    return any_site(point, *place, **{"exceptions": [], **fields})
 
 
 def payload(organization, **overrides):
