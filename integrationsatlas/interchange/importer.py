@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from integrationsatlas.registry import permissions
+from integrationsatlas.registry.history import history_reason, history_user, mark
 from integrationsatlas.registry.models import (
     ChangeRequest,
     Funding,
@@ -342,10 +343,6 @@ def _provider_organization(user, organization: Organization | None) -> Organizat
     return own[0]
 
 
-def _history_user(user):
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _with_location_ids(payload: dict[str, Any], service: Service | None) -> dict[str, Any]:
     """The registry workflow identifies sites by row id: add the ids of the sites already linked."""
     linked = {}
@@ -456,13 +453,13 @@ def import_file(
         else:
             _plan(result, [(drafts[i], existing[i], organizations[i]) for i in valid], mode)
         return result
-    history_user = _history_user(user)
+    who = history_user(user)
     progress(_("Schreiben"))
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            file_name=file_name[:300], file_format=fmt, created_by=history_user
+            file_name=file_name[:300], file_format=fmt, created_by=who
         )
-        reason = (_("Import #%(id)s: %(name)s") % {"id": batch.pk, "name": file_name})[:100]
+        reason = history_reason(_("Import #%(id)s: %(name)s") % {"id": batch.pk, "name": file_name})
         before: dict[str, Any] = {}
         known_locations = set(Location.objects.values_list("pk", flat=True))
         # New providers first, in one insert.
@@ -482,7 +479,7 @@ def import_file(
         bulk_create_with_history(
             list(new_orgs.values()),
             Organization,
-            default_user=history_user,
+            default_user=who,
             default_change_reason=reason,
         )
         fresh: list[NewService] = []
@@ -517,9 +514,9 @@ def import_file(
                 result.created.append(draft.key)
                 continue
             before[draft.key] = current | {"is_published": target.is_published}
-            apply_payload(payload, org, history_user, reason, service=target)
+            apply_payload(payload, org, who, reason, service=target)
             result.updated.append(draft.key)
-        create_services(fresh, history_user, reason)
+        create_services(fresh, who, reason)
         created_locations = list(
             Location.objects.exclude(pk__in=known_locations).values_list("pk", flat=True)
         )
@@ -539,7 +536,7 @@ class RollbackError(ValueError):
     pass
 
 
-def _restore(before: dict[str, Any], history_user, reason: str) -> int:
+def _restore(before: dict[str, Any], who, reason: str) -> int:
     """Put the services an import changed back to their state before it.
 
     Services and providers are fetched in a few queries for all (as the import does); a
@@ -563,7 +560,7 @@ def _restore(before: dict[str, Any], history_user, reason: str) -> int:
         organization = organizations.get(state["organization"]) or Organization.objects.get(
             pk=state["organization"]
         )
-        apply_payload(state, organization, history_user, reason, service=service)
+        apply_payload(state, organization, who, reason, service=service)
     return len(states)
 
 
@@ -580,8 +577,8 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
             raise RollbackError(
                 _("Zurücknehmen dürfen die Landesadministration und wer den Import ausgeführt hat.")
             )
-    history_user = user if getattr(user, "is_authenticated", False) else None
-    reason = _("Rücknahme von Import #%(id)s") % {"id": batch.pk}
+    who = history_user(user)
+    reason = history_reason(_("Rücknahme von Import #%(id)s") % {"id": batch.pk})
     summary = batch.summary or {}
     counts = {"restored": 0, "deleted": 0}
     before = summary.get("before") or {}
@@ -589,27 +586,26 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
         # What the import created goes in one delete (see deletion.py: history rows keep
         # who and why); what it changed is restored service by service.
         created = service_ids([key for key, state in before.items() if state is None])
-        counts["deleted"] = delete_services(created, history_user, reason)
-        counts["restored"] = _restore(before, history_user, reason)
+        counts["deleted"] = delete_services(created, who, reason)
+        counts["restored"] = _restore(before, who, reason)
         # A provider's changes still waiting for review are withdrawn.
         for change in ChangeRequest.objects.filter(
             pk__in=summary.get("change_requests") or [],
             state__in=[ChangeRequest.State.DRAFT, ChangeRequest.State.SUBMITTED],
         ):
             change.state = ChangeRequest.State.WITHDRAWN
-            change._change_reason = reason
-            change._history_user = history_user
+            mark(change, who, reason)
             change.save()
         unused_locations = Location.objects.filter(
             pk__in=summary.get("created_locations") or [], service_at_locations__isnull=True
         )
-        delete_all(unused_locations, history_user, reason)
+        delete_all(unused_locations, who, reason)
         unused_organizations = Organization.objects.filter(
             pk__in=summary.get("created_organizations") or [],
             services__isnull=True,
             locations__isnull=True,
         )
-        delete_all(unused_organizations, history_user, reason)
+        delete_all(unused_organizations, who, reason)
         batch.rolled_back_at = timezone.now()
         batch.save(update_fields=["rolled_back_at"])
     return counts

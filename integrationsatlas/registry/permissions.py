@@ -162,6 +162,18 @@ def can_review_snapshot(user, payload: dict) -> bool:
     return any(_covers(keys, str(ags)) for ags in regions)
 
 
+def can_apply_directly(user, service: Service | None, payload: dict) -> bool:
+    """Reviewers apply a proposed state at once if they may review both the current and the
+    proposed one; everyone else's change waits for review."""
+    if is_state_admin(user):
+        return True
+    if not can_review_snapshot(user, payload):
+        return False
+    if service is None or not service.is_published:
+        return True
+    return can_review_service(user, service)
+
+
 def indicator_scope(user) -> set[str] | None:
     """Region keys whose statistics a person may import or withdraw: None means every region
     (state administrators); coordinators their regions (a Kreis covers its Gemeinden);
