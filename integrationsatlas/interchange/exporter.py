@@ -19,7 +19,6 @@ CONTENT_TYPES = {
     "geojson": "application/geo+json",
     "hsds": "application/json",
 }
-EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "geojson": "geojson", "hsds": "json"}
 
 
 def organization_key(service: Service) -> str:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from integrationsatlas.regions.models import Region
-
 from .models import Membership, Organization, Service
 
 
@@ -132,10 +130,6 @@ def editable_organizations(user) -> QuerySet[Organization]:
 def needs_review(user, service: Service) -> bool:
     """A provider's change waits for a coordinator; a coordinator's or admin's applies at once."""
     return not can_review_service(user, service)
-
-
-def regions_of_user(user) -> QuerySet[Region]:
-    return Region.objects.filter(ags__in=coordinator_region_keys(user))
 
 
 def _covers(keys: set[str], ags: str | None) -> bool:
