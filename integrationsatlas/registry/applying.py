@@ -135,26 +135,34 @@ def _remove_link(link: ServiceAtLocation, user, reason: str) -> None:
         _delete(location, user, reason)
 
 
-def _apply_locations(service: Service, rows: list[dict], user, reason: str) -> None:
+def _apply_locations(service: Service, rows: list[dict], user, reason: str, is_new: bool) -> None:
     sites = SiteLookup(rows)
+    links = (
+        {}
+        if is_new
+        else {
+            link.location_id: link
+            for link in service.service_at_locations.select_related("location")
+        }
+    )
     kept: set[int] = set()
     for row in rows:
         location = sites.updatable(row, service.organization_id, service.pk) or Location(
             organization_id=service.organization_id, is_demo=service.is_demo
         )
         _apply_site(location, row, user, reason)
-        link = ServiceAtLocation.objects.filter(service=service, location=location).first()
-        is_new = link is None
+        link = links.get(location.pk)
+        existing = ([], []) if link is None else (link.schedules.all(), link.exceptions.all())
         if link is None:
             link = ServiceAtLocation(service=service, location=location)
             _save(link, user, reason)
+            links[location.pk] = link
         kept.add(location.pk)
-        existing = ([], []) if is_new else (link.schedules.all(), link.exceptions.all())
         owner = {"service_at_location": link}
         _replace_hours(owner, row.get("schedules"), row.get("exceptions"), existing, user, reason)
-    removed = service.service_at_locations.exclude(location_id__in=kept).select_related("location")
-    for link in removed:
-        _remove_link(link, user, reason)
+    for location_id, link in links.items():
+        if location_id not in kept:
+            _remove_link(link, user, reason)
 
 
 def apply_snapshot(
@@ -186,7 +194,7 @@ def apply_snapshot(
         service.service_area.set(payload.get("service_area") or [])
     finally:
         del service.skip_history_when_saving
-    _apply_locations(service, payload.get("locations") or [], user, reason)
+    _apply_locations(service, payload.get("locations") or [], user, reason, is_new)
     remote = (
         ([], []) if is_new else (service.remote_schedules.all(), service.remote_exceptions.all())
     )
