@@ -158,10 +158,6 @@ class IndicatorValue(models.Model):
     def __str__(self) -> str:
         return f"{self.region_id} {self.code} {self.reference_date}: {self.value}"
 
-    @property
-    def is_projection(self) -> bool:
-        return bool(self.projection_variant)
-
 
 class PostalCode(models.Model):
     """A postal code with its centroid, for the finder's place search."""

@@ -140,10 +140,6 @@ class Service(models.Model):
         """
         return max(filter(None, [self.confirmed_at, self.updated_at]), default=None)
 
-    @property
-    def is_remote_only(self) -> bool:
-        return not self.locations.exists() and (self.by_phone or self.online)
-
     def text(self, field: str, language: str | None) -> tuple[str, bool]:
         """The field in `language` if the provider wrote one, else German; (text, is_fallback)."""
         german = getattr(self, field if field != "documents" else "required_documents")

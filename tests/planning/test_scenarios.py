@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from integrationsatlas.assessments.models import Assessment, AssessmentRow
-from integrationsatlas.planning.scenarios import engine_takes_planned_services
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Service
 from integrationsatlas.standards.models import StandardSet
@@ -100,8 +99,6 @@ def test_planned_service_adds_capacity_without_publishing(client, planner, pipel
     assert after.deficit == pytest.approx(alone.deficit - 500, abs=1e-6)
     other = result.rows.get(region_id="14612", rule_code="kita-plaetze")
     assert other.value == without.rows.get(region_id="14612", rule_code="kita-plaetze").value
-    if not engine_takes_planned_services():
-        assert "geplante Angebote" in after.explanation
 
 
 def test_bad_scenario_input_names_the_field_and_changes_nothing(client, planner, assessment):

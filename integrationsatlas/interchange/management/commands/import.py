@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from integrationsatlas.core.progress import StepProgress
-from integrationsatlas.interchange.hsds_package import read_package
+from integrationsatlas.interchange.hsds.package import read_package
 from integrationsatlas.interchange.importer import (
     FORMATS,
     RollbackError,

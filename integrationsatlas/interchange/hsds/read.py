@@ -1,6 +1,6 @@
 """HSDS 3.0 JSON for exports and imports: services as the HSDS API returns them.
 
-Writing uses the one mapping in `integrationsatlas.api.hsds` (the API's); this module reads
+Writing uses the one mapping in `write.py` (the API's and the export's); this module reads
 such services (and foreign HSDS data) back into import payloads: service ↔ Service,
 organization ↔ Organization, service_at_locations[].location ↔ Location, schedules (freq
 WEEKLY, byday) ↔ Schedule, one-day schedules without freq ↔ ScheduleException,
@@ -8,7 +8,7 @@ languages[].code ↔ languages, funding[] ↔ Funding (structured values as attr
 service_areas[].extent (AGS) ↔ service area, attributes ↔ offer type, demo mark and the fields
 HSDS has no column for. An object's HSDS id becomes its external id, unless an `external_id`
 attribute carries the original one. Taxonomy names, term codes and values are those of
-`api.hsds_vocabulary`, the words the writer uses.
+`vocabulary.py`, the words the writer uses.
 """
 
 from __future__ import annotations
@@ -20,8 +20,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from integrationsatlas.api import hsds
-from integrationsatlas.api.hsds_vocabulary import (
+from integrationsatlas.regions.models import Region
+
+from ..checks import Checker
+from ..drafts import Draft
+from ..flat import _time
+from ..problems import ImportRefused, Problem
+from .shape import shape_problems
+from .vocabulary import (
     ACCESSIBLE_TEXT,
     DEMO_CODE,
     DEMO_VALUE,
@@ -38,15 +44,6 @@ from integrationsatlas.api.hsds_vocabulary import (
     YES,
     Field,
 )
-from integrationsatlas.api.search import with_details
-from integrationsatlas.regions.models import Region
-from integrationsatlas.registry.models import Service
-
-from .checks import Checker
-from .drafts import Draft
-from .flat import _time
-from .hsds_shape import shape_problems
-from .problems import ImportRefused, Problem
 
 # Field terms: ours, and the lower-case taxonomy name exports before the shared mapping used.
 FIELD_TAXONOMIES = {FIELD_TAXONOMY, OLD_FIELD_TAXONOMY}
@@ -54,13 +51,6 @@ DAYS = list(WEEKDAYS.values())
 # Yes/no values as the writer spells them, and as other tools might.
 YES_WORDS = {YES, "true", "yes", "1"}
 NO_WORDS = {NO, "false", "no", "0"}
-
-
-def hsds_services(queryset=None) -> list[dict[str, Any]]:
-    """The published services (or those of `queryset`) as HSDS, ordered by id, for exports."""
-    queryset = Service.public.all() if queryset is None else queryset
-    services = [hsds.service_to_hsds(s, timestamps=False) for s in with_details(queryset)]
-    return sorted(services, key=lambda s: s["id"])
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -89,7 +79,8 @@ def _key(item: dict) -> str:
     return _fields(item).get(Field.EXTERNAL_ID) or str(item.get("id") or "")
 
 
-def _offer_type(item: dict, checker: Checker) -> str | None:
+def _offer_type_term(item: dict, checker: Checker) -> str | None:
+    """The offer type a taxonomy term of the service names (any taxonomy but ours)."""
     for attribute in item.get("attributes") or []:
         term = attribute.get("taxonomy_term") or {}
         if term.get("taxonomy") in FIELD_TAXONOMIES | {MARKER_TAXONOMY}:
@@ -219,19 +210,10 @@ class _Reader:
         return sorted(rows, key=lambda s: (s["weekday"], s["opens_at"], s["closes_at"]))
 
 
-def _service(item: dict, position: int, checker: Checker, default_offer_type: str) -> Draft:
-    if not isinstance(item, dict):
-        draft = Draft(key="", row=position, payload={})
-        _Reader(draft, checker).problem("-", _("Eintrag ist kein JSON-Objekt."))
-        return draft
-    draft = Draft(key=_key(item), row=position, payload={})
-    reader = _Reader(draft, checker)
-    if not draft.key:
-        reader.problem("id", _("Pflichtfeld fehlt."))
-    if not item.get("name"):
-        reader.problem("name", _("Pflichtfeld fehlt."))
-    fields = _fields(item)
-    offer_type = _offer_type(item, checker) or default_offer_type
+def _offer_type(item: dict, reader: _Reader, default_offer_type: str) -> str:
+    """The offer type a taxonomy term names (else the import's default), checked."""
+    checker = reader.checker
+    offer_type = _offer_type_term(item, checker) or default_offer_type
     if not offer_type:
         reader.problem(
             "attributes",
@@ -243,19 +225,32 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
         )
     elif message := checker.offer_type(offer_type):
         reader.problem("attributes", message)
-    languages = []
+    return offer_type
+
+
+def _languages(item: dict, reader: _Reader) -> list[str]:
+    languages: list[str] = []
     for i, language in enumerate(item.get("languages") or []):
         code = str((language or {}).get("code") or "").strip().lower()
-        if message := checker.language(code):
+        if message := reader.checker.language(code):
             reader.problem(f"languages[{i}].code", message)
         elif code not in languages:
             languages.append(code)
+    return languages
+
+
+def _status(item: dict, reader: _Reader) -> str | None:
     status = STATUS_FROM_HSDS.get(str(item.get("status") or "active"))
     if status is None:
-        reader.problem("status", checker.status(str(item.get("status"))) or "")
+        reader.problem("status", reader.checker.status(str(item.get("status"))) or "")
+    return status
+
+
+def _field_values(fields: dict[str, str], reader: _Reader) -> dict[str, Any]:
+    """Target groups, capacity and translations from our field attributes, checked."""
     target_groups = [g for g in fields.get(Field.TARGET_GROUPS, "").split(LIST_SEPARATOR) if g]
     for group in target_groups:
-        if message := checker.target_group(group):
+        if message := reader.checker.target_group(group):
             reader.problem("attributes.target_groups", message)
     capacity = None
     if fields.get(Field.CAPACITY):
@@ -269,16 +264,23 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
             translations = json.loads(fields[Field.TRANSLATIONS])
         except json.JSONDecodeError:
             reader.problem("attributes.translations", _("kein gültiges JSON."))
-    email = str(item.get("email") or "")
-    if email and (message := checker.email(email)):
-        reader.problem("email", message)
-    website = str(item.get("url") or "")
-    if website and (message := checker.url(website)):
-        reader.problem("url", message)
+    return {"translations": translations, "target_groups": target_groups, "capacity": capacity}
+
+
+def _checked(value: Any, check, path: str, reader: _Reader) -> str:
+    """An e-mail address or web address, with a problem at `path` if it is not one."""
+    text = str(value or "")
+    if text and (message := check(text)):
+        reader.problem(path, message)
+    return text
+
+
+def _service_area(item: dict, reader: _Reader) -> list[str]:
+    """Region keys from `extent`; a region known only by its name is found by it."""
     area = []
     for i, region in enumerate(item.get("service_areas") or []):
         key = str(region.get("extent") or "").strip()
-        if not checker.region(key):
+        if not reader.checker.region(key):
             area.append(key)
             continue
         by_name = Region.objects.filter(name=region.get("name") or "").first()
@@ -292,110 +294,134 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
                 )
                 % {"n": region.get("name") or key},
             )
+    return sorted(area)
+
+
+def _coordinates(location: dict, where: str, reader: _Reader) -> tuple[float | None, float | None]:
+    """Longitude and latitude, checked; a valid point is kept for the inside-Saxony check."""
+    lon, lat = location.get("longitude"), location.get("latitude")
+    try:
+        lon = None if lon is None else float(lon)
+        lat = None if lat is None else float(lat)
+    except (TypeError, ValueError):
+        lon = lat = None
+    if message := reader.checker.coordinates(lon, lat):
+        reader.problem(f"{where}.latitude", message)
+    else:
+        reader.draft.points.append((reader.draft.row, f"{where}.latitude", lon, lat))
+    return lon, lat
+
+
+def _location(sal: dict, i: int, lid: str, reader: _Reader) -> dict[str, Any]:
+    """One physical site of a service at location, with its hours."""
+    where = f"service_at_locations[{i}].location"
+    location = sal.get("location") or {}
+    lon, lat = _coordinates(location, where, reader)
+    address = ((location.get("addresses") or [{}]) or [{}])[0] or {}
+    postal_code = str(address.get("postal_code") or "").strip()
+    if not (postal_code.isdigit() and len(postal_code) == 5):
+        reader.problem(
+            f"{where}.addresses[0].postal_code",
+            _("Postleitzahl „%(p)s“ hat nicht 5 Ziffern.") % {"p": postal_code},
+        )
+    schedules = f"service_at_locations[{i}].schedules"
+    return {
+        "id": None,
+        "external_id": lid,
+        "name": reader.text(location.get("name"), f"{where}.name", 300),
+        "address": reader.text(address.get("address_1"), f"{where}.addresses[0].address_1", 300),
+        "postal_code": postal_code,
+        "city": reader.text(address.get("city"), f"{where}.addresses[0].city", 200),
+        "longitude": lon,
+        "latitude": lat,
+        "placement": "given",
+        "wheelchair_accessible": reader.yes(
+            _fields(location), Field.WHEELCHAIR_ACCESSIBLE, f"{where}.attributes"
+        ),
+        "accessibility_notes": _accessibility_notes(location),
+        "transit_notes": reader.text(
+            location.get("transportation"), f"{where}.transportation", 300
+        ),
+        "schedules": reader.schedules(
+            sal.get("schedules") or location.get("schedules") or [], schedules
+        ),
+        "exceptions": reader.exceptions(sal.get("schedules") or [], schedules),
+    }
+
+
+def _locations(item: dict, reader: _Reader) -> list[dict[str, Any]]:
+    """The physical sites, by id; virtual locations only take part in the id checks."""
+    draft = reader.draft
     locations = []
-    seen_locations: set[str] = set()
+    seen: set[str] = set()
     for i, sal in enumerate(item.get("service_at_locations") or []):
         where = f"service_at_locations[{i}].location"
-        location = (sal or {}).get("location") or {}
-        lid = _key(location) or str(sal.get("location_id") or "")
+        sal = sal or {}
+        lid = _key(sal.get("location") or {}) or str(sal.get("location_id") or "")
         if not lid:
             reader.problem(f"{where}.id", _("Pflichtfeld fehlt."))
-        elif lid in seen_locations:
+        elif lid in seen:
             reader.problem(f"{where}.id", _("doppelte ID „%(id)s“.") % {"id": lid})
-        seen_locations.add(lid)
+        seen.add(lid)
         draft.location_columns[lid] = f"{where}.id"
-        if location.get("location_type") == "virtual":
-            continue
-        lon, lat = location.get("longitude"), location.get("latitude")
-        try:
-            lon = None if lon is None else float(lon)
-            lat = None if lat is None else float(lat)
-        except (TypeError, ValueError):
-            lon = lat = None
-        if message := checker.coordinates(lon, lat):
-            reader.problem(f"{where}.latitude", message)
-        else:
-            draft.points.append((position, f"{where}.latitude", lon, lat))
-        address = ((location.get("addresses") or [{}]) or [{}])[0] or {}
-        postal_code = str(address.get("postal_code") or "").strip()
-        if not (postal_code.isdigit() and len(postal_code) == 5):
-            reader.problem(
-                f"{where}.addresses[0].postal_code",
-                _("Postleitzahl „%(p)s“ hat nicht 5 Ziffern.") % {"p": postal_code},
+        if (sal.get("location") or {}).get("location_type") != "virtual":
+            locations.append(_location(sal, i, lid, reader))
+    return sorted(locations, key=lambda loc: loc["external_id"])
+
+
+def _funding(funding: dict, where: str, reader: _Reader) -> dict[str, Any] | None:
+    """One funding row from its attributes; None when it is left out or unreadable."""
+    values = _fields(funding)
+    if not values.get(Field.FUNDER_LEVEL):
+        reader.warn(
+            where,
+            _(
+                "ausgelassen: Finanzierung ohne Geldgeber-Ebene (Attribut funder_level: bund, land, kreis, "
+                "gemeinde, eu, foundation, own); Quelle: „%(s)s“."
             )
-        loc_fields = _fields(location)
-        locations.append(
-            {
-                "id": None,
-                "external_id": lid,
-                "name": reader.text(location.get("name"), f"{where}.name", 300),
-                "address": reader.text(
-                    address.get("address_1"), f"{where}.addresses[0].address_1", 300
-                ),
-                "postal_code": postal_code,
-                "city": reader.text(address.get("city"), f"{where}.addresses[0].city", 200),
-                "longitude": lon,
-                "latitude": lat,
-                "placement": "given",
-                "wheelchair_accessible": reader.yes(
-                    loc_fields, Field.WHEELCHAIR_ACCESSIBLE, f"{where}.attributes"
-                ),
-                "accessibility_notes": _accessibility_notes(location),
-                "transit_notes": reader.text(
-                    location.get("transportation"), f"{where}.transportation", 300
-                ),
-                "schedules": reader.schedules(
-                    sal.get("schedules") or location.get("schedules") or [],
-                    f"service_at_locations[{i}].schedules",
-                ),
-                "exceptions": reader.exceptions(
-                    sal.get("schedules") or [], f"service_at_locations[{i}].schedules"
-                ),
-            }
+            % {"s": str(funding.get("source") or "")[:80]},
         )
-    fundings = []
-    for i, funding in enumerate(item.get("funding") or []):
-        values = _fields(funding)
-        where = f"funding[{i}]"
-        if not values.get(Field.FUNDER_LEVEL):
-            reader.warn(
-                where,
-                _(
-                    "ausgelassen: Finanzierung ohne Geldgeber-Ebene (Attribut funder_level: bund, land, kreis, "
-                    "gemeinde, eu, foundation, own); Quelle: „%(s)s“."
-                )
-                % {"s": str(funding.get("source") or "")[:80]},
-            )
-            continue
-        if message := checker.funder_level(values[Field.FUNDER_LEVEL]):
-            reader.problem(f"{where}.funder_level", message)
-        start = reader.date(values.get(Field.START), f"{where}.start")
-        end = reader.date(values.get(Field.END), f"{where}.end")
-        if start and end and end < start:
-            reader.problem(
-                f"{where}.end", _("Ende vor Beginn (%(s)s bis %(e)s).") % {"s": start, "e": end}
-            )
-        try:
-            amount = (
-                str(Decimal(values[Field.AMOUNT_PER_YEAR]).quantize(Decimal("0.01")))
-                if values.get(Field.AMOUNT_PER_YEAR)
-                else None
-            )
-            share = float(values.get(Field.SHARE) or 1)
-        except (InvalidOperation, ValueError):
-            reader.problem(f"{where}.amount_per_year", _("keine Zahl."))
-            continue
-        fundings.append(
-            {
-                "funder_level": values[Field.FUNDER_LEVEL],
-                "funder_name": values.get(Field.FUNDER_NAME, ""),
-                "programme": values.get(Field.PROGRAMME, ""),
-                "amount_per_year": amount,
-                "share": share,
-                "start": start,
-                "end": end,
-            }
+        return None
+    if message := reader.checker.funder_level(values[Field.FUNDER_LEVEL]):
+        reader.problem(f"{where}.funder_level", message)
+    start = reader.date(values.get(Field.START), f"{where}.start")
+    end = reader.date(values.get(Field.END), f"{where}.end")
+    if start and end and end < start:
+        reader.problem(
+            f"{where}.end", _("Ende vor Beginn (%(s)s bis %(e)s).") % {"s": start, "e": end}
         )
+    try:
+        amount = (
+            str(Decimal(values[Field.AMOUNT_PER_YEAR]).quantize(Decimal("0.01")))
+            if values.get(Field.AMOUNT_PER_YEAR)
+            else None
+        )
+        share = float(values.get(Field.SHARE) or 1)
+    except (InvalidOperation, ValueError):
+        reader.problem(f"{where}.amount_per_year", _("keine Zahl."))
+        return None
+    return {
+        "funder_level": values[Field.FUNDER_LEVEL],
+        "funder_name": values.get(Field.FUNDER_NAME, ""),
+        "programme": values.get(Field.PROGRAMME, ""),
+        "amount_per_year": amount,
+        "share": share,
+        "start": start,
+        "end": end,
+    }
+
+
+def _fundings(item: dict, reader: _Reader) -> list[dict[str, Any]]:
+    rows = (
+        _funding(funding, f"funding[{i}]", reader)
+        for i, funding in enumerate(item.get("funding") or [])
+    )
+    return [row for row in rows if row is not None]
+
+
+def _organization(item: dict, reader: _Reader) -> None:
+    """The provider's id and fields onto the draft (the import finds or creates it)."""
+    draft = reader.draft
     organization = item.get("organization") or {}
     draft.organization_key = _key(organization) or str(item.get("organization_id") or "")
     draft.organization_name = reader.text(organization.get("name"), "organization.name", 300)
@@ -408,12 +434,16 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
         if org_phones
         else ""
     )
-    for key, check in (("email", checker.email), ("website", checker.url)):
+    for key, check in (("email", reader.checker.email), ("website", reader.checker.url)):
         value = str(organization.get(key) or "")
         if value and (message := check(value)):
             reader.problem(f"organization.{key}", message)
         elif value:
             setattr(draft, f"organization_{key}", value)
+
+
+def _contact(item: dict, fields: dict[str, str], reader: _Reader) -> dict[str, Any]:
+    """Fees, eligibility, documents and how to reach the service."""
     phones = item.get("phones") or []
     documents = item.get("required_documents") or []
     is_free = reader.yes(fields, Field.IS_FREE, "attributes.is_free", default=True)
@@ -422,35 +452,59 @@ def _service(item: dict, position: int, checker: Checker, default_offer_type: st
     contact_name = fields.get(Field.OLD_CONTACT_NAME) or (
         str((contacts[0] or {}).get("name") or "") if contacts else ""
     )
-    draft.payload = {
-        "external_id": draft.key,
-        "offer_type": offer_type,
-        "name": reader.text(item.get("name"), "name", 300),
-        "description": str(item.get("description") or ""),
-        "translations": translations,
-        "target_groups": target_groups,
-        "languages": languages,
-        "status": status or "active",
-        "capacity": capacity,
+    return {
         "is_free": is_free,
         # The mapping writes "kostenlos" for a free service without a fee text.
         "fee_description": "" if is_free and fees == FREE_TEXT else fees,
         "eligibility": str(item.get("eligibility_description") or ""),
         "required_documents": "\n".join(str(d.get("document") or "") for d in documents),
-        "email": email,
+        "email": _checked(item.get("email"), reader.checker.email, "email", reader),
         "phone": reader.text((phones[0] or {}).get("number"), "phones[0].number", 60)
         if phones
         else "",
-        "website": website,
+        "website": _checked(item.get("url"), reader.checker.url, "url", reader),
         "contact_name": reader.text(contact_name, "contacts[0].name", 200),
         "by_phone": reader.yes(fields, Field.BY_PHONE, "attributes.by_phone"),
         "online": reader.yes(fields, Field.ONLINE, "attributes.online"),
-        "service_area": sorted(area),
+    }
+
+
+def _service(item: dict, position: int, checker: Checker, default_offer_type: str) -> Draft:
+    """One HSDS service as an import draft: its payload and every problem with its path."""
+    if not isinstance(item, dict):
+        draft = Draft(key="", row=position, payload={})
+        _Reader(draft, checker).problem("-", _("Eintrag ist kein JSON-Objekt."))
+        return draft
+    draft = Draft(key=_key(item), row=position, payload={})
+    reader = _Reader(draft, checker)
+    if not draft.key:
+        reader.problem("id", _("Pflichtfeld fehlt."))
+    if not item.get("name"):
+        reader.problem("name", _("Pflichtfeld fehlt."))
+    fields = _fields(item)
+    offer_type = _offer_type(item, reader, default_offer_type)
+    languages = _languages(item, reader)
+    status = _status(item, reader)
+    values = _field_values(fields, reader)
+    contact = _contact(item, fields, reader)
+    _organization(item, reader)
+    draft.payload = {
+        "external_id": draft.key,
+        "offer_type": offer_type,
+        "name": reader.text(item.get("name"), "name", 300),
+        "description": str(item.get("description") or ""),
+        "translations": values["translations"],
+        "target_groups": values["target_groups"],
+        "languages": languages,
+        "status": status or "active",
+        "capacity": values["capacity"],
+        **contact,
+        "service_area": _service_area(item, reader),
         "remote_schedules": reader.schedules(item.get("schedules") or [], "schedules"),
         "remote_exceptions": reader.exceptions(item.get("schedules") or [], "schedules"),
-        "fundings": fundings,
+        "fundings": _fundings(item, reader),
         "is_demo": _is_demo(item, fields),
-        "locations": sorted(locations, key=lambda loc: loc["external_id"]),
+        "locations": _locations(item, reader),
     }
     return draft
 

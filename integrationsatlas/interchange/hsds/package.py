@@ -1,10 +1,10 @@
 """The HSDS 3.0 package in a directory: JSON (services, organizations, taxonomies) and tabular CSV.
 
-`write_package` writes `services.json` (a list of services as `hsds.hsds_services` makes
+`write_package` writes `services.json` (a list of services as `write.hsds_services` makes
 them), `organizations.json`, `taxonomies.json`, `taxonomy_terms.json`, one CSV per HSDS table
 with the scalar columns of the official tabular schema (`simple/schema.csv`, in its order) and
 a `datapackage.json` (Frictionless tabular data package) describing them. `read_package`
-returns the services as JSON bytes for `read_hsds`: from `services.json`, or rebuilt from the
+returns the services as JSON bytes for `read.read_hsds`: from `services.json`, or rebuilt from the
 CSV tables when only those are present.
 """
 
@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from integrationsatlas.api.hsds_vocabulary import DEMO_CODE, MARKER_TAXONOMY
+from .vocabulary import DEMO_CODE, MARKER_TAXONOMY
 
 # The scalar columns of each table as listed in HSDS 3.0 simple/schema.csv (arrays and nested
 # objects are rows of other tables). The tests compare these lists with the official file.

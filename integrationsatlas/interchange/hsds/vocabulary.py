@@ -1,7 +1,7 @@
 """The words the HSDS writer and reader must agree on, defined once.
 
-`api.hsds` writes services with these taxonomy names, term codes, values and texts;
-`interchange.hsds` reads them back. Both import them from here, so an export and the import
+`write.py` writes services with these taxonomy names, term codes, values and texts;
+`read.py` reads them back. Both import them from here, so an export and the import
 of that export cannot spell a code differently. Words only one side needs (the demo alert,
 link types, what older exports wrote) stay with that side or are marked as read-only here.
 """

@@ -1,6 +1,6 @@
 """The JSON types an HSDS service entry must have where the import reads it, checked with JSON paths.
 
-The reader (`hsds.py`) expects objects, lists and single values at known places. A value of
+The reader (`read.py`) expects objects, lists and single values at known places. A value of
 another JSON type there (a text where a list of languages belongs, a number where an object
 belongs) is named here by its path, e.g. `service_at_locations[0].location.addresses`,
 before the reader runs, so no Python error text ever reaches a user. Keys the import does not
