@@ -27,8 +27,8 @@ import numpy as np
 
 from integrationsatlas.analysis.assess import (
     DemandPoints,
+    EngineRule,
     Regions,
-    Rule,
     Services,
     assess,
     cliff_by_region,
@@ -124,14 +124,14 @@ def synthetic_services(
     )
 
 
-def rule_set() -> list[Rule]:
+def rule_set() -> list[EngineRule]:
     """A realistic standard: 16 ratio rules, 16 presence, 4 each of languages, hours and
     reliability, and four spatial rules at 25-30 km on two offer types, as a Land would set
     them: for each type "reachable within d" (reach) and "supply within the catchment"
     (2SFCA, uniform for type00, enhanced 2SFCA with Luo & Qi's bands for type01)."""
     fin = {"land": 0.5, "kreis": 0.3, "bund": 0.2}
     out = [
-        Rule(
+        EngineRule(
             f"ratio-{t}",
             t,
             "ratio",
@@ -144,12 +144,14 @@ def rule_set() -> list[Rule]:
         )
         for t in TYPES
     ]
-    out += [Rule(f"presence-{t}", t, "presence", "kreis", 2.0, unit_cost=50_000.0) for t in TYPES]
+    out += [
+        EngineRule(f"presence-{t}", t, "presence", "kreis", 2.0, unit_cost=50_000.0) for t in TYPES
+    ]
     for t in TYPES[:4]:
         out += [
-            Rule(f"languages-{t}", t, "languages", "kreis", 0.8),
-            Rule(f"hours-{t}", t, "hours", "gemeinde", 5.0, "population", unit_cost=2_000.0),
-            Rule(
+            EngineRule(f"languages-{t}", t, "languages", "kreis", 0.8),
+            EngineRule(f"hours-{t}", t, "hours", "gemeinde", 5.0, "population", unit_cost=2_000.0),
+            EngineRule(
                 f"reliability-{t}",
                 t,
                 "reliability",
@@ -160,8 +162,10 @@ def rule_set() -> list[Rule]:
             ),
         ]
     out += [
-        Rule("reach-type00", "type00", "reach", "gemeinde", 0.9, params={"distance_km": 30.0}),
-        Rule(
+        EngineRule(
+            "reach-type00", "type00", "reach", "gemeinde", 0.9, params={"distance_km": 30.0}
+        ),
+        EngineRule(
             "2sfca-type00",
             "type00",
             "ratio",
@@ -170,8 +174,10 @@ def rule_set() -> list[Rule]:
             "population",
             params={"catchment_km": 30.0},
         ),
-        Rule("reach-type01", "type01", "reach", "gemeinde", 0.9, params={"distance_km": 25.0}),
-        Rule(
+        EngineRule(
+            "reach-type01", "type01", "reach", "gemeinde", 0.9, params={"distance_km": 25.0}
+        ),
+        EngineRule(
             "e2sfca-type01",
             "type01",
             "ratio",
@@ -218,7 +224,7 @@ class Phases:
         return wrapper
 
     def rule(self, fn: Callable[..., object]) -> Callable[..., object]:
-        def wrapper(ctx: object, rule: Rule, svc: object) -> object:
+        def wrapper(ctx: object, rule: EngineRule, svc: object) -> object:
             self._inner = [0.0, 0.0]
             self.current = rule.id
             w, c = time.perf_counter(), time.process_time()

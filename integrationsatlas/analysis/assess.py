@@ -24,12 +24,12 @@ from integrationsatlas.analysis.funding import add_months, funded_fraction
 from integrationsatlas.analysis.geo import to_metric
 from integrationsatlas.analysis.levels import parent_column, relation, summarise
 from integrationsatlas.analysis.model import (
-    AssessmentRow,
     DemandPoints,
+    EngineRow,
+    EngineRule,
     FloatArray,
     IntArray,
     Regions,
-    Rule,
     Services,
     TravelTimes,
 )
@@ -45,10 +45,10 @@ from integrationsatlas.analysis.status import (
 from integrationsatlas.analysis.tree import ancestor_at_level, level_mapping
 
 __all__ = [
-    "AssessmentRow",
+    "EngineRow",
     "DemandPoints",
     "Regions",
-    "Rule",
+    "EngineRule",
     "Services",
     "TravelTimes",
     "assess",
@@ -129,7 +129,7 @@ class _Context:
     def of_type(self, offer_type: str) -> IntArray:
         return self.type_index.get(offer_type, np.empty(0, np.int64))
 
-    def supply_of(self, rule: Rule) -> IntArray:
+    def supply_of(self, rule: EngineRule) -> IntArray:
         """Active services of the rule's offer type that serve its target group.
 
         A service serves group g when its groups name g or "all", or name none at all
@@ -159,7 +159,7 @@ class _Context:
     def pairs(self) -> PairCache:
         return PairCache(self.point_xy)
 
-    def plan_pairs(self, rules: Sequence[Rule]) -> None:
+    def plan_pairs(self, rules: Sequence[EngineRule]) -> None:
         """Announce which rules read shared (point, site) pairs, before any rule runs.
 
         A 2SFCA rule always does; its site set (offer type and target group) gets its pairs
@@ -184,11 +184,11 @@ class _Context:
                 self.pairs.plan(key, distance)
                 self._pair_key[id(rule)] = key
 
-    def transit(self, rule: Rule) -> TravelTimes | None:
+    def transit(self, rule: EngineRule) -> TravelTimes | None:
         """The travel times a transit rule is judged by; None for the straight line."""
         return self.travel.get(rule.id) if rule.mode == "transit" else None
 
-    def travel_minutes(self, rule: Rule, travel: TravelTimes, svc: IntArray) -> FloatArray:
+    def travel_minutes(self, rule: EngineRule, travel: TravelTimes, svc: IntArray) -> FloatArray:
         """(n_points, len(svc)) minutes to each of the rule's services; inf where the
         matrix has no column for a service (no site, or not asked for)."""
         n_points = 0 if self.points is None else self.points.lon.size
@@ -204,13 +204,13 @@ class _Context:
         out[:, c >= 0] = travel.minutes[:, c[c >= 0]]
         return out
 
-    def shared_pairs(self, rule: Rule, sites: FloatArray) -> PairList | None:
+    def shared_pairs(self, rule: EngineRule, sites: FloatArray) -> PairList | None:
         """The pairs of the rule's site set (``sites``: its sited services, metric) to the
         largest radius announced for it, if the rule was announced (plan_pairs); else None."""
         key = self._pair_key.get(id(rule))
         return None if key is None else self.pairs.get(key, sites)
 
-    def rule_done(self, rule: Rule) -> None:
+    def rule_done(self, rule: EngineRule) -> None:
         """Called after each rule: frees a site set's pairs after their last reader."""
         key = self._pair_key.get(id(rule))
         if key is not None:
@@ -231,7 +231,7 @@ class _Context:
     def language_codes(self) -> npt.NDArray[np.str_]:
         return np.unique(np.concatenate([self.regions.language_code, self.services.language_code]))
 
-    def demand(self, rule: Rule) -> FloatArray:
+    def demand(self, rule: EngineRule) -> FloatArray:
         ind = self.regions.indicators.get(rule.demand_indicator)
         if ind is None:
             raise ValueError(
@@ -239,7 +239,7 @@ class _Context:
             )
         return ind[self.level(rule.level)[0]]
 
-    def point_weights(self, rule: Rule) -> tuple[FloatArray, IntArray]:
+    def point_weights(self, rule: EngineRule) -> tuple[FloatArray, IntArray]:
         """Demand point weights for the rule's indicator and each point's level column."""
         if self.points is None or rule.demand_indicator not in self.points.weights:
             raise ValueError(
@@ -251,11 +251,11 @@ class _Context:
         return self.points.weights[rule.demand_indicator], col
 
 
-def _label(rule: Rule) -> str:
+def _label(rule: EngineRule) -> str:
     return rule.supply_label or explain.unit_de(rule.unit)
 
 
-def _ratio(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+def _ratio(ctx: _Context, rule: EngineRule, svc: IntArray) -> _Result:
     if "catchment_km" in rule.params:
         return _ratio_2sfca(ctx, rule, svc)
     demand = ctx.demand(rule)
@@ -270,7 +270,7 @@ def _ratio(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     )
 
 
-def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+def _ratio_2sfca(ctx: _Context, rule: EngineRule, svc: IntArray) -> _Result:
     """Spatial ratio: S(r) = sum_{i in r} P_i A_i (2SFCA access), D(r) = sum_{i in r} P_i,
     so S/D is the demand-weighted mean of A_i (docs/engine.md, 2SFCA). Online-only services, which
     have no site, take no part."""
@@ -295,7 +295,7 @@ def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     decay: Weight = "uniform"
     sigma: float | None = None
     bands: list[tuple[float, float]] | None = None
-    if rule.bands_km:  # enhanced 2SFCA; Rule has checked: no sigma_km, within the radius
+    if rule.bands_km:  # enhanced 2SFCA; EngineRule has checked: no sigma_km, within the radius
         decay, bands = "step", [(upper * 1000.0, w) for upper, w in rule.bands_km]
     elif sigma_km is not None:
         decay, sigma = "gaussian", float(sigma_km) * 1000.0
@@ -326,14 +326,14 @@ def _ratio_2sfca(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     )
 
 
-def _no_timetable(rule: Rule) -> str:
+def _no_timetable(rule: EngineRule) -> str:
     """' Kein Fahrplan geladen: ...' for a transit rule judged by the straight line."""
     if rule.mode != "transit":
         return ""
     return " " + explain.no_timetable_sentence(float(rule.params["max_minutes"]))
 
 
-def _ratio_transit(ctx: _Context, rule: Rule, svc: IntArray, travel: TravelTimes) -> _Result:
+def _ratio_transit(ctx: _Context, rule: EngineRule, svc: IntArray, travel: TravelTimes) -> _Result:
     """2SFCA with travel minutes by bus and train as the cost, ``max_minutes`` as the
     catchment (uniform weights): the same S and D as :func:`_ratio_2sfca`."""
     weight, col = ctx.point_weights(rule)
@@ -363,7 +363,7 @@ def _ratio_transit(ctx: _Context, rule: Rule, svc: IntArray, travel: TravelTimes
     )
 
 
-def _hours(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+def _hours(ctx: _Context, rule: EngineRule, svc: IntArray) -> _Result:
     demand = ctx.demand(rule)
     credit = demand_share_credit(ctx.members(rule.level)[svc], demand)
     v = rules.hours(credited(credit, ctx.services.weekly_hours[svc]), demand)
@@ -375,12 +375,12 @@ def _hours(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     )
 
 
-def _presence(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+def _presence(ctx: _Context, rule: EngineRule, svc: IntArray) -> _Result:
     v = rules.presence(ctx.members(rule.level)[svc])
     return _Result(v, lambda c: explain.presence_sentence(v.value[c], rule.target))
 
 
-def _reach(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+def _reach(ctx: _Context, rule: EngineRule, svc: IntArray) -> _Result:
     weight, col = ctx.point_weights(rule)
     xy = ctx.service_xy[svc]
     km = float(rule.params["distance_km"])
@@ -422,7 +422,7 @@ def _reach(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     )
 
 
-def _languages(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+def _languages(ctx: _Context, rule: EngineRule, svc: IntArray) -> _Result:
     r, s = ctx.regions, ctx.services
     codes = ctx.language_codes
     col_of = ctx.level(rule.level)[1]
@@ -456,7 +456,7 @@ def _languages(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     )
 
 
-def _reliability(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
+def _reliability(ctx: _Context, rule: EngineRule, svc: IntArray) -> _Result:
     months = int(rule.params["months"])
     credit = demand_share_credit(ctx.members(rule.level)[svc], ctx.demand(rule))
     v = rules.reliability(credit, ctx.services.capacity[svc], ctx.secured(months)[svc])
@@ -475,7 +475,7 @@ def _reliability(ctx: _Context, rule: Rule, svc: IntArray) -> _Result:
     )
 
 
-_KIND: dict[str, Callable[[_Context, Rule, IntArray], _Result]] = {
+_KIND: dict[str, Callable[[_Context, EngineRule, IntArray], _Result]] = {
     "ratio": _ratio,
     "hours": _hours,
     "presence": _presence,
@@ -494,7 +494,7 @@ _NO_DATA_REASON = {
 }
 
 
-def _unit(rule: Rule) -> str:
+def _unit(rule: EngineRule) -> str:
     """Unit of the deficit (see status.deficit)."""
     return {"presence": "services", "hours": "hours_per_week", **COUNTED_KINDS}.get(
         rule.kind, rule.unit
@@ -516,7 +516,7 @@ class _Judged:
     note: str = ""  # _Result.note
 
 
-def _judge(rule: Rule, result: _Result) -> _Judged:
+def _judge(rule: EngineRule, result: _Result) -> _Judged:
     v = result.values
     ratio = fulfilment(v.value, rule.target)
     st = status(ratio)
@@ -538,12 +538,12 @@ def _judge(rule: Rule, result: _Result) -> _Judged:
 
 
 def _make_rows(
-    keys: list[str], rule: Rule, j: _Judged, basis: str, target: float | None = None
-) -> list[AssessmentRow]:
+    keys: list[str], rule: EngineRule, j: _Judged, basis: str, target: float | None = None
+) -> list[EngineRow]:
     unit = _unit(rule)
     c = j.costs
     return [
-        AssessmentRow(
+        EngineRow(
             region_key=key,
             rule_id=rule.id,
             offer_type=rule.offer_type,
@@ -583,7 +583,7 @@ def _make_rows(
     ]
 
 
-def _summary_rows(ctx: _Context, rule: Rule, j: _Judged, level: str) -> list[AssessmentRow]:
+def _summary_rows(ctx: _Context, rule: EngineRule, j: _Judged, level: str) -> list[EngineRow]:
     """The rule, judged on a finer level, summarised on ``level`` (levels.summarise)."""
     r = ctx.regions
     own = ctx.level(rule.level)[0]
@@ -616,7 +616,7 @@ def _summary_rows(ctx: _Context, rule: Rule, j: _Judged, level: str) -> list[Ass
     return _make_rows(r.keys[idx].tolist(), rule, summary, basis, rule.summary_target)
 
 
-def _parent_rows(ctx: _Context, rule: Rule, j: _Judged, level: str) -> list[AssessmentRow]:
+def _parent_rows(ctx: _Context, rule: EngineRule, j: _Judged, level: str) -> list[EngineRow]:
     """The rule's result on its coarser level, shown for each region of ``level`` below."""
     r = ctx.regions
     own_keys = r.keys[ctx.level(rule.level)[0]].tolist()
@@ -641,12 +641,12 @@ def _parent_rows(ctx: _Context, rule: Rule, j: _Judged, level: str) -> list[Asse
 def assess(
     regions: Regions,
     services: Services,
-    rules: Sequence[Rule],
+    rules: Sequence[EngineRule],
     reference_date: dt.date,
     demand_points: DemandPoints | None = None,
     level: str | None = None,
     travel: Mapping[str, TravelTimes] | None = None,
-) -> list[AssessmentRow]:
+) -> list[EngineRow]:
     """Evaluate every rule on every region of its own level: one row per (region, rule).
 
     Services are credited to the Gemeinde they lie in (its Kreis and Land by the tree) plus
@@ -667,7 +667,7 @@ def assess(
     """
     ctx = _Context(regions, services, reference_date, demand_points, travel)
     ctx.plan_pairs(rules)
-    out: list[AssessmentRow] = []
+    out: list[EngineRow] = []
     for rule in rules:
         try:
             result = _KIND[rule.kind](ctx, rule, ctx.supply_of(rule))

@@ -223,7 +223,7 @@ class Services:
 
 
 @dataclass(frozen=True)
-class Rule:
+class EngineRule:
     """One rule of a standard set (docs/engine.md, rule kinds).
 
     ``params``: ``distance_km`` (reach), ``months`` (reliability), optional
@@ -352,7 +352,7 @@ class TravelTimes:
 
 
 @dataclass(frozen=True, slots=True)
-class AssessmentRow:
+class EngineRow:
     """One (region, rule) result. NaN = not available (no data, or cost not defined)."""
 
     region_key: str

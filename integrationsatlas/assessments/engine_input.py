@@ -14,8 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from integrationsatlas.analysis.assess import DemandPoints, Regions, Services
-from integrationsatlas.analysis.assess import Rule as EngineRule
+from integrationsatlas.analysis.assess import DemandPoints, EngineRule, Regions, Services
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.languages import language_name
 from integrationsatlas.standards.models import Rule

@@ -11,8 +11,8 @@ import pytest
 
 from integrationsatlas.analysis.assess import (
     DemandPoints,
+    EngineRule,
     Regions,
-    Rule,
     Services,
     TravelTimes,
     assess,
@@ -50,8 +50,8 @@ MINUTES = np.array(
 )
 
 
-def _reach(**params: float) -> Rule:
-    return Rule(
+def _reach(**params: float) -> EngineRule:
+    return EngineRule(
         "oepnv",
         "mbe",
         "reach",
@@ -96,7 +96,7 @@ def test_reach_by_transit_summarised_on_kreis_names_the_timetable(
 def test_without_travel_times_the_straight_line_stays_and_says_so(
     regions: Regions, make_services: MakeServices
 ) -> None:
-    straight = Rule("oepnv", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 10.0})
+    straight = EngineRule("oepnv", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 10.0})
     plain = by_key(assess(regions, make_services(), [straight], REF, demand_points=_points()))
     rows = by_key(assess(regions, make_services(), [_reach()], REF, demand_points=_points()))
     for key, row in rows.items():
@@ -111,7 +111,7 @@ def test_without_travel_times_the_straight_line_stays_and_says_so(
 def test_2sfca_by_transit_uses_the_minutes_as_cost(
     regions: Regions, make_services: MakeServices
 ) -> None:
-    rule = Rule(
+    rule = EngineRule(
         "sp",
         "mbe",
         "ratio",
@@ -149,11 +149,13 @@ def test_transit_rules_and_travel_times_are_checked(
     regions: Regions, make_services: MakeServices
 ) -> None:
     with pytest.raises(ValueError, match="max_minutes"):
-        Rule("x", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 5.0}, mode="transit")
+        EngineRule(
+            "x", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 5.0}, mode="transit"
+        )
     with pytest.raises(ValueError, match="reach rule or a 2SFCA"):
-        Rule("x", "mbe", "ratio", "kreis", 1.0, params={"max_minutes": 30.0}, mode="transit")
+        EngineRule("x", "mbe", "ratio", "kreis", 1.0, params={"max_minutes": 30.0}, mode="transit")
     with pytest.raises(ValueError, match="decay"):
-        Rule(
+        EngineRule(
             "x",
             "mbe",
             "ratio",
@@ -163,7 +165,7 @@ def test_transit_rules_and_travel_times_are_checked(
             mode="transit",
         )
     with pytest.raises(ValueError, match="mode must be"):
-        Rule("x", "mbe", "presence", "kreis", 1.0, mode="bus")
+        EngineRule("x", "mbe", "presence", "kreis", 1.0, mode="bus")
     with pytest.raises(ValueError, match="NaN"):
         TravelTimes(np.array([[np.nan]]), np.array([0]), BASIS)
     short = {"oepnv": TravelTimes(MINUTES[:3], np.array([0, 1]), BASIS)}

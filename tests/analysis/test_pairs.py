@@ -11,7 +11,7 @@ import pytest
 from scipy.spatial import cKDTree
 
 from integrationsatlas.analysis import pairs as pairs_mod
-from integrationsatlas.analysis.assess import DemandPoints, Regions, Rule, Services, assess
+from integrationsatlas.analysis.assess import DemandPoints, EngineRule, Regions, Services, assess
 from integrationsatlas.analysis.catchment import two_step_fca, two_step_fca_blocks
 from integrationsatlas.analysis.pairs import (
     PairCache,
@@ -218,14 +218,14 @@ def _case_for_assess(seed: int) -> tuple[Regions, Services, DemandPoints]:
     return regions, services, points
 
 
-def _rules() -> list[Rule]:
+def _rules() -> list[EngineRule]:
     bands = ((4.0, 1.0), (8.0, 0.6), (12.0, 0.2))
     return [
-        Rule("reach-8", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 8.0}),
-        Rule("sfca-12", "mbe", "ratio", "kreis", 1.0, params={"catchment_km": 12.0}),
-        Rule("ratio", "mbe", "ratio", "gemeinde", 1.0),
-        Rule("reach-3", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 3.0}),
-        Rule(
+        EngineRule("reach-8", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 8.0}),
+        EngineRule("sfca-12", "mbe", "ratio", "kreis", 1.0, params={"catchment_km": 12.0}),
+        EngineRule("ratio", "mbe", "ratio", "gemeinde", 1.0),
+        EngineRule("reach-3", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 3.0}),
+        EngineRule(
             "e2sfca-12",
             "mbe",
             "ratio",
@@ -234,11 +234,11 @@ def _rules() -> list[Rule]:
             params={"catchment_km": 12.0},
             bands_km=bands,
         ),
-        Rule(
+        EngineRule(
             "gauss-9", "mbe", "ratio", "kreis", 1.0, params={"catchment_km": 9.0, "sigma_km": 4.0}
         ),
-        Rule("reach-jmd-20", "jmd", "reach", "gemeinde", 0.9, params={"distance_km": 20.0}),
-        Rule("sfca-jmd-6", "jmd", "ratio", "kreis", 1.0, params={"catchment_km": 6.0}),
+        EngineRule("reach-jmd-20", "jmd", "reach", "gemeinde", 0.9, params={"distance_km": 20.0}),
+        EngineRule("sfca-jmd-6", "jmd", "ratio", "kreis", 1.0, params={"catchment_km": 6.0}),
     ]
 
 
