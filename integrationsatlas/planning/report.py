@@ -78,60 +78,11 @@ def report_context(
     ]
     context["costs"] = cost_summary(rows)["total"]
     context["legend"] = overview_legend()
-    # Map: the Kreise of the Land with this region's Kreis outlined, coloured by combined status.
-    kreis_rows = rows_of(assessment, level=Region.Level.KREIS) if assessment else []
-    context["map"] = charts.choropleth(
-        region_map(Region.Level.KREIS),
-        status_by_region(kreis_rows),
-        _("Lage von %(name)s in Sachsen, Kreise nach Gesamtstatus") % {"name": region.name},
-        link=lambda ags: reverse("planning:region", args=[ags]),
-        prefix="rmap",
-        highlight=region.ags[:5],
-    )
-    if region.level == Region.Level.KREIS and assessment:
-        gemeinde_rows = [
-            r
-            for r in rows_of(assessment, level=Region.Level.GEMEINDE)
-            if r.region_id.startswith(region.ags)
-        ]
-        if gemeinde_rows:
-            context["gemeinde_map"] = charts.choropleth(
-                region_map(Region.Level.GEMEINDE, parent=region.ags),
-                status_by_region(gemeinde_rows),
-                _("Gemeinden von %(name)s nach Gesamtstatus") % {"name": region.name},
-                link=lambda ags: reverse("planning:region", args=[ags]),
-                prefix="gmap",
-                marks=False,
-            )
-    cliffs = region_cliffs(region.ags, today)
-    context["cliffs"] = [
-        {
-            "cliff": c,
-            "chart": charts.line_chart(
-                c.months,
-                c.remaining,
-                _("Finanzierungsklippe %(type)s bis 2030-12") % {"type": c.name},
-                y_label=c.unit,
-            ),
-        }
-        for c in cliffs
-    ]
+    context.update(_maps(region, assessment))
+    context["cliffs"] = _cliff_charts(region, today)
     context["ending"] = ending_soon(region.ags, today)
     if assessment:
-        context["equity"] = [
-            e
-            for e in equity_table(assessment)
-            if e.level == region.level and e.rule_code in {r.rule_code for r in rows}
-        ]
-        points = trend(readable, assessment, region.ags)
-        context["trend"] = points
-        if len(points) > 1:
-            context["trend_chart"] = charts.line_chart(
-                [p["date"] for p in points],
-                [None if p["met_share"] is None else p["met_share"] * 100 for p in points],
-                _("Anteil erfüllter Regeln je Bewertung (%)"),
-                y_label="%",
-            )
+        context.update(_equity_and_trend(assessment, region, rows, readable))
     demo_sources = any(v.is_demo for v in indicators.values())
     demo_services = any(o["demo"] for o in context["offers"])
     context["is_demo"] = bool(
@@ -151,6 +102,74 @@ def report_context(
     if assessment:
         context["honesty_label"] = provenance.honesty_label(assessment.standard_set)
     return context
+
+
+def _maps(region: Region, assessment: Assessment | None) -> dict[str, Any]:
+    """The Kreise of the Land with this region's Kreis outlined, coloured by combined status;
+    for a Kreis also its Gemeinden."""
+    found: dict[str, Any] = {}
+    kreis_rows = rows_of(assessment, level=Region.Level.KREIS) if assessment else []
+    found["map"] = charts.choropleth(
+        region_map(Region.Level.KREIS),
+        status_by_region(kreis_rows),
+        _("Lage von %(name)s in Sachsen, Kreise nach Gesamtstatus") % {"name": region.name},
+        link=lambda ags: reverse("planning:region", args=[ags]),
+        prefix="rmap",
+        highlight=region.ags[:5],
+    )
+    if region.level == Region.Level.KREIS and assessment:
+        gemeinde_rows = [
+            r
+            for r in rows_of(assessment, level=Region.Level.GEMEINDE)
+            if r.region_id.startswith(region.ags)
+        ]
+        if gemeinde_rows:
+            found["gemeinde_map"] = charts.choropleth(
+                region_map(Region.Level.GEMEINDE, parent=region.ags),
+                status_by_region(gemeinde_rows),
+                _("Gemeinden von %(name)s nach Gesamtstatus") % {"name": region.name},
+                link=lambda ags: reverse("planning:region", args=[ags]),
+                prefix="gmap",
+                marks=False,
+            )
+    return found
+
+
+def _cliff_charts(region: Region, today: dt.date) -> list[dict[str, Any]]:
+    return [
+        {
+            "cliff": c,
+            "chart": charts.line_chart(
+                c.months,
+                c.remaining,
+                _("Finanzierungsklippe %(type)s bis 2030-12") % {"type": c.name},
+                y_label=c.unit,
+            ),
+        }
+        for c in region_cliffs(region.ags, today)
+    ]
+
+
+def _equity_and_trend(
+    assessment: Assessment, region: Region, rows: list, readable
+) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "equity": [
+            e
+            for e in equity_table(assessment)
+            if e.level == region.level and e.rule_code in {r.rule_code for r in rows}
+        ]
+    }
+    points = trend(readable, assessment, region.ags)
+    found["trend"] = points
+    if len(points) > 1:
+        found["trend_chart"] = charts.line_chart(
+            [p["date"] for p in points],
+            [None if p["met_share"] is None else p["met_share"] * 100 for p in points],
+            _("Anteil erfüllter Regeln je Bewertung (%)"),
+            y_label="%",
+        )
+    return found
 
 
 def future_context(
