@@ -1,16 +1,18 @@
 """Cache of rendered finder pages for anonymous visitors, answered early in the stack.
 
-A view marks a page as shareable with `shareable(response, version, valid_until)`: the page then
+A view marks a page as shareable with `shareable(response, versions, valid_until)`: the page then
 depends only on its address (scheme, host, path, query with parameters sorted), the interface
-language, the registry version it was built from and the clock up to `valid_until`.
+language, the content of the offer types it shows (`versions`: offer-type code -> the content
+digest of its index, see `index.TypeIndex.digest`) and the clock up to `valid_until`.
 `PageCacheMiddleware` stores such pages and answers the next request for the same key itself,
 before sessions, CSRF, locale, authentication and the view run: a hit costs a cache lookup,
 which is what lets a worker answer thousands of searches a second.
 
 The pages live in Django's cache alias `finder_pages` (settings.py): in each worker's memory by
-default, in Redis when `REDIS_URL` is set, where every worker and server shares them. The
-registry version is part of the key, so an edit makes older pages unreachable; `valid_until`
-is checked on every hit against the finder's clock; the cache's own timeout is the maximum age.
+default, in Redis when `REDIS_URL` is set, where every worker and server shares them. A page
+is served only while each offer type it shows still has the digest it was built from, so an
+edit of one offer type leaves the pages of all others in use; `valid_until` is checked on
+every hit against the finder's clock; the cache's own timeout is the maximum age.
 
 Never stored: requests with a session cookie (signed-in people see their name) or pending
 messages, anything but GET, responses other than 200, streaming responses and responses that
@@ -29,6 +31,9 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language_from_request
+
+from . import clock
+from .indexes import indexes
 
 ALIAS = "finder_pages"
 _lock = threading.Lock()
@@ -50,9 +55,12 @@ def max_age() -> int:
     return settings.FINDER_PAGE_MAX_AGE_SECONDS
 
 
-def shareable(response: HttpResponse, version: tuple, valid_until: datetime) -> HttpResponse:
-    """Mark a page as the same for every anonymous visitor until `valid_until`."""
-    response._finder_shareable = (version, valid_until)  # type: ignore[attr-defined]
+def shareable(
+    response: HttpResponse, versions: dict[str, int], valid_until: datetime
+) -> HttpResponse:
+    """Mark a page as the same for every anonymous visitor until `valid_until`, as long as
+    the offer types it shows keep their content (`versions`: code -> index digest)."""
+    response._finder_shareable = (versions, valid_until)  # type: ignore[attr-defined]
     return response
 
 
@@ -75,18 +83,23 @@ def key_for(request: HttpRequest) -> tuple:
     return (request.path, query, get_language_from_request(request), host)
 
 
-def _cache_key(key: tuple, version: tuple) -> str:
+def _cache_key(key: tuple) -> str:
     # Cache keys must be short and plain (memcached: 250 characters); the tuple is neither.
-    digest = hashlib.blake2b(repr((_generation, key, version)).encode(), digest_size=20)
+    digest = hashlib.blake2b(repr((_generation, key)).encode(), digest_size=20)
     return "page:" + digest.hexdigest()
 
 
-def lookup(key: tuple, version: tuple, moment: datetime) -> HttpResponse | None:
-    found = caches[ALIAS].get(_cache_key(key, version))
+def current(versions: dict[str, int]) -> bool:
+    """Do these offer types still have the content the page was built from?"""
+    return all(indexes.digest(code) == digest for code, digest in versions.items())
+
+
+def lookup(key: tuple, moment: datetime) -> HttpResponse | None:
+    found = caches[ALIAS].get(_cache_key(key))
     if found is None:
         return None
-    valid_until, status, headers, body = found
-    if moment >= valid_until:
+    versions, valid_until, status, headers, body = found
+    if moment >= valid_until or not current(versions):
         return None
     response = HttpResponse(body, status=status, headers=dict(headers))
     response["X-Finder-Cache"] = "hit"
@@ -103,9 +116,9 @@ def store(key: tuple, response: HttpResponse) -> None:
         or response.has_header("Set-Cookie")
     ):
         return
-    version, valid_until = marked
-    entry = (valid_until, response.status_code, tuple(response.items()), response.content)
-    caches[ALIAS].set(_cache_key(key, version), entry, timeout=max_age())
+    versions, valid_until = marked
+    entry = (versions, valid_until, response.status_code, tuple(response.items()), response.content)
+    caches[ALIAS].set(_cache_key(key), entry, timeout=max_age())
     with _lock:
         _paths.add(key[0])
 
@@ -121,10 +134,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = None
         if request.path in _paths:
-            from . import search  # search imports this module to clear it
-
             key = key_for(request)
-            hit = lookup(key, search.current_version(), search.now())
+            hit = lookup(key, clock.now())
             if hit is not None:
                 return hit
         response = self.get_response(request)
@@ -134,7 +145,7 @@ class PageCacheMiddleware:
 
 
 def clear() -> None:
-    """Make every stored page unreachable for this process (tests; in use the version does it).
+    """Make every stored page unreachable for this process (tests; in use the digests do it).
 
     A new generation in the key, not the cache's own clear(): in Redis that would empty the
     whole database, which may hold more than this site's pages.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import timedelta
 from urllib.parse import quote
@@ -13,9 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -23,7 +21,8 @@ from shapely.geometry import mapping, shape
 
 from integrationsatlas.regions import version as regions_version
 from integrationsatlas.regions.models import Region
-from integrationsatlas.registry.models import Schedule, Service
+from integrationsatlas.registry.languages import name_in
+from integrationsatlas.registry.models import Service
 from integrationsatlas.registry.opening_hours import (
     exceptions_from,
     open_state,
@@ -33,9 +32,8 @@ from integrationsatlas.registry.opening_hours import (
 from integrationsatlas.taxonomy.families import FAMILIES, FAMILY_ICONS
 from integrationsatlas.taxonomy.models import OfferType
 
-from . import pagecache, places, search
+from . import clock, offer_types, pagecache, places, rows, search
 from .forms import SearchForm
-from .languages import language_name
 
 # The names hours.py gives Saxony's holidays, translated for the week table.
 # Keys are the German names of the `holidays` package (see registry/opening_hours.py).
@@ -55,8 +53,8 @@ HOLIDAY_NAMES = {
 }
 
 
-def _offer_types():
-    return list(OfferType.objects.filter(is_active=True).order_by("sort_order", "code"))
+def _offer_types() -> list[OfferType]:
+    return offer_types.active()
 
 
 def _kind_choices() -> list[dict[str, str]]:
@@ -105,15 +103,8 @@ def _query_without(request: HttpRequest, *drop: str, **set_values) -> str:
 
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
-    """Results; the page cache may share an anonymous visitor's page until it could change.
-
-    The registry version is read before the search so that an edit made meanwhile makes the
-    stored page stale rather than letting it pass for the new version.
-    """
-    return _results(request, search.current_version())
-
-
-def _results(request: HttpRequest, version: tuple) -> HttpResponse:
+    """Results; the page cache may share an anonymous visitor's page until it could change:
+    until the clock reaches `stable_until` or the offer type's content changes."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         if "art" in form.errors and request.GET.get("art"):
@@ -133,8 +124,8 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
     data = form.cleaned_data
     kinds = _kinds(data["art"])
     if kinds is not None:
-        return _grouped_results(request, form, kinds, version)
-    offer_type = OfferType.objects.filter(code=data["art"], is_active=True).first()
+        return _grouped_results(request, form, kinds)
+    offer_type = offer_types.by_code(data["art"])
     if offer_type is None:
         return _problem(
             request,
@@ -149,17 +140,22 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
     filters = _filters(data)
     page = data["seite"] or 1
     radius = data["umkreis"] or search.DEFAULT_RADIUS
-    moment = search.now()
+    moment = clock.now()
     found = search.search(offer_type, place, radius, filters, page, at=moment)
     if page > found.pages:
         return _problem(
             request,
             404,
             _("Diese Seite gibt es nicht"),
-            _("Die Ergebnisliste hat nur %(pages)s Seiten.") % {"pages": found.pages},
+            ngettext(
+                "Die Ergebnisliste hat nur %(pages)s Seite.",
+                "Die Ergebnisliste hat nur %(pages)s Seiten.",
+                found.pages,
+            )
+            % {"pages": found.pages},
             form=form,
         )
-    language = get_language()
+    labels = rows.Labels.translated()
     back = urlencode({"zurueck": request.get_full_path()})
     wider = [r for r in search.RADIUS_CHOICES if r > radius]
     map_view = data["ansicht"] == "karte"
@@ -171,9 +167,8 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
         "filters": filters,
         "results": found,
         "first_number": (page - 1) * search.PAGE_SIZE + 1,
-        "rows": [_row(hit, language, back) for hit in found.hits],
-        "remote_rows": [_row(hit, language, back) for hit in found.remote],
-        "labels": _row_labels(),
+        "rows": [rows.row_html(hit, labels, back) for hit in found.hits],
+        "remote_rows": [rows.row_html(hit, labels, back) for hit in found.remote],
         "map_view": map_view,
         "list_url": "?" + _query_without(request, "ansicht", "seite"),
         "map_url": "?" + _query_without(request, "seite", ansicht="karte"),
@@ -185,13 +180,14 @@ def _results(request: HttpRequest, version: tuple) -> HttpResponse:
         "beyond_kreis": _kreis_of(found.nearest_beyond),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "language_name": language_name(filters.language) if filters.language else "",
+        "language_name": name_in(filters.language) if filters.language else "",
     }
     response = render(request, "finder/results.html", context)
     # Offer-type names, region names and catalogues change without a registry version: a
     # page is shared at most FINDER_PAGE_MAX_AGE_SECONDS even when its services do not change.
     max_age = timedelta(seconds=pagecache.max_age())
-    return pagecache.shareable(response, version, min(found.stable_until, moment + max_age))
+    valid_until = min(found.stable_until, moment + max_age)
+    return pagecache.shareable(response, {offer_type.code: found.version}, valid_until)
 
 
 def _filters(data: dict) -> search.Filters:
@@ -220,20 +216,22 @@ def _kinds(art: str) -> tuple[str, list[OfferType]] | None:
     return None
 
 
-def _grouped_results(request: HttpRequest, form, kinds, version: tuple) -> HttpResponse:
+def _grouped_results(request: HttpRequest, form, kinds) -> HttpResponse:
     """Any kind or a family: the nearest offers of every kind, grouped by kind."""
     place, response = _place_from(request, form)
     if response is not None:
         return response
     data = form.cleaned_data
     filters, radius = _filters(data), data["umkreis"] or search.DEFAULT_RADIUS
-    moment, language = search.now(), get_language()
+    moment, language, labels = clock.now(), get_language(), rows.Labels.translated()
     back = urlencode({"zurueck": request.get_full_path()})
     title, offer_types = kinds
     groups, total, stable = [], 0, [moment + timedelta(seconds=pagecache.max_age())]
+    versions = {}
     for offer_type in offer_types:
         found = search.search(offer_type, place, radius, filters, 1, at=moment)
         stable.append(found.stable_until)
+        versions[offer_type.code] = found.version
         if not found.total:
             continue
         total += found.total
@@ -241,7 +239,7 @@ def _grouped_results(request: HttpRequest, form, kinds, version: tuple) -> HttpR
             {
                 "code": offer_type.code,
                 "name": offer_type.name_in(language),
-                "rows": [_row(hit, language, back) for hit in found.hits[:PER_KIND]],
+                "rows": [rows.row_html(hit, labels, back) for hit in found.hits[:PER_KIND]],
                 "total": found.total,
                 "url": "?" + _query_without(request, "seite", art=offer_type.code),
             }
@@ -255,11 +253,10 @@ def _grouped_results(request: HttpRequest, form, kinds, version: tuple) -> HttpR
         "filters": filters,
         "groups": groups,
         "total": total,
-        "labels": _row_labels(),
-        "language_name": language_name(filters.language) if filters.language else "",
+        "language_name": name_in(filters.language) if filters.language else "",
     }
     response = render(request, "finder/results_grouped.html", context)
-    return pagecache.shareable(response, version, min(stable))
+    return pagecache.shareable(response, versions, min(stable))
 
 
 def _kreis_of(hit: search.Hit | None) -> str:
@@ -337,89 +334,6 @@ def _place_from(request: HttpRequest, form: SearchForm):
     return None, _problem(request, 404, _("Ort nicht gefunden"), message, form=form)
 
 
-def _hours_text(state) -> str:
-    if state.is_open and state.closes_at:
-        return _("Jetzt geöffnet, bis %(time)s Uhr") % {
-            "time": timezone.localtime(state.closes_at).strftime("%H:%M")
-        }
-    if state.next_opening:
-        moment = timezone.localtime(state.next_opening)
-        today = timezone.localdate(search.now())
-        if moment.date() == today:
-            return _("Geschlossen. Öffnet heute um %(time)s Uhr") % {
-                "time": moment.strftime("%H:%M")
-            }
-        if moment.date() == today + timedelta(days=1):
-            return _("Geschlossen. Öffnet morgen um %(time)s Uhr") % {
-                "time": moment.strftime("%H:%M")
-            }
-        return _("Geschlossen. Öffnet am %(day)s um %(time)s Uhr") % {
-            "day": _weekday_date(moment.date()),
-            "time": moment.strftime("%H:%M"),
-        }
-    if state.has_hours:
-        return _("Geschlossen. In den nächsten drei Wochen keine Öffnungszeit.")
-    return _("Keine Öffnungszeiten angegeben. Bitte vorher anrufen.")
-
-
-def _weekday_date(day) -> str:
-    weekday = str(Schedule.Weekday(day.isoweekday()).label)
-    return f"{weekday}, {day:%d.%m.}"
-
-
-def _row_labels() -> dict:
-    """The fixed words of a result row, translated once per page instead of once per row."""
-    return {
-        "demo": _("Demo"),
-        "german_only": _("Nur auf Deutsch verfügbar."),
-        "distance": _("Entfernung"),
-        "address": _("Adresse"),
-        "step_free": _("barrierefreier Zugang"),
-        "reachable": _("Erreichbar"),
-        "by_phone": _("telefonisch"),
-        "online": _("online"),
-        "hours": _("Öffnungszeiten"),
-        "languages": _("Sprachen"),
-        "cost": _("Kosten"),
-        "free": _("kostenlos"),
-        "not_free": _("kostenpflichtig"),
-    }
-
-
-@functools.lru_cache(maxsize=65536)  # reverse() is a good part of a row's cost; ids are few
-def _detail_url(pk: int) -> str:
-    return reverse("finder:detail", args=[pk])
-
-
-def _row(hit: search.Hit, language: str, back: str = "") -> dict:
-    """One result row as flat values: the template then needs no attribute lookups."""
-    name, fallback = hit.entry.name_in(language)
-    url = _detail_url(hit.entry.id)
-    entry, site = hit.entry, hit.site
-    return {
-        "url": url,
-        "link": f"{url}?{back}" if back else url,
-        "name": name,
-        "name_is_german": fallback,
-        "is_demo": entry.is_demo,
-        "organization": entry.organization,
-        "site": site is not None,
-        "lat": f"{site.lat:.5f}" if site else "",
-        "lon": f"{site.lon:.5f}" if site else "",
-        "address": f"{site.address}, {site.postal_code} {site.city}" if site else "",
-        "wheelchair": site.wheelchair if site else False,
-        "by_phone": entry.by_phone,
-        "phone": entry.phone,
-        "online": entry.online,
-        # Locale-aware decimal separator: "0,2 km" in German, "0.2 km" in English.
-        "distance": number_format(hit.distance_km, 1) if hit.distance_km is not None else "",
-        "is_open": hit.state.is_open,
-        "hours": _hours_text(hit.state),
-        "languages": ", ".join(language_name(code) for code in entry.languages),
-        "is_free": entry.is_free,
-    }
-
-
 def _public_service(pk: int) -> Service:
     service = (
         Service.public.select_related("organization", "offer_type")
@@ -441,7 +355,7 @@ def _public_service(pk: int) -> Service:
 def _week_rows(weekly, exceptions, today, gemeinde=None):
     return [
         {
-            "day": _weekday_date(day),
+            "day": rows.weekday_date(day),
             "is_today": day == today,
             "intervals": [f"{a:%H:%M}–{b:%H:%M}" for a, b in intervals],
             "note": holiday_name(note),
@@ -471,7 +385,7 @@ def holiday_name(note: str) -> str:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     service = _public_service(pk)
     language = get_language()
-    moment = search.now()
+    moment = clock.now()
     today = timezone.localdate(moment)
     sites = []
     for sal in service.service_at_locations.all():
@@ -482,7 +396,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "location": sal.location,
                 "note": sal.description,
-                "hours": _hours_text(state),
+                "hours": rows.hours_text(state),
                 "state": state,
                 "week": _week_rows(weekly, exceptions, today, gemeinde),
                 "routes": route_links(sal.location, service.name),
@@ -503,10 +417,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shows_german": any_german,
         "sites": sites,
         "remote_week": _week_rows(remote_weekly, remote_exceptions, today) if remote_weekly else [],
-        "remote_hours": _hours_text(open_state(moment, remote_weekly, remote_exceptions))
+        "remote_hours": rows.hours_text(open_state(moment, remote_weekly, remote_exceptions))
         if (service.by_phone or service.online)
         else "",
-        "spoken_languages": [language_name(code) for code in service.languages],
+        "spoken_languages": [name_in(code) for code in service.languages],
         "target_groups": [
             str(Service.TargetGroup(g).label)
             for g in service.target_groups

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from integrationsatlas.registry import permissions
@@ -121,7 +122,19 @@ def rollback_batch(request, batch_id: int):
     else:
         messages.success(
             request,
-            _("Import #%(id)s zurückgenommen: %(r)s Angebote wiederhergestellt, %(d)s gelöscht.")
-            % {"id": batch.pk, "r": counts["restored"], "d": counts["deleted"]},
+            _("Import #%(id)s zurückgenommen: %(restored)s, %(deleted)s.")
+            % {
+                "id": batch.pk,
+                "restored": ngettext(
+                    "%(n)s Angebot wiederhergestellt",
+                    "%(n)s Angebote wiederhergestellt",
+                    counts["restored"],
+                )
+                % {"n": counts["restored"]},
+                "deleted": ngettext(
+                    "%(n)s Angebot gelöscht", "%(n)s Angebote gelöscht", counts["deleted"]
+                )
+                % {"n": counts["deleted"]},
+            },
         )
     return redirect("interchange:import")

@@ -10,6 +10,7 @@ import shapely
 from shapely.geometry import shape
 
 from .models import Region
+from .version import current_version
 
 _lock = threading.Lock()
 
@@ -19,13 +20,13 @@ class _Index:
     keys: list[str]
     tree: shapely.STRtree
     geometries: list[shapely.Geometry]
-    region_count: int
+    version: str  # the regions' version it was built from (`version.current_version`)
 
 
 _index: _Index | None = None
 
 
-def _build() -> _Index:
+def _build(version: str) -> _Index:
     rows = list(
         Region.objects.filter(level=Region.Level.GEMEINDE, boundary__isnull=False)
         .order_by("ags")
@@ -33,15 +34,17 @@ def _build() -> _Index:
     )
     geometries = [shape(boundary) for _, boundary in rows]
     shapely.prepare(geometries)
-    return _Index([a for a, _ in rows], shapely.STRtree(geometries), geometries, len(rows))
+    return _Index([a for a, _ in rows], shapely.STRtree(geometries), geometries, version)
 
 
 def _get_index() -> _Index:
     global _index
+    # The regions' version is asked of the database at most every few seconds (a search by
+    # coordinates used to count the Gemeinden on every call).
+    version = current_version()
     with _lock:
-        count = Region.objects.filter(level=Region.Level.GEMEINDE).count()
-        if _index is None or _index.region_count != count:
-            _index = _build()
+        if _index is None or _index.version != version:
+            _index = _build(version)
         return _index
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from integrationsatlas.regions import editions
@@ -152,7 +153,11 @@ def edition_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("registry:indicator_edition", pk=pk)
     messages.success(
         request,
-        _("Ausgabe #%(pk)s zurückgezogen: %(n)s Werte nicht mehr in Gebrauch.")
+        ngettext(
+            "Ausgabe #%(pk)s zurückgezogen: %(n)s Wert nicht mehr in Gebrauch.",
+            "Ausgabe #%(pk)s zurückgezogen: %(n)s Werte nicht mehr in Gebrauch.",
+            len(done.archived),
+        )
         % {"pk": done.pk, "n": len(done.archived)},
     )
     return redirect("registry:indicators")

@@ -83,13 +83,18 @@ CORPUS_CHRISTI_GEMEINDEN = frozenset(
 )
 
 
-@lru_cache(maxsize=32)
 def saxony_holidays(year: int, gemeinde: str | None = None) -> dict[date, str]:
     """Saxony's statutory public holidays (SächsSFG) in German, from the `holidays` package.
 
     With `gemeinde` (an AGS), Fronleichnam is added where it holds in the whole Gemeinde.
     """
-    categories = ("public", "catholic") if gemeinde in CORPUS_CHRISTI_GEMEINDEN else ("public",)
+    return _holidays(year, gemeinde in CORPUS_CHRISTI_GEMEINDEN)
+
+
+# Cached per year and calendar, not per Gemeinde: a search touches sites in hundreds of them.
+@lru_cache(maxsize=64)
+def _holidays(year: int, corpus_christi: bool) -> dict[date, str]:
+    categories = ("public", "catholic") if corpus_christi else ("public",)
     calendar = holidays.Germany(subdiv="SN", years=year, language="de", categories=categories)
     return dict(calendar.items())
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from integrationsatlas.regions.models import Region
 
@@ -145,6 +146,12 @@ def proposed_gemeinden(payload: dict) -> list[str]:
     return [key for key in keys if key]
 
 
+def _at_most(limit: int) -> str:
+    return ngettext("höchstens %(limit)s Zeichen.", "höchstens %(limit)s Zeichen.", limit) % {
+        "limit": limit
+    }
+
+
 def _land_name() -> str:
     land = Region.objects.filter(level=Region.Level.LAND).order_by("ags").first()
     return land.name if land else _("dem geladenen Land")
@@ -159,7 +166,7 @@ def _check_service_fields(check: _Checker, payload: dict) -> None:
     for field, limit in TEXT_LIMITS.items():
         value = payload.get(field)
         if isinstance(value, str) and len(value) > limit:
-            check.add(field, _("höchstens %(limit)s Zeichen.") % {"limit": limit})
+            check.add(field, _at_most(limit))
     code = payload.get("offer_type")
     if not code:
         check.add("offer_type", _("Bitte eine Angebotsart wählen."))
@@ -231,7 +238,7 @@ def _check_locations(check: _Checker, payload: dict) -> None:
                 check.add(f"{here}.{field}", _("Pflichtangabe."))
         for field, limit in LOCATION_LIMITS.items():
             if len(str(row.get(field) or "")) > limit:
-                check.add(f"{here}.{field}", _("höchstens %(limit)s Zeichen.") % {"limit": limit})
+                check.add(f"{here}.{field}", _at_most(limit))
         if not POSTAL_CODE_PATTERN.match(str(row.get("postal_code") or "")):
             check.add(f"{here}.postal_code", _("Postleitzahl muss aus fünf Ziffern bestehen."))
         lon, lat = _number(row.get("longitude")), _number(row.get("latitude"))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from integrationsatlas.finder import search
+from integrationsatlas.finder import clock, search
 from tests.finder.fixtures import MONDAY_10, build_registry
 
 # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still sync.
@@ -66,7 +66,7 @@ def reload_regions_after(django_db_blocker):
 @pytest.fixture
 def live_registry(live_server, monkeypatch, settings):
     settings.FINDER_VERSION_CHECK_SECONDS = 0
-    monkeypatch.setattr(search, "now", lambda: MONDAY_10)
+    monkeypatch.setattr(clock, "now", lambda: MONDAY_10)
     search.clear_cache()
     _load_shared_data()  # an earlier transactional test emptied the tables
     data = build_registry()

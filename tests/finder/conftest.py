@@ -2,7 +2,7 @@
 
 import pytest
 
-from integrationsatlas.finder import search
+from integrationsatlas.finder import clock, search
 
 from .fixtures import MONDAY_10, build_registry
 
@@ -10,7 +10,7 @@ from .fixtures import MONDAY_10, build_registry
 @pytest.fixture(autouse=True)
 def finder_clock(monkeypatch, settings):
     settings.FINDER_VERSION_CHECK_SECONDS = 0
-    monkeypatch.setattr(search, "now", lambda: MONDAY_10)
+    monkeypatch.setattr(clock, "now", lambda: MONDAY_10)
     search.clear_cache()
     yield MONDAY_10
     search.clear_cache()

@@ -85,3 +85,63 @@ def test_arabic_result_counts_use_the_dual_and_the_plural():
     assert "خدمتان" in words[2]  # dual
     assert "خدمات" in words[3]  # plural for 3-10
     assert "خدمة" in words[11] and "خدمات" not in words[11]  # singular after 11-99
+
+
+@pytest.mark.parametrize(
+    "language, plural, singular",
+    [
+        ("ar", "3 خدمات ضمن 25 كم", "3 خدمة"),
+        ("ru", "3 услуги в радиусе 25 км", "3 услуга"),
+        ("uk", "3 послуги в радіусі 25 км", "3 послуга"),
+        ("de", "3 Angebote im Umkreis von 25 km", "3 Angebot "),
+    ],
+)
+def test_results_page_counts_three_services_in_the_plural(
+    client, registry, language, plural, singular
+):
+    """Pirna, 25 km: three services with sites (the phone one is listed apart)."""
+    response = client.get(
+        "/suche/ergebnisse/",
+        {"art": "mbe", "ort": "Pirna", "umkreis": "25"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    html = response.content.decode()
+    summary = html[
+        html.index('class="summary"') : html.index("</p>", html.index('class="summary"'))
+    ]
+    assert plural in summary
+    assert singular not in summary
+
+
+def test_a_page_beyond_the_last_says_one_page_in_the_singular(client, registry):
+    response = client.get("/suche/ergebnisse/", {"art": "mbe", "ort": "Pirna", "seite": "2"})
+    assert response.status_code == 404
+    assert "Die Ergebnisliste hat nur 1 Seite." in response.content.decode()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_language_filter_names_every_language_in_every_interface_language(language):
+    """The finder offers the languages of the one list (registry/data/languages.yaml), each
+    named in the visitor's language, none left to the German or English stand-in."""
+    from integrationsatlas.finder.forms import SearchForm
+    from integrationsatlas.registry import languages
+
+    codes = languages.finder_languages()
+    assert len(codes) >= 20 and {"ar", "uk", "fa", "prs", "ti"} <= set(codes)
+    offered = SearchForm.base_fields["sprache"].choices[1:]
+    assert [code for code, _ in offered] == list(codes)
+    own = languages._load().translated
+    with translation.override(language):
+        shown = {code: str(label) for code, label in offered}
+    for code in codes:
+        assert own[code].get(language), (code, language)
+        assert shown[code] == own[code][language]
+
+
+def test_a_language_without_a_name_of_its_own_falls_back_to_english_then_german():
+    from integrationsatlas.registry.languages import name_in
+
+    assert name_in("ar", "ar") == "العربية"
+    assert name_in("ar", "uk") == "Арабська"
+    assert name_in("ckb", "ar") == "Kurdisch (Sorani)"  # only the German name is in the list
+    assert name_in("xx", "ar") == "xx"  # not a language code: shown as it came

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from integrationsatlas.finder import search
+from integrationsatlas.finder import clock, search
 from integrationsatlas.registry.opening_hours import BERLIN
 
 from .fixtures import MONDAY_10
@@ -17,7 +17,7 @@ WHIT_MONDAY_10 = datetime(2026, 5, 25, 10, 0, tzinfo=BERLIN)
 
 
 def _both_open_now(client, monkeypatch, moment: datetime) -> tuple[bool, bool]:
-    monkeypatch.setattr(search, "now", lambda: moment)
+    monkeypatch.setattr(clock, "now", lambda: moment)
     monkeypatch.setattr(timezone, "now", lambda: moment)
     search.clear_cache()
     page = client.get(RESULTS, {"art": "mbe", "ort": "Pirna", "offen": "1"}).content.decode()

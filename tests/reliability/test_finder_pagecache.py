@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from integrationsatlas.finder import clock as finder_clock
 from integrationsatlas.finder import pagecache, search
 from integrationsatlas.registry.opening_hours import BERLIN
 from tests.finder.fixtures import MONDAY_10, build_registry
@@ -22,7 +23,7 @@ def clock(monkeypatch, settings):
     """A clock the test can move; version checked on every request; empty caches."""
     settings.FINDER_VERSION_CHECK_SECONDS = 0
     moment = {"now": MONDAY_10}
-    monkeypatch.setattr(search, "now", lambda: moment["now"])
+    monkeypatch.setattr(finder_clock, "now", lambda: moment["now"])
     search.clear_cache()
     yield moment
     search.clear_cache()
@@ -110,11 +111,11 @@ def test_a_hit_keeps_the_security_headers_and_skips_the_view(
 def test_pages_that_set_a_cookie_are_never_shared(registry):
     from django.http import HttpResponse
 
-    response = pagecache.shareable(HttpResponse(b"x"), search.current_version(), MONDAY_10)
+    response = pagecache.shareable(HttpResponse(b"x"), {}, MONDAY_10)
     response.set_cookie("something", "per-visitor")
     key = ("/x/", (), "de", ("http", "testserver"))
     pagecache.store(key, response)
-    assert pagecache.lookup(key, search.current_version(), MONDAY_10) is None
+    assert pagecache.lookup(key, datetime(2026, 6, 1, 9, 0, tzinfo=BERLIN)) is None
 
 
 def test_cache_is_bounded_and_can_be_switched_off(client, registry, settings):
