@@ -233,7 +233,7 @@ def run(args: argparse.Namespace, wrk: str | None, env: dict, tmp: str) -> tuple
 
     connections.close_all()  # the benchmark process holds no database connection
     port = bf.free_port()
-    server = bf.start_server(env, port, args.workers, args.threads, False)
+    server = bf.start_server(env, port, args.workers, args.threads, False, Path(tmp) / "server.log")
     base = f"http://127.0.0.1:{port}"
     try:
         bf.run_clients(base, min(args.clients, 8), min(5.0, args.duration), paths)
