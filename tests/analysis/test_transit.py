@@ -110,43 +110,56 @@ def test_walking_rejects_nonsense():
 def brute_force(stop_xy, trips, origin, dest, depart, walk):
     """Fixed point over all trips: same journey definition, no rounds, no patterns."""
     xy = np.asarray(stop_xy, float)
-
-    def secs(a, b):
-        d = float(np.hypot(*(np.asarray(a, float) - np.asarray(b, float))))
-        return d, math.ceil(d * walk.detour / walk.speed_m_s)
-
     inf = int(UNREACHED)
     access = [inf] * len(xy)
     for s, p in enumerate(xy):
-        d, t = secs(origin, p)
+        d, t = _walk(origin, p, walk)
         if d <= walk.max_walk_m:
             access[s] = depart + t
     alight = [inf] * len(xy)
     while True:
-        board = list(access)
-        for s in range(len(xy)):
-            board[s] = min(board[s], alight[s])
-            for s2 in range(len(xy)):
-                d, t = secs(xy[s2], xy[s])
-                if s2 != s and d <= walk.max_transfer_m and alight[s2] < inf:
-                    board[s] = min(board[s], alight[s2] + t)
+        board = _boarding(xy, access, alight, walk)
         before = list(alight)
-        for stops, arr, dep in trips:
-            for i in range(len(stops)):
-                if board[stops[i]] <= dep[i]:
-                    for j in range(i + 1, len(stops)):
-                        alight[stops[j]] = min(alight[stops[j]], arr[j])
+        _ride(trips, board, alight)
         if alight == before:
             break
     best = inf
-    d, t = secs(origin, dest)
+    d, t = _walk(origin, dest, walk)
     if d <= walk.max_walk_m:
         best = depart + t
     for s in range(len(xy)):
-        d, t = secs(xy[s], dest)
+        d, t = _walk(xy[s], dest, walk)
         if d <= walk.max_walk_m and board[s] < inf:
             best = min(best, board[s] + t)
     return best
+
+
+def _walk(a, b, walk):
+    d = float(np.hypot(*(np.asarray(a, float) - np.asarray(b, float))))
+    return d, math.ceil(d * walk.detour / walk.speed_m_s)
+
+
+def _boarding(xy, access, alight, walk):
+    """Earliest time at each stop: walked from the origin, alighted there, or alighted at
+    another stop and walked over."""
+    inf = int(UNREACHED)
+    board = list(access)
+    for s in range(len(xy)):
+        board[s] = min(board[s], alight[s])
+        for s2 in range(len(xy)):
+            d, t = _walk(xy[s2], xy[s], walk)
+            if s2 != s and d <= walk.max_transfer_m and alight[s2] < inf:
+                board[s] = min(board[s], alight[s2] + t)
+    return board
+
+
+def _ride(trips, board, alight):
+    """Lowers `alight` in place: every trip caught at a stop reaches all its later stops."""
+    for stops, arr, dep in trips:
+        for i in range(len(stops)):
+            if board[stops[i]] <= dep[i]:
+                for j in range(i + 1, len(stops)):
+                    alight[stops[j]] = min(alight[stops[j]], arr[j])
 
 
 @st.composite
