@@ -11,12 +11,14 @@ run: setup
 	$(IA) migrate --noinput
 	$(IA) load-regions
 	$(IA) indicators import data/sachsen-zensus2022-gemeinden.csv
+	$(IA) indicators import data/sachsen-auslaendische-beschaeftigte-schaetzung.csv
 	$(IA) load-offer-types
 	$(IA) load-demo --if-empty
 	$(IA) standard-sets import integrationsatlas/standards/data/sachsen-saechsintg-komintavo.yaml --if-missing
 	$(IA) assess --standard-set sachsen-saechsintg-komintavo --level kreis --if-missing --publish --format csv --out var/bewertung-sachsen-recht-kreise.csv
 	$(IA) standard-sets import integrationsatlas/standards/data/beispielstandard-sachsen-2030.yaml --if-missing
 	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level kreis --if-missing --publish --format csv --out var/bewertung-kreise.csv
+	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level kreis --date 2030-12-31 --if-missing --publish --format csv --out var/bewertung-kreise-2030.csv
 	$(IA) assess --standard-set beispielstandard-sachsen-2030 --level gemeinde --if-missing --publish --format csv --out var/bewertung-gemeinden.csv
 	$(IA) collectstatic --noinput -v 0
 	GUNICORN_CMD_ARGS="--log-level warning" $(IA) serve --bind 127.0.0.1:8000

@@ -79,8 +79,8 @@ def generate(services: int, seed: int) -> None:
         Service,
         ServiceAtLocation,
     )
-    from integrationsatlas.standards.models import OfferType
-    from integrationsatlas.standards.seed import load_offer_types
+    from integrationsatlas.taxonomy.models import OfferType
+    from integrationsatlas.taxonomy.seed import load_offer_types
 
     call_command("migrate", verbosity=0)
     load_regions(ROOT / "data")
@@ -207,7 +207,7 @@ def build_queries(seed: int, count: int = 2000) -> list[str]:
 
     django.setup()
     from integrationsatlas.regions.models import Region
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     rng = random.Random(seed)
     codes = list(OfferType.objects.values_list("code", flat=True))

@@ -109,7 +109,7 @@ def editor_setup() -> tuple[str, int, dict]:
 def read_paths(seed: int, count: int) -> list[str]:
     """50 % finder result pages, 35 % /api/v1/services searches, 15 % /hsds/services pages."""
     from integrationsatlas.regions.models import Region
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     rng = random.Random(seed)
     finder = bf.build_queries(seed, count)
@@ -175,6 +175,24 @@ def run_editor(port: int, token: str, service_id: int, payload: dict, stop: thre
 
 
 def main() -> int:
+    args, wrk = parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        database_url, pg_name = temporary_database(tmp)
+        env = server_env(tmp, database_url)
+        os.environ.update(env)
+        try:
+            result, edits = run(args, wrk, env, tmp)
+        finally:
+            if pg_name:
+                from django.db import connections
+
+                connections.close_all()
+                _pg_admin(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{pg_name}"')
+    return report(args, wrk, pg_name, result, edits)
+
+
+def parse_args() -> tuple[argparse.Namespace, str | None]:
+    """The arguments, and wrk when it is to be used (None: the Python client)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=2000, help="demo services (load-demo)")
     parser.add_argument("--clients", type=int, default=50)
@@ -189,58 +207,62 @@ def main() -> int:
     wrk = bf.ensure_wrk() if args.client in ("auto", "wrk") else None
     if args.client == "wrk" and wrk is None:
         parser.error("wrk is not installed and apt-get could not install it")
+    return args, wrk
 
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        database_url, pg_name = temporary_database(tmp)
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "integrationsatlas.settings",
-            "INTEGRATIONSATLAS_VAR_DIR": tmp,
-            "SECRET_KEY": "benchmark-only",
-            "DATABASE_URL": database_url,
-            "DEMO_PASSWORD": secrets.token_urlsafe(12),
-            "AXES_ENABLED": "0",
-        }
-        os.environ.update(env)
+
+def server_env(tmp: str, database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "integrationsatlas.settings",
+        "INTEGRATIONSATLAS_VAR_DIR": tmp,
+        "SECRET_KEY": "benchmark-only",
+        "DATABASE_URL": database_url,
+        "DEMO_PASSWORD": secrets.token_urlsafe(12),
+        "AXES_ENABLED": "0",
+    }
+
+
+def run(args: argparse.Namespace, wrk: str | None, env: dict, tmp: str) -> tuple[dict, dict]:
+    """Data, server and a short warm-up, then the reads under load while the editor edits."""
+    started = time.monotonic()
+    prepare(env, args.services)
+    token, service_id, payload = editor_setup()
+    paths = read_paths(args.seed, 3000)
+    print(f"data ready in {time.monotonic() - started:.1f} s", flush=True)
+    from django.db import connections
+
+    connections.close_all()  # the benchmark process holds no database connection
+    port = bf.free_port()
+    server = bf.start_server(env, port, args.workers, args.threads, False, Path(tmp) / "server.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        bf.run_clients(base, min(args.clients, 8), min(5.0, args.duration), paths)
+        stop = threading.Event()
+        edits: dict = {}
+        editor = threading.Thread(
+            target=lambda: edits.update(
+                saved_failed=run_editor(port, token, service_id, payload, stop)
+            )
+        )
+        editor.start()
         try:
-            started = time.monotonic()
-            prepare(env, args.services)
-            token, service_id, payload = editor_setup()
-            paths = read_paths(args.seed, 3000)
-            print(f"data ready in {time.monotonic() - started:.1f} s", flush=True)
-            from django.db import connections
-
-            connections.close_all()  # the benchmark process holds no database connection
-            port = bf.free_port()
-            server = bf.start_server(env, port, args.workers, args.threads, False)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                bf.run_clients(base, min(args.clients, 8), min(5.0, args.duration), paths)
-                stop = threading.Event()
-                edits: dict = {}
-                editor = threading.Thread(
-                    target=lambda: edits.update(
-                        saved_failed=run_editor(port, token, service_id, payload, stop)
-                    )
-                )
-                editor.start()
-                try:
-                    if wrk:
-                        result = bf.run_wrk(wrk, base, paths, args.clients, args.duration, tmp)
-                    else:
-                        result = bf.run_python(base, paths, args.clients, args.duration)
-                finally:
-                    stop.set()
-                    editor.join(timeout=60)
-            finally:
-                server.terminate()
-                server.wait(timeout=20)
+            if wrk:
+                result = bf.run_wrk(wrk, base, paths, args.clients, args.duration, tmp)
+            else:
+                result = bf.run_python(base, paths, args.clients, args.duration)
         finally:
-            if pg_name:
-                from django.db import connections
+            stop.set()
+            editor.join(timeout=60)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return result, edits
 
-                connections.close_all()
-                _pg_admin(os.environ["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{pg_name}"')
+
+def report(
+    args: argparse.Namespace, wrk: str | None, pg_name: str | None, result: dict, edits: dict
+) -> int:
+    """Prints the figures; the exit status: 1 when any read or edit failed."""
     saved_raw, failed = edits.get("saved_failed", ([], ["editor thread did not finish"]))
     saved = sorted(v * 1000 for v in saved_raw)
     load = os.getloadavg()

@@ -36,8 +36,8 @@ def main() -> None:
 
     django.setup()
     from integrationsatlas.analysis.assess import assess
+    from integrationsatlas.assessments.engine_input import build_engine_input, engine_rules
     from integrationsatlas.registry.models import Service
-    from integrationsatlas.standards.loader import engine_rules, load_input
     from integrationsatlas.standards.models import StandardSet
 
     standard_set = StandardSet.objects.filter(slug=SLUG).first()
@@ -48,7 +48,7 @@ def main() -> None:
     print(f"{platform.node()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     for level in ("kreis", "gemeinde"):
         started = time.perf_counter()
-        data = load_input(rules, date)
+        data = build_engine_input(rules, date)
         load_seconds = time.perf_counter() - started
         print(
             f"data {level:8s}: {data.reference['registry']['services']} services, "

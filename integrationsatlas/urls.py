@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from integrationsatlas.regions import start
+
 urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
@@ -17,4 +19,6 @@ urlpatterns = [
     path("austausch/", include("integrationsatlas.interchange.urls")),
     path("", include("integrationsatlas.api.urls")),
     path("", include("integrationsatlas.core.urls")),
+    path("", start.home, name="home"),
+    path("gesundheit/", start.health, name="health"),
 ]

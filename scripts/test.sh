@@ -18,7 +18,7 @@ $BIN/python scripts/audit.py || status=1
 echo "== pytest on SQLite"
 # The browser tests run in this pass only: make sure Debian's Chromium is there.
 scripts/install-browser.sh || status=1
-env -u DATABASE_URL $BIN/python -m pytest -n "$WORKERS" "$@" || status=1
+env -u DATABASE_URL $BIN/python -m pytest -n "$WORKERS" --dist worksteal "$@" || status=1
 
 pg_url=${DATABASE_URL:-}
 if [ -z "$pg_url" ] && $BIN/python scripts/pg_available.py postgres://postgres@127.0.0.1:5432/postgres; then
@@ -26,7 +26,7 @@ if [ -z "$pg_url" ] && $BIN/python scripts/pg_available.py postgres://postgres@1
 fi
 if [ -n "$pg_url" ]; then
   echo "== pytest on PostgreSQL (${pg_url%%@*}@…)"
-  DATABASE_URL=$pg_url $BIN/python -m pytest -n "$WORKERS" -m "not browser" "$@" || status=1
+  DATABASE_URL=$pg_url $BIN/python -m pytest -n "$WORKERS" --dist worksteal -m "not browser" "$@" || status=1
 else
   echo "== PostgreSQL pass SKIPPED: no DATABASE_URL set and no server answers on 127.0.0.1:5432"
 fi

@@ -22,7 +22,7 @@ def pytest_configure(config):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load Saxony's regions (Land, 13 Kreise, 418 Gemeinden) and the offer types once per test DB."""
     from integrationsatlas.regions.loader import load_regions
-    from integrationsatlas.standards.seed import load_offer_types
+    from integrationsatlas.taxonomy.seed import load_offer_types
 
     with django_db_blocker.unblock():
         load_regions(DATA_DIR)

@@ -23,7 +23,7 @@ def test_start_page_lists_13_kreise(client):
 
 @pytest.mark.django_db
 def test_offer_types_seeded_in_seven_languages():
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     # 16 from the domain brief plus the four offers of kommunale Integrationsarbeit that the
     # Saxon law names (§§ 12, 13, 14, 19 SächsIntG).

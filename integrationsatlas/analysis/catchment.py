@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
@@ -243,3 +243,48 @@ def two_step_fca(
 def _ratio(s: FloatArray, weighted_demand: FloatArray) -> FloatArray:
     # R_j is defined only where some weighted demand is in reach (see two_step_fca).
     return np.divide(s, weighted_demand, out=np.zeros_like(s), where=weighted_demand > 0)
+
+
+#: One block of a sparse (n, m) cost matrix: (rows: the block's row indices, distinct;
+#: local: position in ``rows`` of each stored entry; cols: its column; cost: its cost).
+RowBlock: TypeAlias = tuple[
+    npt.NDArray[np.integer[Any]],
+    npt.NDArray[np.integer[Any]],
+    npt.NDArray[np.integer[Any]],
+    FloatArray,
+]
+
+
+def two_step_fca_blocks(
+    demand: npt.ArrayLike,
+    supply: npt.ArrayLike,
+    blocks: Callable[[], Iterable[RowBlock]],
+    max_cost: float,
+    weight: Weight = "uniform",
+    sigma: float | None = None,
+    bands: Bands | None = None,
+) -> FloatArray:
+    """:func:`two_step_fca` (same formula, weights and references) over a sparse cost
+    matrix given in blocks of rows, so that no matrix of all pairs is ever built.
+
+    ``blocks()`` returns the blocks (:data:`RowBlock`); every row lies in at most one block
+    and every stored entry is in its row's block. It is called twice: step 1 and step 2
+    each read every block once and compute its weights again (cheaper than storing them).
+    Step 1 adds sum_k P_k f(d_kj) of the block to each site's weighted demand; step 2 sums
+    A_i = sum_j R_j f(d_ij) over the block's entries of row i, in their order
+    (``np.bincount``). The same blocks give bit-identical results; another split or order
+    agrees with :func:`two_step_fca` to rounding (tested to 1e-12 relative).
+    """
+    _validate_weight(weight, sigma, bands)
+    p = np.asarray(demand, dtype=np.float64).ravel()
+    s = np.asarray(supply, dtype=np.float64).ravel()
+    weighted_demand = np.zeros(s.size)
+    for rows, local, cols, cost in blocks():
+        w = reach_weights(cost, max_cost, weight, sigma, bands)
+        weighted_demand += np.bincount(cols, w * p[rows][local], minlength=s.size)
+    ratio = _ratio(s, weighted_demand)
+    out: FloatArray = np.zeros(p.size)
+    for rows, local, cols, cost in blocks():
+        w = reach_weights(cost, max_cost, weight, sigma, bands)
+        out[rows] = np.bincount(local, w * ratio[cols], minlength=rows.size)
+    return out

@@ -24,6 +24,9 @@ UNIT_DE = {
 INDICATOR_DE = {
     "population": "Einwohner",
     "foreign_population": "ausländische Einwohner",
+    "foreign_eu27": "EU-Bürgerinnen und -Bürger",
+    "foreign_third_country": "Drittstaatsangehörige",
+    "foreign_employees": "ausländische sozialversicherungspflichtig Beschäftigte",
     "protection_seekers": "Schutzsuchende",
     "children_under_6": "Kinder unter 6 Jahren",
     "fsa_target_group": "Personen der Zielgruppe der Flüchtlingssozialarbeit",
@@ -86,6 +89,25 @@ def catchment_sentence(
     )
 
 
+def catchment_transit_sentence(
+    supply: float,
+    label: str,
+    demand: float,
+    indicator: str,
+    value: float,
+    target: float,
+    minutes: float,
+    basis: str,
+) -> str:
+    """Spatial ratio (2SFCA) by travel time with bus and train."""
+    return (
+        f"Erreichbar in höchstens {format_de(minutes)} Minuten {basis}: "
+        f"{format_de(demand, 0)} {indicator_de(indicator)} erreichen zusammen "
+        f"{format_de(supply)} {label} (2SFCA), {format_de(value)} je 1.000; "
+        f"Ziel {format_de(target)}."
+    )
+
+
 def hours_sentence(hours: float, demand: float, indicator: str, value: float, target: float) -> str:
     """Opening hours per 1,000 demand."""
     return (
@@ -111,11 +133,45 @@ def reach_sentence(
     )
 
 
-def languages_sentence(covered: float, total: float, value: float, target: float) -> str:
-    """Share of foreign population whose main language a service speaks."""
+def reach_transit_sentence(
+    reached: float,
+    total: float,
+    indicator: str,
+    value: float,
+    target: float,
+    minutes: float,
+    basis: str,
+) -> str:
+    """Share of demand that reaches the nearest service within m minutes by bus and train."""
+    return (
+        f"{format_de(reached, 0)} von {format_de(total, 0)} {indicator_de(indicator)} "
+        f"({percent_de(value)}): nächstes Angebot erreichbar in höchstens "
+        f"{format_de(minutes)} Minuten {basis}; Ziel {percent_de(target)}."
+    )
+
+
+def no_timetable_sentence(minutes: float) -> str:
+    """A transit rule judged by the straight line because no timetable is loaded."""
+    return (
+        f"Kein Fahrplan geladen: statt „erreichbar in höchstens {format_de(minutes)} Minuten "
+        "mit Bus und Bahn“ gilt hier die Luftlinie."
+    )
+
+
+def transit_note(minutes: float, basis: str) -> str:
+    """What a row without a value or a summary row of a transit rule was judged by."""
+    return f"Maßstab: erreichbar in höchstens {format_de(minutes)} Minuten {basis}."
+
+
+def languages_sentence(
+    covered: float, total: float, value: float, target: float, languages: str = ""
+) -> str:
+    """Share of foreign population whose main language a service speaks; `languages` names
+    the main languages the rule is limited to (empty: every language with a figure)."""
+    who = f"mit Hauptsprache {languages}" if languages else "mit bekannter Sprache"
     return (
         f"Die Angebote sprechen die Hauptsprache von {format_de(covered, 0)} der "
-        f"{format_de(total, 0)} ausländischen Einwohner mit bekannter Sprache "
+        f"{format_de(total, 0)} ausländischen Einwohner {who} "
         f"({percent_de(value)}); Ziel {percent_de(target)}."
     )
 

@@ -33,6 +33,11 @@ REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
     "reach": ("distance_km",),
     "reliability": ("months",),
 }
+#: How a reach or 2SFCA rule measures "within": the straight line (``distance_km``,
+#: ``catchment_km``), or travel time by bus and train (``max_minutes``, from a travel-time
+#: matrix the caller hands to assess(); without one the straight line stays, and the
+#: explanation says so).
+MODES: tuple[str, ...] = ("straight", "transit")
 
 
 def _floats(x: npt.ArrayLike) -> FloatArray:
@@ -218,7 +223,7 @@ class Services:
 
 
 @dataclass(frozen=True)
-class Rule:
+class EngineRule:
     """One rule of a standard set (docs/engine.md, rule kinds).
 
     ``params``: ``distance_km`` (reach), ``months`` (reliability), optional
@@ -252,6 +257,13 @@ class Rule:
     #: When set, only services serving this group, "all", or no group in particular count
     #: as supply (``Services.group_code``); empty = every service of the offer type counts.
     target_group: str = ""
+    #: One of MODES; "transit" needs params["max_minutes"] (see MODES).
+    mode: str = "straight"
+    #: For ``languages``: only these main languages (ISO codes) count, in the numerator and
+    #: the denominator; empty = every language with a figure. ``language_names``: the
+    #: German names for the explanation (e.g. "Polnisch, Tschechisch oder Rumänisch").
+    languages: tuple[str, ...] = ()
+    language_names: str = ""
 
     def __post_init__(self) -> None:
         where = f"rule {self.id!r}"
@@ -272,6 +284,10 @@ class Rule:
             raise ValueError(f"{where}: responsible_level must be one of {COST_LEVELS}")
         if self.bands_km:
             self._check_bands(where)
+        if self.mode not in MODES:
+            raise ValueError(f"{where}: mode must be one of {MODES}, got {self.mode!r}")
+        if self.mode == "transit":
+            self._check_transit(where)
         try:
             check_financing(self.shares())
         except ValueError as err:
@@ -294,13 +310,49 @@ class Rule:
                 f"beyond catchment_km {self.params['catchment_km']}"
             )
 
+    def _check_transit(self, where: str) -> None:
+        spatial = self.kind == "reach" or (self.kind == "ratio" and "catchment_km" in self.params)
+        if not spatial:
+            raise ValueError(f"{where}: mode 'transit' needs a reach rule or a 2SFCA ratio rule")
+        if not self.params.get("max_minutes", 0) > 0:
+            raise ValueError(f"{where}: mode 'transit' needs a positive params['max_minutes']")
+        if self.bands_km or "sigma_km" in self.params:
+            raise ValueError(f"{where}: mode 'transit' takes no distance decay (bands, sigma)")
+
     def shares(self) -> Mapping[str, float]:
         """Financing shares, defaulting to 100 % for the responsible level."""
         return self.financing or {self.responsible_level: 1.0}
 
 
+@dataclass(frozen=True, eq=False)
+class TravelTimes:
+    """Travel minutes by bus and train from every demand point to some services' sites.
+
+    ``minutes`` (n_points, k): ``inf`` = not reachable (or later than the search went,
+    which is never before the rule's ``max_minutes``); ``service`` (k,) the service index
+    of each column; ``basis``: how explanations name it, in German, e.g. "mit Bus und
+    Bahn, werktags 7–9 Uhr, Fahrplan vvo vom 01.12.2026".
+    """
+
+    minutes: FloatArray
+    service: IntArray
+    basis: str
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "minutes", np.asarray(self.minutes, dtype=np.float64))
+        set_(self, "service", _ints(self.service))
+        if self.minutes.ndim != 2 or self.minutes.shape[1] != self.service.size:
+            raise ValueError(
+                f"TravelTimes.minutes has shape {self.minutes.shape}, "
+                f"expected (points, {self.service.size})"
+            )
+        if np.isnan(self.minutes).any() or (self.minutes < 0).any():
+            raise ValueError("TravelTimes.minutes must be >= 0 or inf, never NaN")
+
+
 @dataclass(frozen=True, slots=True)
-class AssessmentRow:
+class EngineRow:
     """One (region, rule) result. NaN = not available (no data, or cost not defined)."""
 
     region_key: str

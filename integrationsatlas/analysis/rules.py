@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from integrationsatlas.analysis.geo import nearest
+from integrationsatlas.analysis.pairs import reached_within
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -78,22 +78,30 @@ def reach(
     n_regions: int,
     site_xy: npt.ArrayLike,
     distance_m: float,
+    within: npt.NDArray[np.bool_] | None = None,
 ) -> RuleValues:
     """Kind ``reach``: share of a region's demand within ``distance_m`` of the nearest site.
 
     share(r) = sum_{i in r, d_i <= d} w_i / sum_{i in r} w_i, d_i the straight-line distance
-    (EPSG:25833 metres) from demand point i to its nearest active site (KD-tree query bounded
-    by d). NaN where a region has no demand point with known positive weight. Points with
-    region -1 or NaN weight are ignored.
+    (EPSG:25833 metres) from demand point i to its nearest active site; "within" is the test
+    dx² + dy² <= d² of the pair join (:func:`pairs.reached_within`, limit included). NaN
+    where a region has no demand point with known positive weight. Points with region -1
+    or NaN weight are ignored. ``within`` (one flag per point) may be given when the caller
+    already knows it from shared pairs (:meth:`pairs.PairList.reached`); it is the same
+    answer.
     """
     w = np.asarray(point_weight, dtype=np.float64)
     r = np.asarray(point_region, dtype=np.int64)
     ok = (r >= 0) & np.isfinite(w)
-    dist = nearest(np.asarray(point_xy, dtype=np.float64)[ok], site_xy, max_distance_m=distance_m)
-    within = dist <= distance_m
+    if within is None:
+        xy = np.asarray(point_xy, dtype=np.float64)[ok]
+        sites = np.asarray(site_xy, dtype=np.float64)
+        inside = reached_within(xy, sites.reshape(-1, 2), distance_m)
+    else:
+        inside = np.asarray(within, dtype=bool)[ok]
     total = np.bincount(r[ok], weights=w[ok], minlength=n_regions).astype(np.float64)
-    reached = np.bincount(r[ok], np.where(within, w[ok], 0.0), n_regions).astype(np.float64)
-    open_ = ~within & (w[ok] > 0)
+    reached = np.bincount(r[ok], np.where(inside, w[ok], 0.0), n_regions).astype(np.float64)
+    open_ = ~inside & (w[ok] > 0)
     items = (r[ok][open_].astype(np.int64), w[ok][open_].astype(np.float64))
     return RuleValues(_quotient(reached, total, 1.0), reached, total, 1.0, items)
 

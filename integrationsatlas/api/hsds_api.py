@@ -11,18 +11,21 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
 from integrationsatlas.analysis.geo import haversine_m
+from integrationsatlas.interchange.hsds import ids, write
+from integrationsatlas.interchange.hsds.vocabulary import (
+    DEMO_CODE,
+    MARKER_TAXONOMY,
+    OFFER_TYPE_TAXONOMY,
+)
 from integrationsatlas.regions.models import PostalCode
 from integrationsatlas.registry.models import Organization, Service, ServiceAtLocation
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
-from . import hsds
 from .base import MAX_PAGE_SIZE, ApiError, ErrorOut, JsonErrorAPI
-from .hsds_vocabulary import DEMO_CODE, MARKER_TAXONOMY, OFFER_TYPE_TAXONOMY
-from .search import with_details
 
 api = JsonErrorAPI(
     title="Integrationsatlas HSDS 3.0 API",
-    version=hsds.HSDS_VERSION,
+    version=write.HSDS_VERSION,
     description=(
         "Open Referral Human Services Data Specification 3.0 (https://docs.openreferral.org). "
         f"Angebotsarten sind die Taxonomie „{OFFER_TYPE_TAXONOMY}“; Demo-Datensätze "
@@ -107,7 +110,7 @@ def _page(items: list, params: PageParams, render) -> dict[str, Any]:
 def meta(request: HttpRequest):
     """What this API is: HSDS version, profile, and where its OpenAPI description lives."""
     return {
-        "version": hsds.HSDS_VERSION,
+        "version": write.HSDS_VERSION,
         "profile": request.build_absolute_uri("/api/v1/docs"),
         "openapi_url": request.build_absolute_uri("/hsds/openapi.json"),
     }
@@ -117,23 +120,23 @@ def _term_filter(params, prefix: str = "") -> Q:
     query = Q()
     if params.taxonomy_term_id:
         codes = {
-            hsds.offer_type_term_id(c): c for c in OfferType.objects.values_list("code", flat=True)
+            write.offer_type_term_id(c): c for c in OfferType.objects.values_list("code", flat=True)
         }
         code = codes.get(params.taxonomy_term_id.lower())
         if code is not None:
             query &= Q(**{f"{prefix}offer_type__code": code})
-        elif hsds.parse_hsds_id("marker_term", params.taxonomy_term_id) == hsds.DEMO_TERM_PK:
+        elif ids.parse_hsds_id("marker_term", params.taxonomy_term_id) == write.DEMO_TERM_PK:
             query &= Q(**{f"{prefix}is_demo": True})
         else:
             query &= Q(pk__in=[])
     if params.taxonomy_id:
-        taxonomy_pk = hsds.parse_hsds_id("taxonomy", params.taxonomy_id)
-        if taxonomy_pk == hsds.MARKER_TAXONOMY_PK:
+        taxonomy_pk = ids.parse_hsds_id("taxonomy", params.taxonomy_id)
+        if taxonomy_pk == write.MARKER_TAXONOMY_PK:
             query &= Q(**{f"{prefix}is_demo": True})
-        elif taxonomy_pk != hsds.OFFER_TYPE_TAXONOMY_PK:
+        elif taxonomy_pk != write.OFFER_TYPE_TAXONOMY_PK:
             query &= Q(pk__in=[])
     if params.organization_id:
-        org_pk = hsds.resolve("organization", Organization.objects.all(), params.organization_id)
+        org_pk = ids.resolve("organization", Organization.objects.all(), params.organization_id)
         query &= Q(**{f"{prefix}organization_id": org_pk}) if org_pk else Q(pk__in=[])
     if params.modified_after:
         query &= Q(**{f"{prefix}updated_at__gte": params.modified_after})
@@ -152,22 +155,22 @@ def list_services(request: HttpRequest, params: Query[ServiceParams]):
             services,
             params,
             lambda s: {
-                "id": hsds.object_id("service", s),
+                "id": ids.object_id("service", s),
                 "last_modified": s.updated_at.isoformat(),
             },
         )
     if params.full:
-        return _page(with_details(services), params, hsds.service_to_hsds)
-    return _page(services.select_related("organization"), params, hsds.service_summary)
+        return _page(write.with_hsds_rows(services), params, write.service_to_hsds)
+    return _page(services.select_related("organization"), params, write.service_summary)
 
 
 @api.get("/services/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
 def get_service(request: HttpRequest, id: str):  # noqa: A002 (HSDS names it id)
-    pk = hsds.resolve("service", Service.public.all(), id)
-    service = with_details(Service.public.filter(pk=pk)).first() if pk else None
+    pk = ids.resolve("service", Service.public.all(), id)
+    service = write.with_hsds_rows(Service.public.filter(pk=pk)).first() if pk else None
     if service is None:
         raise ApiError(404, f"id: kein Angebot {id!r}.", "id")
-    return hsds.service_to_hsds(service)
+    return write.service_to_hsds(service)
 
 
 def _public_services_of(org_ids: list[int]) -> dict[int, list[Service]]:
@@ -180,13 +183,15 @@ def _public_services_of(org_ids: list[int]) -> dict[int, list[Service]]:
 def _organization_render(full: bool, full_service: bool):
     def render(org: Organization) -> dict[str, Any]:
         if full_service:
-            services = with_details(Service.public.filter(organization=org)).order_by("name", "pk")
-            data = hsds.organization_to_hsds(org)
-            data["services"] = [hsds.service_to_hsds(s) for s in services]
+            services = write.with_hsds_rows(Service.public.filter(organization=org)).order_by(
+                "name", "pk"
+            )
+            data = write.organization_to_hsds(org)
+            data["services"] = [write.service_to_hsds(s) for s in services]
             return data
         if full:
-            return hsds.organization_to_hsds(org, _public_services_of([org.pk]).get(org.pk, []))
-        return hsds.organization_to_hsds(org)
+            return write.organization_to_hsds(org, _public_services_of([org.pk]).get(org.pk, []))
+        return write.organization_to_hsds(org)
 
     return render
 
@@ -203,7 +208,7 @@ def list_organizations(request: HttpRequest, params: Query[OrganizationParams]):
 
 @api.get("/organizations/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
 def get_organization(request: HttpRequest, id: str, full_service: bool = False):  # noqa: A002
-    pk = hsds.resolve("organization", Organization.objects.filter(is_deleted=False), id)
+    pk = ids.resolve("organization", Organization.objects.filter(is_deleted=False), id)
     org = Organization.objects.filter(pk=pk, is_deleted=False).first() if pk else None
     if org is None:
         raise ApiError(404, f"id: kein Träger {id!r}.", "id")
@@ -251,37 +256,37 @@ def list_service_at_locations(request: HttpRequest, params: Query[SalParams]):
 
 
 def _summary_sal(sal: ServiceAtLocation) -> dict[str, Any]:
-    data = hsds.service_at_location_to_hsds(sal, nested_service=False)
+    data = write.service_at_location_to_hsds(sal, nested_service=False)
     data.pop("schedules", None)
     return data
 
 
 def _full_sal(sal: ServiceAtLocation) -> dict[str, Any]:
-    sal.service = with_details(Service.objects.filter(pk=sal.service_id)).get()
-    return hsds.service_at_location_to_hsds(sal)
+    sal.service = write.with_hsds_rows(Service.objects.filter(pk=sal.service_id)).get()
+    return write.service_at_location_to_hsds(sal)
 
 
 def _resolve_sal(text: str) -> int | None:
     """The public service-at-location whose id (derived from service and site ids) is `text`."""
     text = (text or "").strip().lower()
-    pk = hsds.parse_hsds_id("service_at_location", text)  # ids of earlier versions
-    if pk is not None or not hsds.is_uuid(text):
+    pk = ids.parse_hsds_id("service_at_location", text)  # ids of earlier versions
+    if pk is not None or not ids.is_uuid(text):
         return pk
     rows = _sal_queryset().values_list(
         "pk", "service_id", "service__external_id", "location_id", "location__external_id"
     )
     for pk, service_pk, service_ext, location_pk, location_ext in rows:
         service_id = (
-            hsds.external_hsds_id("service", service_ext)
+            ids.external_hsds_id("service", service_ext)
             if service_ext
-            else hsds.hsds_id("service", service_pk)
+            else ids.hsds_id("service", service_pk)
         )
         location_id = (
-            hsds.external_hsds_id("location", location_ext)
+            ids.external_hsds_id("location", location_ext)
             if location_ext
-            else hsds.hsds_id("location", location_pk)
+            else ids.hsds_id("location", location_pk)
         )
-        if hsds.sal_id(service_id, location_id) == text:
+        if ids.sal_id(service_id, location_id) == text:
             return pk
     return None
 
@@ -297,7 +302,7 @@ def get_service_at_location(request: HttpRequest, id: str):  # noqa: A002
 
 @api.get("/taxonomies", response={200: HsdsPage, **ERRORS}, tags=["HSDS"])
 def list_taxonomies(request: HttpRequest, params: Query[PageParams]):
-    found = hsds.taxonomies()
+    found = write.taxonomies()
     if params.search:
         needle = params.search.lower()
         found = [t for t in found if needle in (t["name"] + t["description"]).lower()]
@@ -306,15 +311,15 @@ def list_taxonomies(request: HttpRequest, params: Query[PageParams]):
 
 @api.get("/taxonomies/{id}", response={200: dict[str, Any], **ERRORS}, tags=["HSDS"])
 def get_taxonomy(request: HttpRequest, id: str):  # noqa: A002
-    for taxonomy in hsds.taxonomies():
+    for taxonomy in write.taxonomies():
         if taxonomy["id"] == id.lower():
             return taxonomy
     raise ApiError(404, f"id: keine Taxonomie {id!r}.", "id")
 
 
 def _all_terms() -> list[dict[str, Any]]:
-    terms = [hsds.taxonomy_term_to_hsds(o) for o in OfferType.objects.filter(is_active=True)]
-    return [*terms, hsds.demo_term(), *hsds.field_terms()]
+    terms = [write.taxonomy_term_to_hsds(o) for o in OfferType.objects.filter(is_active=True)]
+    return [*terms, write.demo_term(), *write.field_terms()]
 
 
 @api.get("/taxonomy_terms", response={200: HsdsPage, **ERRORS}, tags=["HSDS"])

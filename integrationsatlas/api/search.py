@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from integrationsatlas.analysis.geo import haversine_m
+from integrationsatlas.regions.membership import service_in_region
 from integrationsatlas.registry.models import (
     Schedule,
     ScheduleException,
@@ -23,19 +24,6 @@ from .base import ApiError
 
 REGION_KEY = re.compile(r"^\d{2,12}$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-
-
-def region_filter(key: str) -> Q:
-    """Services located in the region (or a Gemeinde inside it) or serving it.
-
-    A service area may name the region, one of its Gemeinden, or a bigger region containing it.
-    """
-    query = Q(service_at_locations__location__gemeinde__ags__startswith=key)
-    query |= Q(service_area__ags__startswith=key)
-    for length in (2, 5, 8):
-        if len(key) > length:
-            query |= Q(service_area__ags=key[:length])
-    return query
 
 
 def check_region_key(key: str, field: str = "region") -> str:
@@ -91,7 +79,7 @@ class ServiceQuery:
 
 def search_services(base: QuerySet[Service], query: ServiceQuery) -> tuple[list | QuerySet, dict]:
     """Filter `base`; returns (services, {service id: distance km}) ordered by distance if near."""
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     services = base
     if query.q:
@@ -117,7 +105,7 @@ def search_services(base: QuerySet[Service], query: ServiceQuery) -> tuple[list 
         services = services.filter(is_free=query.free)
     if query.region:
         check_region_key(query.region)
-        services = services.filter(pk__in=Service.objects.filter(region_filter(query.region)))
+        services = services.filter(pk__in=Service.objects.filter(service_in_region(query.region)))
     if query.organization is not None:
         services = services.filter(organization_id=query.organization)
     if (query.lat is None) != (query.lon is None):

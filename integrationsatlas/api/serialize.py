@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from integrationsatlas.assessments.models import COST_FIELDS, MEASURE_FIELDS
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Service
-from integrationsatlas.standards.models import COST_FIELDS, MEASURE_FIELDS
 
 
 def _time(value) -> str | None:

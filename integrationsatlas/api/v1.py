@@ -6,18 +6,21 @@ from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router
 
+from integrationsatlas.assessments.costs import plausibility_notes, rule_costs
+from integrationsatlas.assessments.models import Assessment
+from integrationsatlas.regions.membership import service_in_region
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry import permissions
 from integrationsatlas.registry.models import Organization, Service
-from integrationsatlas.standards.costs import plausibility_notes, rule_costs
-from integrationsatlas.standards.models import Assessment, OfferType, StandardSet
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.taxonomy.models import OfferType
 
 from . import schemas as s
 from .allocation import router as allocation_router
 from .auth import optional_user
 from .base import ApiError, ErrorOut, JsonErrorAPI, paginate, set_last_modified
 from .indicator_api import router as indicator_router
-from .search import ServiceQuery, check_region_key, region_filter, search_services, with_details
+from .search import ServiceQuery, check_region_key, search_services, with_details
 from .serialize import assessment_row_dict, region_dict, service_dict
 from .writes import add_write_routes
 
@@ -182,7 +185,7 @@ def list_organizations(
         found = found.filter(name__icontains=query.q)
     if query.region:
         check_region_key(query.region)
-        services = Service.public.filter(region_filter(query.region))
+        services = Service.public.filter(service_in_region(query.region))
         found = found.filter(pk__in=services.values("organization_id"))
     set_last_modified(response, found.aggregate(m=Max("updated_at"))["m"])
     items, total, pages = paginate(found, query.page, query.page_size)
@@ -341,7 +344,7 @@ def list_assessment_rows(
     request: HttpRequest, response: HttpResponse, assessment_id: int, query: Query[RowQuery]
 ):
     found = _assessment(request, assessment_id)
-    rows = found.rows.select_related("region").order_by("rule_code", "region_id", "pk")
+    rows = found.rows.with_region().order_by("rule_code", "region_id", "pk")
     if query.region:
         rows = rows.filter(region__ags__startswith=check_region_key(query.region))
     if query.status:

@@ -29,20 +29,15 @@ from django.utils.dateparse import parse_datetime
 
 FORMAT = "integrationsatlas-backup"
 FORMAT_VERSION = 1
-PROJECT_APPS = (
-    "regions",
-    "standards",
-    "registry",
-    "finder",
-    "planning",
-    "api",
-    "interchange",
-    "core",
-)
 # Accounts and permissions come along, so history rows keep their authors.
 FRAMEWORK_APPS = ("auth",)
 # Permissions are created by `migrate` itself; users and groups refer to them by natural key.
 SKIPPED_MODELS = {"auth.Permission"}
+
+
+def project_apps() -> list[str]:
+    """Every app of this project: a new app is backed up without anyone remembering to add it."""
+    return [c.label for c in apps.get_app_configs() if c.name.startswith("integrationsatlas.")]
 
 
 class BackupError(Exception):
@@ -53,7 +48,7 @@ def backed_up_models() -> list[type[Model]]:
     """Every concrete model to save, parents before children (Django's dependency sort)."""
     from django.core.serializers import sort_dependencies
 
-    labels = [*FRAMEWORK_APPS, *PROJECT_APPS]
+    labels = [*FRAMEWORK_APPS, *project_apps()]
     app_list = []
     for label in labels:
         try:
@@ -74,7 +69,7 @@ def schema_state() -> dict[str, str]:
     """The newest applied migration of each app: a restore needs the same schema."""
     state: dict[str, str] = {}
     for app, name in MigrationRecorder(connection).applied_migrations():
-        if app in (*FRAMEWORK_APPS, *PROJECT_APPS) and name > state.get(app, ""):
+        if app in (*FRAMEWORK_APPS, *project_apps()) and name > state.get(app, ""):
             state[app] = name
     return state
 

@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
 
 from tqdm import tqdm
-
-T = TypeVar("T")
-
-
-def progress_iter(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
-    """Wrap an iterable in a progress bar on stderr if stderr is a terminal."""
-    yield from tqdm(
-        items, desc=description, total=total, disable=not sys.stderr.isatty(), leave=False
-    )
 
 
 class StepProgress:

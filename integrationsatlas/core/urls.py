@@ -1,12 +1,10 @@
-"""Site-wide pages."""
+"""Site-wide routes: the language switch."""
 
 from django.urls import path
 
-from . import language, views
+from . import language
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("gesundheit/", views.health, name="health"),
     path("sprache/", language.choose_language, name="choose_language"),
 ]

@@ -38,6 +38,7 @@ from integrationsatlas.registry.opening_hours import (
     WeeklyHours,
     open_state,
 )
+from integrationsatlas.taxonomy.target_groups import serves
 
 from . import clock
 
@@ -111,7 +112,7 @@ def _site_value(key: tuple, entry: Entry, site: Site) -> Any:
     if kind == "free":
         return entry.is_free
     if kind == "group":
-        return key[1] in entry.target_groups or "all" in entry.target_groups
+        return serves(entry.target_groups, key[1])
     if kind == "access":
         return site.wheelchair
     if kind == "open":

@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 
 from integrationsatlas.registry.models import Service
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from . import index as index_module
 from .changes import Watch

@@ -12,7 +12,7 @@ import time
 
 from django.conf import settings
 
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 _lock = threading.Lock()
 _loaded: tuple[float, list[OfferType], dict[str, OfferType]] | None = None

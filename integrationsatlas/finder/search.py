@@ -16,7 +16,8 @@ import numpy as np
 
 from integrationsatlas.analysis.geo import haversine_m
 from integrationsatlas.registry.opening_hours import BERLIN, OpenState, open_state
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
+from integrationsatlas.taxonomy.target_groups import serves
 
 from . import clock, offer_types, pagecache
 from .index import Entry, Site, TypeIndex, hit_state
@@ -71,8 +72,7 @@ def _entry_passes(entry: Entry, filters: Filters) -> bool:
         return False
     if filters.free and not entry.is_free:
         return False
-    groups = entry.target_groups
-    return not filters.target_group or filters.target_group in groups or "all" in groups
+    return serves(entry.target_groups, filters.target_group)
 
 
 def search(

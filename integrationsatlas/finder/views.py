@@ -29,8 +29,8 @@ from integrationsatlas.registry.opening_hours import (
     week_hours,
     weekly_from,
 )
-from integrationsatlas.standards.families import FAMILIES, FAMILY_ICONS
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.families import FAMILIES, FAMILY_ICONS
+from integrationsatlas.taxonomy.models import OfferType
 
 from . import clock, offer_types, pagecache, places, rows, search
 from .forms import SearchForm

@@ -13,7 +13,7 @@ from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.languages import is_known
 from integrationsatlas.registry.models import Funding, Service
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 
 class Checker:

@@ -19,6 +19,7 @@ from django.db.models.signals import pre_delete
 from django.utils import timezone
 
 from integrationsatlas.registry import models as registry_models
+from integrationsatlas.registry.history import history_reason
 
 _local = threading.local()
 
@@ -49,7 +50,7 @@ for _model in (
 @contextmanager
 def deleting_as(user, reason: str) -> Iterator[None]:
     previous = getattr(_local, "who", None)
-    _local.who = (user, reason)
+    _local.who = (user, history_reason(reason))
     try:
         yield
     finally:
@@ -68,7 +69,7 @@ def _delete_leaves(queryset: QuerySet, user, reason: str) -> None:
             history(
                 history_date=when,
                 history_user=user,
-                history_change_reason=reason,
+                history_change_reason=history_reason(reason),
                 history_type="-",
                 **{field.attname: getattr(row, field.attname) for field in history.tracked_fields},
             )

@@ -19,7 +19,6 @@ CONTENT_TYPES = {
     "geojson": "application/geo+json",
     "hsds": "application/json",
 }
-EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "geojson": "geojson", "hsds": "json"}
 
 
 def organization_key(service: Service) -> str:
@@ -60,7 +59,7 @@ def export_services(fmt: str, queryset=None) -> bytes:
     if fmt == "geojson":
         return _dumps(geojson(queryset))
     if fmt == "hsds":
-        from .hsds import hsds_services
+        from .hsds.write import hsds_services
 
         return _dumps(hsds_services(queryset))
     raise ValueError(f"unknown export format {fmt!r} (csv, xlsx, geojson, hsds)")
@@ -68,8 +67,8 @@ def export_services(fmt: str, queryset=None) -> bytes:
 
 def write_hsds_package(directory, queryset=None) -> list:
     """The HSDS package (JSON, tabular CSV, datapackage.json) in `directory`."""
-    from .hsds import hsds_services
-    from .hsds_package import write_package
+    from .hsds.package import write_package
+    from .hsds.write import hsds_services
 
     return write_package(directory, hsds_services(queryset))
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from integrationsatlas.registry import permissions
+from integrationsatlas.registry.history import history_reason, history_user, mark
 from integrationsatlas.registry.models import (
     ChangeRequest,
     Funding,
@@ -108,7 +109,7 @@ def read_drafts_from(
             [Problem(None, "-", _("unbekanntes Format „%(f)s“ (csv, xlsx, hsds).") % {"f": fmt})]
         )
     if fmt == "hsds":
-        from .hsds import read_hsds
+        from .hsds.read import read_hsds
 
         return read_hsds(data, checker, default_offer_type)
     table = read_rows(data, fmt, profile, default_offer_type)
@@ -342,10 +343,6 @@ def _provider_organization(user, organization: Organization | None) -> Organizat
     return own[0]
 
 
-def _history_user(user):
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _with_location_ids(payload: dict[str, Any], service: Service | None) -> dict[str, Any]:
     """The registry workflow identifies sites by row id: add the ids of the sites already linked."""
     linked = {}
@@ -380,6 +377,197 @@ def _plan(result: ImportResult, items: list, mode: str) -> None:
             (result.created if target is None else result.updated).append(draft.key)
 
 
+@dataclass
+class _Checked:
+    """A file's drafts, each one's provider (None: created by the import) and stored service."""
+
+    drafts: list[Draft]
+    organizations: dict[int, Organization | None]
+    existing: dict[int, Service | None]
+
+
+def _check_against_registry(
+    drafts: list[Draft],
+    fmt: str,
+    user,
+    mode: str,
+    organization: Organization | None,
+    result: ImportResult,
+) -> _Checked:
+    """Providers, stored services, permissions and sites of every draft, in a few queries."""
+    org_column = "organization" if fmt == "hsds" else "organization_id"
+    location_column = "service_at_locations" if fmt == "hsds" else "location_id"
+    known_orgs = find_organizations([d.organization_key for d in drafts])
+    known_services = find_services([d.key for d in drafts])
+    permitted = _permitted_services(user, list(known_services.values()), mode)
+    checked = _Checked(drafts, {}, {})
+    for index, draft in enumerate(drafts):
+        checked.organizations[index] = _resolve_organization(
+            draft, organization, org_column, known_orgs
+        )
+        checked.existing[index] = known_services.get(draft.key)
+        _check_permission(user, draft, checked.existing[index], mode, permitted)
+        result.matched_locations += check_sites(
+            draft, checked.organizations[index], location_column
+        )
+    return checked
+
+
+def _check_file(
+    data: bytes,
+    fmt: str,
+    user,
+    mode: str,
+    organization: Organization | None,
+    options: dict[str, Any],
+    result: ImportResult,
+) -> _Checked:
+    """Read the file into drafts and check each one; problems stay on the drafts."""
+    progress = options["progress"]
+    checker = Checker()
+    progress(_("Datei lesen"))
+    drafts = read_drafts_from(
+        data, fmt, checker, options["default_offer_type"], options["profile"], result
+    )
+    progress(_("Standorte ohne Koordinaten verorten"))
+    result.estimated = place_drafts(drafts)
+    progress(_("Prüfen"))
+    result.services = len(drafts)
+    for draft in drafts:
+        _check_text(draft)
+    _check_duplicates(drafts)
+    _check_points(drafts, checker)
+    return _check_against_registry(drafts, fmt, user, mode, organization, result)
+
+
+def _collect_problems(result: ImportResult, drafts: list[Draft]) -> list[int]:
+    """Every draft's problems and warnings into the result; returns the valid drafts' indexes."""
+    for draft in drafts:
+        result.problems += draft.problems
+        result.warnings += draft.warnings
+    result.problems = name_columns(result.problems, result.mapped)
+    result.problems.sort(key=lambda p: (p.row or 0, p.column))
+    result.skipped = [d.key or f"#{d.row}" for d in drafts if not d.is_valid]
+    return [i for i, d in enumerate(drafts) if d.is_valid]
+
+
+def _new_organizations(checked: _Checked, valid: list[int], who, reason: str):
+    """The providers the file names and the registry does not hold, created in one insert."""
+    new_orgs: dict[str, Organization] = {}
+    for i in valid:
+        draft = checked.drafts[i]
+        if checked.organizations[i] is None and draft.organization_key not in new_orgs:
+            new_orgs[draft.organization_key] = Organization(
+                external_id=draft.organization_key,
+                name=draft.organization_name,
+                description=draft.organization_description,
+                email=draft.organization_email,
+                website=draft.organization_website,
+                phone=draft.organization_phone,
+                is_demo=bool(draft.payload.get("is_demo")),
+            )
+    bulk_create_with_history(
+        list(new_orgs.values()), Organization, default_user=who, default_change_reason=reason
+    )
+    return new_orgs
+
+
+@dataclass
+class _Written:
+    """What the batch keeps for its rollback: states before, change requests it opened."""
+
+    before: dict[str, Any] = field(default_factory=dict)
+    changes: list[int] = field(default_factory=list)
+    fresh: list[NewService] = field(default_factory=list)
+
+
+def _write_service(
+    result: ImportResult, written: _Written, draft: Draft, target, org, user, mode, reason
+) -> None:
+    """One valid draft: unchanged, a change request, a new service (bulk), or a direct update."""
+    payload = draft.payload | {"organization": org.pk}
+    current = None if target is None else export_payload(target)
+    if target is not None and is_unchanged(target, payload, current):
+        result.unchanged.append(draft.key)
+        return
+    if target is not None:
+        # The rows prefetched for the comparison go stale once the writes start.
+        target._prefetched_objects_cache = {}
+    if mode == VIA_REVIEW:
+        service, change = save_service(
+            user, target, _with_location_ids(payload, target), reason, organization=org
+        )
+        if target is None:
+            # The workflow's proposal already names the new (unpublished) sites' ids.
+            written.before[draft.key] = None
+        if change is not None:
+            written.changes.append(change.pk)
+            result.submitted.append(draft.key)
+        else:
+            (result.created if target is None else result.updated).append(draft.key)
+        return
+    if target is None:
+        written.fresh.append(NewService(payload, org))
+        written.before[draft.key] = None
+        result.created.append(draft.key)
+        return
+    written.before[draft.key] = current | {"is_published": target.is_published}
+    apply_payload(payload, org, history_user(user), reason, service=target)
+    result.updated.append(draft.key)
+
+
+def _write(
+    result: ImportResult, checked: _Checked, valid: list[int], user, mode: str
+) -> ImportBatch:
+    """Write the valid drafts as one ImportBatch, in one transaction."""
+    who = history_user(user)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_name=result.file_name[:300], file_format=result.file_format, created_by=who
+        )
+        reason = history_reason(
+            _("Import #%(id)s: %(name)s") % {"id": batch.pk, "name": result.file_name}
+        )
+        known_locations = set(Location.objects.values_list("pk", flat=True))
+        new_orgs = _new_organizations(checked, valid, who, reason)
+        written = _Written()
+        for i in valid:
+            draft = checked.drafts[i]
+            org = checked.organizations[i] or new_orgs[draft.organization_key]
+            _write_service(result, written, draft, checked.existing[i], org, user, mode, reason)
+        create_services(written.fresh, who, reason)
+        created_locations = list(
+            Location.objects.exclude(pk__in=known_locations).values_list("pk", flat=True)
+        )
+        batch.summary = result.summary() | {
+            "reason": reason,
+            "before": written.before,
+            "created_organizations": [org.pk for org in new_orgs.values()],
+            "created_locations": created_locations,
+            "change_requests": written.changes,
+        }
+        batch.save()
+    return batch
+
+
+def _mode_of(user) -> str:
+    mode = import_mode(user)
+    if mode is None:
+        raise ImportRefused(
+            [
+                Problem(
+                    None,
+                    "-",
+                    _(
+                        "Importieren dürfen Landesadministration, kommunale Koordination und "
+                        "Träger-Redaktionen (für den eigenen Träger)."
+                    ),
+                )
+            ]
+        )
+    return mode
+
+
 def import_file(
     data: bytes,
     file_name: str,
@@ -404,134 +592,23 @@ def import_file(
     """
     fmt = fmt or guess_format(file_name)
     result = ImportResult(file_name=file_name, file_format=fmt, dry_run=dry_run)
-    mode = import_mode(user)
-    if mode is None:
-        raise ImportRefused(
-            [
-                Problem(
-                    None,
-                    "-",
-                    _(
-                        "Importieren dürfen Landesadministration, kommunale Koordination und "
-                        "Träger-Redaktionen (für den eigenen Träger)."
-                    ),
-                )
-            ]
-        )
+    mode = _mode_of(user)
     if mode == VIA_REVIEW:
         organization = _provider_organization(user, organization)
-    checker = Checker()
-    progress(_("Datei lesen"))
-    drafts = read_drafts_from(data, fmt, checker, default_offer_type, profile, result)
-    progress(_("Standorte ohne Koordinaten verorten"))
-    result.estimated = place_drafts(drafts)
-    progress(_("Prüfen"))
-    result.services = len(drafts)
-    for draft in drafts:
-        _check_text(draft)
-    _check_duplicates(drafts)
-    _check_points(drafts, checker)
-    org_column = "organization" if fmt == "hsds" else "organization_id"
-    known_orgs = find_organizations([d.organization_key for d in drafts])
-    known_services = find_services([d.key for d in drafts])
-    permitted = _permitted_services(user, list(known_services.values()), mode)
-    organizations: dict[int, Organization | None] = {}
-    existing: dict[int, Service | None] = {}
-    for index, draft in enumerate(drafts):
-        organizations[index] = _resolve_organization(draft, organization, org_column, known_orgs)
-        existing[index] = known_services.get(draft.key)
-        _check_permission(user, draft, existing[index], mode, permitted)
-        location_column = "service_at_locations" if fmt == "hsds" else "location_id"
-        result.matched_locations += check_sites(draft, organizations[index], location_column)
-    for draft in drafts:
-        result.problems += draft.problems
-        result.warnings += draft.warnings
-    result.problems = name_columns(result.problems, result.mapped)
-    result.problems.sort(key=lambda p: (p.row or 0, p.column))
-    valid = [i for i, d in enumerate(drafts) if d.is_valid]
-    result.skipped = [d.key or f"#{d.row}" for d in drafts if not d.is_valid]
+    options = {"default_offer_type": default_offer_type, "profile": profile, "progress": progress}
+    checked = _check_file(data, fmt, user, mode, organization, options, result)
+    valid = _collect_problems(result, checked.drafts)
     if dry_run or (result.problems and not skip_invalid) or not valid:
         if result.problems and not skip_invalid:
-            result.skipped = [d.key or f"#{d.row}" for d in drafts]
+            result.skipped = [d.key or f"#{d.row}" for d in checked.drafts]
         else:
-            _plan(result, [(drafts[i], existing[i], organizations[i]) for i in valid], mode)
+            items = [
+                (checked.drafts[i], checked.existing[i], checked.organizations[i]) for i in valid
+            ]
+            _plan(result, items, mode)
         return result
-    history_user = _history_user(user)
     progress(_("Schreiben"))
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            file_name=file_name[:300], file_format=fmt, created_by=history_user
-        )
-        reason = (_("Import #%(id)s: %(name)s") % {"id": batch.pk, "name": file_name})[:100]
-        before: dict[str, Any] = {}
-        known_locations = set(Location.objects.values_list("pk", flat=True))
-        # New providers first, in one insert.
-        new_orgs: dict[str, Organization] = {}
-        for i in valid:
-            draft = drafts[i]
-            if organizations[i] is None and draft.organization_key not in new_orgs:
-                new_orgs[draft.organization_key] = Organization(
-                    external_id=draft.organization_key,
-                    name=draft.organization_name,
-                    description=draft.organization_description,
-                    email=draft.organization_email,
-                    website=draft.organization_website,
-                    phone=draft.organization_phone,
-                    is_demo=bool(draft.payload.get("is_demo")),
-                )
-        bulk_create_with_history(
-            list(new_orgs.values()),
-            Organization,
-            default_user=history_user,
-            default_change_reason=reason,
-        )
-        fresh: list[NewService] = []
-        changes: list[int] = []
-        for i in valid:
-            draft, target = drafts[i], existing[i]
-            org = organizations[i] or new_orgs[draft.organization_key]
-            payload = draft.payload | {"organization": org.pk}
-            current = None if target is None else export_payload(target)
-            if target is not None and is_unchanged(target, payload, current):
-                result.unchanged.append(draft.key)
-                continue
-            if target is not None:
-                # The rows prefetched for the comparison go stale once the writes start.
-                target._prefetched_objects_cache = {}
-            if mode == VIA_REVIEW:
-                service, change = save_service(
-                    user, target, _with_location_ids(payload, target), reason, organization=org
-                )
-                if target is None:
-                    # The workflow's proposal already names the new (unpublished) sites' ids.
-                    before[draft.key] = None
-                if change is not None:
-                    changes.append(change.pk)
-                    result.submitted.append(draft.key)
-                else:
-                    (result.created if target is None else result.updated).append(draft.key)
-                continue
-            if target is None:
-                fresh.append(NewService(payload, org))
-                before[draft.key] = None
-                result.created.append(draft.key)
-                continue
-            before[draft.key] = current | {"is_published": target.is_published}
-            apply_payload(payload, org, history_user, reason, service=target)
-            result.updated.append(draft.key)
-        create_services(fresh, history_user, reason)
-        created_locations = list(
-            Location.objects.exclude(pk__in=known_locations).values_list("pk", flat=True)
-        )
-        batch.summary = result.summary() | {
-            "reason": reason,
-            "before": before,
-            "created_organizations": [org.pk for org in new_orgs.values()],
-            "created_locations": created_locations,
-            "change_requests": changes,
-        }
-        batch.save()
-    result.batch = batch
+    result.batch = _write(result, checked, valid, user, mode)
     return result
 
 
@@ -539,7 +616,7 @@ class RollbackError(ValueError):
     pass
 
 
-def _restore(before: dict[str, Any], history_user, reason: str) -> int:
+def _restore(before: dict[str, Any], who, reason: str) -> int:
     """Put the services an import changed back to their state before it.
 
     Services and providers are fetched in a few queries for all (as the import does); a
@@ -563,7 +640,7 @@ def _restore(before: dict[str, Any], history_user, reason: str) -> int:
         organization = organizations.get(state["organization"]) or Organization.objects.get(
             pk=state["organization"]
         )
-        apply_payload(state, organization, history_user, reason, service=service)
+        apply_payload(state, organization, who, reason, service=service)
     return len(states)
 
 
@@ -580,8 +657,8 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
             raise RollbackError(
                 _("Zurücknehmen dürfen die Landesadministration und wer den Import ausgeführt hat.")
             )
-    history_user = user if getattr(user, "is_authenticated", False) else None
-    reason = _("Rücknahme von Import #%(id)s") % {"id": batch.pk}
+    who = history_user(user)
+    reason = history_reason(_("Rücknahme von Import #%(id)s") % {"id": batch.pk})
     summary = batch.summary or {}
     counts = {"restored": 0, "deleted": 0}
     before = summary.get("before") or {}
@@ -589,27 +666,26 @@ def rollback(batch: ImportBatch, user=None) -> dict[str, int]:
         # What the import created goes in one delete (see deletion.py: history rows keep
         # who and why); what it changed is restored service by service.
         created = service_ids([key for key, state in before.items() if state is None])
-        counts["deleted"] = delete_services(created, history_user, reason)
-        counts["restored"] = _restore(before, history_user, reason)
+        counts["deleted"] = delete_services(created, who, reason)
+        counts["restored"] = _restore(before, who, reason)
         # A provider's changes still waiting for review are withdrawn.
         for change in ChangeRequest.objects.filter(
             pk__in=summary.get("change_requests") or [],
             state__in=[ChangeRequest.State.DRAFT, ChangeRequest.State.SUBMITTED],
         ):
             change.state = ChangeRequest.State.WITHDRAWN
-            change._change_reason = reason
-            change._history_user = history_user
+            mark(change, who, reason)
             change.save()
         unused_locations = Location.objects.filter(
             pk__in=summary.get("created_locations") or [], service_at_locations__isnull=True
         )
-        delete_all(unused_locations, history_user, reason)
+        delete_all(unused_locations, who, reason)
         unused_organizations = Organization.objects.filter(
             pk__in=summary.get("created_organizations") or [],
             services__isnull=True,
             locations__isnull=True,
         )
-        delete_all(unused_organizations, history_user, reason)
+        delete_all(unused_organizations, who, reason)
         batch.rolled_back_at = timezone.now()
         batch.save(update_fields=["rolled_back_at"])
     return counts

@@ -298,7 +298,7 @@ class ReadRows:
 
 
 def offer_type_names() -> dict[str, str]:
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     names: dict[str, str] = {}
     for code, translations in OfferType.objects.values_list("code", "names"):

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from integrationsatlas.registry import permissions
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from . import staging
 from .flat import LOCATION_COLUMNS, SERVICE_COLUMNS

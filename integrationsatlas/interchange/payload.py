@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from integrationsatlas.registry.models import Service
-from integrationsatlas.registry.workflow import service_snapshot
+from integrationsatlas.registry.snapshot import service_snapshot
 
 __all__ = ["amount_text", "export_payload"]
 
@@ -19,7 +19,7 @@ def amount_text(value: Any) -> str | None:
 
 
 def export_payload(service: Service) -> dict[str, Any]:
-    """`registry.workflow.service_snapshot` with amounts as text, as readers produce them."""
+    """`registry.snapshot.service_snapshot` with amounts as text, as readers produce them."""
     payload = service_snapshot(service)
     for funding in payload["fundings"]:
         funding["amount_per_year"] = amount_text(funding["amount_per_year"])

@@ -9,39 +9,32 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from integrationsatlas.registry.models import Location, Organization
+from integrationsatlas.registry.models import Organization
+from integrationsatlas.registry.site_lookup import SiteLookup
 
 from .drafts import Draft
 from .problems import Problem
-from .writer import find_location
-
-
-def _is_own(location: Location, organization: Organization | None) -> bool:
-    if organization is None or organization.pk is None:
-        return False  # a provider the import creates owns no site yet
-    if location.organization_id is not None:
-        return location.organization_id == organization.pk
-    # Sites without an owner (older rows): own if no other provider's service uses them.
-    return not location.service_at_locations.exclude(
-        service__organization_id=organization.pk
-    ).exists()
 
 
 def check_sites(draft: Draft, organization: Organization | None, column: str) -> list[str]:
     """Refuse other providers' site ids in `draft`; return the ids of own sites it reuses.
 
-    A draft refused already (e.g. another provider's service) gets no second message about
-    that provider's sites.
+    Own means what the registry's writer may update (`registry.site_lookup`). A draft refused
+    already (e.g. another provider's service) gets no second message about that provider's
+    sites.
     """
     if not draft.is_valid:
         return []
+    rows = draft.payload.get("locations") or []
+    sites = SiteLookup({"external_id": row.get("external_id")} for row in rows)
+    organization_id = organization.pk if organization is not None else None
     matched = []
-    for row in draft.payload.get("locations") or []:
+    for row in rows:
         key = row.get("external_id") or ""
-        location = find_location(key)
+        location = sites.by_key(key)
         if location is None:
             continue
-        if _is_own(location, organization):
+        if sites.may_update(location, organization_id):
             matched.append(key)
             continue
         draft.problems.append(

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.registry.permissions import is_planner, is_state_admin
-from integrationsatlas.standards.models import Assessment
 
 __all__ = ["is_planner", "is_state_admin", "visible_assessments", "assessment_or_deny"]
 

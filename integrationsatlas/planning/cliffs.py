@@ -6,24 +6,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from integrationsatlas.analysis.cliff import funding_cliff
 from integrationsatlas.analysis.funding import add_months
+from integrationsatlas.regions.membership import service_in_region
 from integrationsatlas.registry.models import Funding, Service
 
 HORIZON = dt.date(2030, 12, 1)
 
 
-def in_region(ags: str) -> Q:
-    """Services with a site in the region (AGS prefix) or naming it in their service area."""
-    return Q(locations__gemeinde__ags__startswith=ags) | Q(service_area__ags=ags)
-
-
 def region_services(ags: str) -> QuerySet[Service]:
-    """Published, active services with a site in the region (AGS prefix) or serving it."""
+    """Published, active services that belong to the region (`regions.membership`)."""
     return (
-        Service.public.filter(in_region(ags), status=Service.Status.ACTIVE)
+        Service.public.filter(service_in_region(ags), status=Service.Status.ACTIVE)
         .select_related("offer_type", "organization")
         .distinct()
     )

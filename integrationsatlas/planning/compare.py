@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import Count
 
-from integrationsatlas.standards.compare import PAYERS, compare_assessments
-from integrationsatlas.standards.models import Assessment
+from integrationsatlas.assessments.compare import PAYERS, compare_assessments
+from integrationsatlas.assessments.models import Assessment
 
 from .queries import STATUS_ORDER
 

@@ -16,15 +16,17 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from integrationsatlas.regions.models import Region
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.models import (
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.models import (
     COST_FIELDS,
     MEASURE_FIELDS,
     Assessment,
     AssessmentRow,
 )
+from integrationsatlas.regions.models import Region
+from integrationsatlas.taxonomy.target_groups import group_label
 
+from . import target_groups
 from .names import Names
 from .queries import PAYERS, cost_summary, rows_of
 
@@ -34,6 +36,8 @@ ROW_COLUMNS = [
     "level",
     "rule",
     "rule_title",
+    "target_group",
+    "target_group_name",
     "offer_type",
     "offer_type_name",
     "kind",
@@ -48,13 +52,18 @@ COST_COLUMNS = ["group", "key", "label", "gaps", "total", *PAYERS, *provenance.C
 
 
 def row_dict(row: AssessmentRow, names: Names, labels: provenance.Labeller) -> dict[str, Any]:
-    """The ROW_COLUMNS of one row: its region, rule and offer type by name, and its labels."""
+    """The ROW_COLUMNS of one row: its region, rule, target group (empty: the rule counts
+    every offer) and offer type by name, and its labels."""
+    rule = labels.rules.get(row.rule_code)
+    group = rule.target_group if rule is not None else ""
     about = {
         "ags": row.region_id,
         "region": row.region.name,
         "level": row.region.level,
         "rule": row.rule_code,
         "rule_title": names.rule(row.rule_code),
+        "target_group": group,
+        "target_group_name": group_label(group) if group else "",
         "offer_type": row.offer_type_code,
         "offer_type_name": names.offer_type(row.offer_type_code),
         "unit_label": names.unit(row.unit),
@@ -121,15 +130,23 @@ def to_geojson(assessment: Assessment) -> str:
     """A FeatureCollection: each region with rows, its boundary and {rule: status} properties.
 
     The labels stand at the top and in every feature's properties: GIS programs keep only
-    the properties when a layer is loaded, filtered or copied.
+    the properties when a layer is loaded, filtered or copied. Per target group with rules,
+    `group_status:<g>`, `group_demand:<g>` and `group_not_served:<g>` (planning/target_groups.py).
     """
     rows = rows_of(assessment)
     labels = provenance.Labeller(assessment).columns()
+    groups = target_groups.geojson_properties(assessment)
     by_region: dict[str, dict[str, Any]] = {}
     for row in rows:
         props = by_region.setdefault(
             row.region_id,
-            {"ags": row.region_id, "name": row.region.name, "level": row.region.level, **labels},
+            {
+                "ags": row.region_id,
+                "name": row.region.name,
+                "level": row.region.level,
+                **groups.get(row.region_id, {}),
+                **labels,
+            },
         )
         props[f"status:{row.rule_code}"] = row.status
         props[f"ratio:{row.rule_code}"] = row.ratio
@@ -146,6 +163,14 @@ def to_geojson(assessment: Assessment) -> str:
             "demo": assessment.includes_demo_data,
             "demo_mark": labels["demo"],
             "rules": {code: names.rule(code) for code in names.rule_codes()},
+            "target_groups": {
+                group: {
+                    "name": group_label(group),
+                    "rules": [rule.code for rule in rules],
+                }
+                for group, rules in target_groups.group_rules(assessment).items()
+                if rules
+            },
             "features": features,
         },
         ensure_ascii=False,

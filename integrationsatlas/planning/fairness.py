@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 
 from integrationsatlas.analysis.equity import Equity, equity
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.regions.models import Region
 from integrationsatlas.regions.queries import latest_indicators
-from integrationsatlas.standards.models import Assessment
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class RuleEquity:
 def equity_table(assessment: Assessment) -> list[RuleEquity]:
     """One line per (rule, region level) with rows: min/max/CV/Gini of the fulfilment capped
     at 100 % (analysis.equity), population in gap. Rows copied from the Kreis are left out."""
-    rows = list(assessment.rows.select_related("region").order_by("rule_code", "region_id"))
+    rows = list(assessment.rows.with_region().order_by("rule_code", "region_id"))
     population = {
         ags: values["population"].value
         for ags, values in latest_indicators(("population",), None).items()

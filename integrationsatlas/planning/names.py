@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import npgettext
 
-from integrationsatlas.standards.models import ROW_UNIT_LABELS, Assessment, OfferType
+from integrationsatlas.assessments.models import ROW_UNIT_LABELS, Assessment
+from integrationsatlas.taxonomy.models import OfferType
 
 #: Units counted in whole things: "1 Sprache", "6 Sprachen" rather than "6,00 languages".
 COUNTED_UNITS = {"sites", "services", "bodies", "persons", "languages", "places"}

@@ -22,9 +22,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Funding, Service
-from integrationsatlas.standards.models import Assessment
 
 CACHE = "reports"
 LOCK_SECONDS = 180  # longer than the slowest render; a crashed render frees the key then

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, Rule
+from integrationsatlas.standards.models import Rule
+from integrationsatlas.taxonomy.models import OfferType
 
 from .overview import overview_classes
 
@@ -30,7 +35,7 @@ SORT_KEYS = {
 def rows_of(
     assessment: Assessment, level: str | None = None, rule_code: str | None = None
 ) -> list[AssessmentRow]:
-    rows = assessment.rows.select_related("region")
+    rows = assessment.rows.with_region()
     if level:
         rows = rows.filter(region__level=level)
     if rule_code:
@@ -127,12 +132,18 @@ def status_counts(rows: Sequence[AssessmentRow]) -> dict[str, int]:
     return counts
 
 
-def default_assessment(user_assessments, ags: str | None = None) -> Assessment | None:
-    """The newest non-scenario assessment the user may read (with rows for the region, if given)."""
+def default_assessment(
+    user_assessments, ags: str | None = None, today: dt.date | None = None
+) -> Assessment | None:
+    """The newest non-scenario assessment the user may read (with rows for the region, if
+    given) for today or earlier; one for a future date (2030) only when there is no other:
+    the future one stands beside it in the report's 2030 column."""
     candidates = user_assessments.filter(is_scenario=False)
     if ags:
         candidates = candidates.filter(rows__region_id=ags).distinct()
-    return candidates.order_by("-reference_date", "-created_at").first()
+    newest = candidates.order_by("-reference_date", "-created_at")
+    day = today or timezone.localdate()
+    return newest.filter(reference_date__lte=day).first() or newest.first()
 
 
 def trend(user_assessments, assessment: Assessment, ags: str) -> list[dict[str, Any]]:

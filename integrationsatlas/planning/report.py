@@ -9,18 +9,20 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.regions.queries import latest_indicators
 from integrationsatlas.regions.svgmap import region_map
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.models import Assessment, Rule
+from integrationsatlas.standards.models import Rule
 
-from . import charts
+from . import charts, future
 from .cliffs import ending_soon, region_cliffs, region_services
 from .fairness import equity_table
 from .names import Names
 from .overview import overview_legend
 from .queries import cost_summary, peer_rank, rows_of, rules_by_code, status_by_region, trend
+from .target_groups import group_sources, region_view
 
 BASE_INDICATORS = ("population", "foreign_population", "protection_seekers", "children_under_6")
 
@@ -76,9 +78,38 @@ def report_context(
     ]
     context["costs"] = cost_summary(rows)["total"]
     context["legend"] = overview_legend()
-    # Map: the Kreise of the Land with this region's Kreis outlined, coloured by combined status.
+    context.update(_maps(region, assessment))
+    context["cliffs"] = _cliff_charts(region, today)
+    context["ending"] = ending_soon(region.ags, today)
+    if assessment:
+        context.update(_equity_and_trend(assessment, region, rows, readable))
+    demo_sources = any(v.is_demo for v in indicators.values())
+    demo_services = any(o["demo"] for o in context["offers"])
+    context["is_demo"] = bool(
+        (assessment and assessment.includes_demo_data) or demo_sources or demo_services
+    )
+    shown = list(indicators.values())
+    if assessment:
+        context["target_groups"] = region_view(assessment, region, services)
+        context["target_group_rules"] = [
+            (line.label, item) for line in context["target_groups"] for item in line.rules
+        ]
+        shown += [v for v in group_sources(context["target_groups"]) if v not in shown]
+        context.update(future_context(readable, assessment, region, today, demand_codes))
+        shown += [v for v in context.get("future_figures", []) if v not in shown]
+    used = [rules[r.rule_code] for r in rows if r.rule_code in rules]
+    context["sources"] = report_sources(region, shown, assessment, used)
+    if assessment:
+        context["honesty_label"] = provenance.honesty_label(assessment.standard_set)
+    return context
+
+
+def _maps(region: Region, assessment: Assessment | None) -> dict[str, Any]:
+    """The Kreise of the Land with this region's Kreis outlined, coloured by combined status;
+    for a Kreis also its Gemeinden."""
+    found: dict[str, Any] = {}
     kreis_rows = rows_of(assessment, level=Region.Level.KREIS) if assessment else []
-    context["map"] = charts.choropleth(
+    found["map"] = charts.choropleth(
         region_map(Region.Level.KREIS),
         status_by_region(kreis_rows),
         _("Lage von %(name)s in Sachsen, Kreise nach Gesamtstatus") % {"name": region.name},
@@ -93,7 +124,7 @@ def report_context(
             if r.region_id.startswith(region.ags)
         ]
         if gemeinde_rows:
-            context["gemeinde_map"] = charts.choropleth(
+            found["gemeinde_map"] = charts.choropleth(
                 region_map(Region.Level.GEMEINDE, parent=region.ags),
                 status_by_region(gemeinde_rows),
                 _("Gemeinden von %(name)s nach Gesamtstatus") % {"name": region.name},
@@ -101,8 +132,11 @@ def report_context(
                 prefix="gmap",
                 marks=False,
             )
-    cliffs = region_cliffs(region.ags, today)
-    context["cliffs"] = [
+    return found
+
+
+def _cliff_charts(region: Region, today: dt.date) -> list[dict[str, Any]]:
+    return [
         {
             "cliff": c,
             "chart": charts.line_chart(
@@ -112,34 +146,47 @@ def report_context(
                 y_label=c.unit,
             ),
         }
-        for c in cliffs
+        for c in region_cliffs(region.ags, today)
     ]
-    context["ending"] = ending_soon(region.ags, today)
-    if assessment:
-        context["equity"] = [
+
+
+def _equity_and_trend(
+    assessment: Assessment, region: Region, rows: list, readable
+) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "equity": [
             e
             for e in equity_table(assessment)
             if e.level == region.level and e.rule_code in {r.rule_code for r in rows}
         ]
-        points = trend(readable, assessment, region.ags)
-        context["trend"] = points
-        if len(points) > 1:
-            context["trend_chart"] = charts.line_chart(
-                [p["date"] for p in points],
-                [None if p["met_share"] is None else p["met_share"] * 100 for p in points],
-                _("Anteil erfüllter Regeln je Bewertung (%)"),
-                y_label="%",
-            )
-    demo_sources = any(v.is_demo for v in indicators.values())
-    demo_services = any(o["demo"] for o in context["offers"])
-    context["is_demo"] = bool(
-        (assessment and assessment.includes_demo_data) or demo_sources or demo_services
-    )
-    used = [rules[r.rule_code] for r in rows if r.rule_code in rules]
-    context["sources"] = report_sources(region, list(indicators.values()), assessment, used)
-    if assessment:
-        context["honesty_label"] = provenance.honesty_label(assessment.standard_set)
-    return context
+    }
+    points = trend(readable, assessment, region.ags)
+    found["trend"] = points
+    if len(points) > 1:
+        found["trend_chart"] = charts.line_chart(
+            [p["date"] for p in points],
+            [None if p["met_share"] is None else p["met_share"] * 100 for p in points],
+            _("Anteil erfüllter Regeln je Bewertung (%)"),
+            y_label="%",
+        )
+    return found
+
+
+def future_context(
+    readable, assessment: Assessment, region: Region, today: dt.date, codes: tuple[str, ...]
+) -> dict[str, Any]:
+    """The report's 2030 column: today's and the future assessment per rule, and the
+    projected figures behind the future one (none: it uses today's demand)."""
+    pair = future.pair_for(readable, assessment, today)
+    if pair is None:
+        return {"future_pair": None}
+    items = future.lines(pair, ags=region.ags)
+    return {
+        "future_pair": pair,
+        "future_lines": items,
+        "future_summary": future.summary(items),
+        "future_figures": future.projection_figures(pair, list(codes), [region.ags]),
+    }
 
 
 def _german_date(date: dt.date) -> str:

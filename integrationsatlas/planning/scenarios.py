@@ -2,46 +2,27 @@
 
 A scenario is a StandardSet with ``is_scenario=True`` whose ``document["scenario"]`` holds the
 planned services (never written to the registry, so the public never sees them). Running a
-scenario runs the engine (`standards.assessing.run_assessment`) for the scenario's rules at the
+scenario runs the engine (`assessments.run.run_assessment`) for the scenario's rules at the
 base assessment's level and reference date and stores the result with ``is_scenario=True``.
-Planned services go to the engine as ``extra_services`` when it accepts them; until then their
-capacity is added to the engine's ratio/hours rows of their region and those rows re-judged.
+Planned services that have started by the reference date go to the engine as
+``extra_services``, so every rule judges them like registered services.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 from django.utils.text import slugify
 
-from integrationsatlas.analysis.rules import RuleValues
-from integrationsatlas.analysis.status import (
-    COST_LEVELS,
-    check_financing,
-    deficit,
-    fulfilment,
-    split_cost,
-)
-from integrationsatlas.analysis.status import status as judge
+from integrationsatlas.analysis.status import check_financing
+from integrationsatlas.assessments.models import Assessment
+from integrationsatlas.assessments.run import AssessmentError, run_assessment
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.assessing import AssessmentError, run_assessment
-from integrationsatlas.standards.loader import load_regions
-from integrationsatlas.standards.models import (
-    COST_FIELDS,
-    Assessment,
-    AssessmentRow,
-    OfferType,
-    StandardSet,
-)
-
-#: Kinds whose value is supply per 1,000 of demand; planned capacity can be added to them.
-REJUDGED_KINDS = ("ratio", "hours")
-SCALE = 1000.0
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.taxonomy.models import OfferType
 
 
 class ScenarioError(ValueError):
@@ -172,11 +153,6 @@ def add_planned_service(scenario: StandardSet, data: dict[str, Any]) -> dict[str
     return entry
 
 
-def engine_takes_planned_services() -> bool:
-    """Whether `run_assessment` accepts planned services itself (`extra_services`)."""
-    return "extra_services" in inspect.signature(run_assessment).parameters
-
-
 def engine_service(entry: dict[str, Any]) -> dict[str, Any]:
     """A stored planned service as `run_assessment(extra_services=...)` expects it."""
     region = Region.objects.get(ags=entry["region"])
@@ -212,88 +188,21 @@ def run_scenario(
         raise ScenarioError("reference_date: Der Stichtag darf nicht vor dem der Basis liegen.")
     planned = planned_services(scenario)
     started = [p for p in planned if dt.date.fromisoformat(p["start"]) <= on]
-    params = inspect.signature(run_assessment).parameters
-    extra: dict[str, Any] = {}
-    if "extra_services" in params:
-        extra["extra_services"] = [engine_service(p) for p in started]
-    if "is_scenario" in params:
-        extra["is_scenario"] = True
     label = f"Szenario {scenario.name} (Basis: Bewertung {base.pk})"
     try:
-        result = run_assessment(scenario, base.level, on, user=user, label=label, **extra)
+        result = run_assessment(
+            scenario,
+            base.level,
+            on,
+            user=user,
+            label=label,
+            extra_services=[engine_service(p) for p in started],
+            is_scenario=True,
+        )
     except AssessmentError as error:
         raise ScenarioError(str(error)) from None
-    if started and "extra_services" not in params:
-        _add_planned_capacity(result, scenario, started, on)
     result.is_scenario = True
     result.scenario = {"standard_set": scenario.slug, "planned_services": planned}
     result.data_reference = {**(result.data_reference or {}), "base_assessment": base.pk}
     result.save(update_fields=["is_scenario", "scenario", "data_reference"])
     return result
-
-
-def _planned_supply(planned: list[dict[str, Any]], row: AssessmentRow) -> float:
-    """Planned capacity (hours rules: weekly hours) in the row's region and offer type."""
-    total = 0.0
-    for entry in planned:
-        if entry["offer_type"] != row.offer_type_code:
-            continue
-        if not entry["region"].startswith(row.region_id):
-            continue
-        total += float(entry.get("weekly_hours") or 0) if row.kind == "hours" else entry["capacity"]
-    return total
-
-
-def _add_planned_capacity(
-    result: Assessment, scenario: StandardSet, planned: list[dict[str, Any]], on: dt.date
-) -> None:
-    """Fallback while the engine cannot take planned services: add their capacity to the
-    engine's ratio/hours rows of their region and re-judge those rows with the engine's own
-    status, deficit and cost functions. Other kinds (reach, languages, presence) need sites
-    and stay as the engine judged them."""
-    rules = {rule.code: rule for rule in scenario.rules.all()}
-    rows = [
-        row
-        for row in result.rows.filter(kind__in=REJUDGED_KINDS)
-        if row.value is not None and _planned_supply(planned, row)
-    ]
-    if not rows:
-        return
-    regions, *_ = load_regions({rules[r.rule_code].demand_indicator for r in rows}, on)
-    index = {key: i for i, key in enumerate(regions.keys.tolist())}
-    for row in rows:
-        rule = rules[row.rule_code]
-        demand = float(regions.indicators[rule.demand_indicator][index[row.region_id]])
-        if not demand > 0:
-            continue
-        added = _planned_supply(planned, row)
-        supply = row.value * demand / SCALE + added
-        values = RuleValues(
-            np.array([supply / demand * SCALE]), np.array([supply]), np.array([demand]), SCALE
-        )
-        missing = float(deficit(values, rule.target)[0])
-        ratio = float(fulfilment(values.value, rule.target)[0])
-        cost = missing * float(rule.unit_cost)
-        split = split_cost(np.array([cost]), rule.financing)
-        row.value, row.ratio, row.deficit = float(values.value[0]), ratio, missing
-        row.status = str(judge(np.array([ratio]))[0])
-        row.demand, row.supply, row.cost_total = demand, supply, cost
-        for payer in COST_LEVELS:
-            setattr(row, f"cost_{payer}", float(split[payer][0]))
-        row.explanation = (
-            f"Szenario: geplante Angebote ab Stichtag {on}: +{added:g} {row.unit}.\n"
-            + row.explanation
-        )
-    AssessmentRow.objects.bulk_update(
-        rows,
-        [
-            "value",
-            "ratio",
-            "deficit",
-            "status",
-            "demand",
-            "supply",
-            *COST_FIELDS,
-            "explanation",
-        ],
-    )

@@ -16,14 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.costs import plausibility_notes, rule_costs
+from integrationsatlas.assessments.models import Assessment
+from integrationsatlas.assessments.run import AssessmentError, run_assessment
 from integrationsatlas.regions.models import Region
 from integrationsatlas.regions.svgmap import region_map
 from integrationsatlas.regions.views import AGS_PATTERN
-from integrationsatlas.standards.assessing import AssessmentError, run_assessment
-from integrationsatlas.standards.costs import plausibility_notes, rule_costs
-from integrationsatlas.standards.models import Assessment, Level, StandardSet
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.taxonomy.models import Level
 
-from . import charts, exports
+from . import charts, exports, future, target_groups
 from .access import (
     LoginNeeded,
     assessment_or_deny,
@@ -179,6 +182,9 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
             "region_status": sorted(statuses.items()),
             "region_names": names,
             "can_publish": is_state_admin(request.user),
+            "target_groups": target_groups.state_view(assessment, level),
+            "future_pair": future.pair_for(visible_assessments(request.user), assessment, _today()),
+            "level_name": level_label(level),
             "columns": [
                 ("region", _("Region")),
                 ("rule", _("Regel")),
@@ -240,6 +246,35 @@ def _basis_note(rows: list, rule) -> str:
 
 
 @planning_view
+def future_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Today and the future date (2030) side by side for every region and rule of a level."""
+    assessment = assessment_or_deny(request, pk)
+    pair = future.pair_for(visible_assessments(request.user), assessment, _today())
+    if pair is None:
+        raise Http404(_("Keine zweite Bewertung dieses Standardsatzes für einen anderen Stichtag."))
+    levels = levels_with_rows(pair.future) or [Region.Level.KREIS]
+    level = request.GET.get("ebene") if request.GET.get("ebene") in levels else levels[0]
+    items = future.lines(pair, level=level)
+    return render(
+        request,
+        "planning/future.html",
+        {
+            "assessment": assessment,
+            "pair": pair,
+            "levels": [(lv, level_label(lv)) for lv in levels],
+            "level": level,
+            "lines": items,
+            "summary": future.summary(items),
+            "sources": list(
+                dict.fromkeys(
+                    provenance.source_lines(pair.today) + provenance.source_lines(pair.future)
+                )
+            ),
+        },
+    )
+
+
+@planning_view
 def row_detail(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
     assessment = assessment_or_deny(request, pk)
     row = get_object_or_404(assessment.rows.select_related("region", "rule"), pk=row_id)
@@ -277,6 +312,14 @@ def costs_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     assessment = assessment_or_deny(request, pk)
     rows = exports.cost_rows(assessment)
     return _download(assessment, rows, exports.COST_COLUMNS, fmt, "kosten")
+
+
+@planning_view
+def group_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The target-group view of an assessment as CSV or XLSX, one row per region and group."""
+    assessment = assessment_or_deny(request, pk)
+    rows = target_groups.export_rows(assessment)
+    return _download(assessment, rows, target_groups.GROUP_COLUMNS, fmt, "zielgruppen")
 
 
 @planning_view
@@ -355,7 +398,7 @@ def _region_and_assessment(request: HttpRequest, ags: str) -> tuple[Region, Asse
     chosen = request.GET.get("bewertung")
     if chosen and chosen.isdigit():
         return region, assessment_or_deny(request, int(chosen))
-    assessment = default_assessment(visible_assessments(request.user), ags)
+    assessment = default_assessment(visible_assessments(request.user), ags, _today())
     if assessment is None:
         require_planner(request)
     return region, assessment

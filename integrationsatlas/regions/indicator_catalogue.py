@@ -36,6 +36,12 @@ BUILT_IN = [
     ("foreign_oceania", "Ausländer aus Australien und Ozeanien", "Personen", ""),
     ("foreign_former_soviet_union", "Ausländer aus der ehemaligen Sowjetunion", "Personen", ""),
     ("protection_seekers", "Schutzsuchende", "Personen", ""),
+    (
+        "foreign_employees",
+        "ausländische sozialversicherungspflichtig Beschäftigte",
+        "Personen",
+        "Am Arbeitsort, Stichtag 30.06.; Menschen ohne deutsche Staatsangehörigkeit.",
+    ),
     ("children_under_6", "Kinder unter 6 Jahren", "Personen", ""),
     (
         "share_foreign",

@@ -463,13 +463,9 @@ def read_postal_codes(
     return records, problems
 
 
-@transaction.atomic
-def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: None) -> LoadResult:
-    counts: dict[str, int] = {}
-    created: dict[str, int] = {}
-    gemeinden_source = plan.manifest["gemeinden"]["source"]
+def _write_regions(plan: LoadPlan) -> tuple[int, int]:
     before = set(Region.objects.values_list("ags", flat=True))
-    progress("Regionen")
+    gemeinden_source = plan.manifest["gemeinden"]["source"]
     regions = [
         Region(
             ags=r.ags,
@@ -503,10 +499,10 @@ def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: No
         ],
         batch_size=100,
     )
-    counts["regions"] = len(regions)
-    created["regions"] = len({r.ags for r in regions} - before)
+    return len(regions), len({r.ags for r in regions} - before)
 
-    progress("Kennzahlen")
+
+def _write_indicators(plan: LoadPlan) -> tuple[int, int]:
     existing = IndicatorValue.objects.count()
     IndicatorValue.objects.bulk_create(
         [
@@ -528,10 +524,11 @@ def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: No
         update_fields=["value", "source", "is_demo"],
         batch_size=500,
     )
-    counts["indicators"] = len(plan.indicators) + len(plan.flagged_indicators)
-    created["indicators"] = IndicatorValue.objects.count() - existing
+    total = len(plan.indicators) + len(plan.flagged_indicators)
+    return total, IndicatorValue.objects.count() - existing
 
-    progress("Postleitzahlen")
+
+def _write_postal_codes(plan: LoadPlan) -> tuple[int, int]:
     postal_source = plan.manifest["postal_codes"]["source"]
     before_codes = PostalCode.objects.count()
     PostalCode.objects.bulk_create(
@@ -556,11 +553,23 @@ def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: No
     through.objects.bulk_create(
         [through(postalcode_id=c, region_id=a) for c, a in sorted(wanted - present)]
     )
-    stale = present - wanted
-    for code, ags in stale:
+    for code, ags in present - wanted:
         through.objects.filter(postalcode_id=code, region_id=ags).delete()
-    counts["postal_codes"] = len(plan.postal_codes)
-    created["postal_codes"] = PostalCode.objects.count() - before_codes
+    return len(plan.postal_codes), PostalCode.objects.count() - before_codes
+
+
+@transaction.atomic
+def write_plan(plan: LoadPlan, progress: Callable[[str], None] = lambda step: None) -> LoadResult:
+    """Upsert regions, indicator figures and postal codes of a checked plan, in one transaction."""
+    counts: dict[str, int] = {}
+    created: dict[str, int] = {}
+    for name, label, write in (
+        ("regions", "Regionen", _write_regions),
+        ("indicators", "Kennzahlen", _write_indicators),
+        ("postal_codes", "Postleitzahlen", _write_postal_codes),
+    ):
+        progress(label)
+        counts[name], created[name] = write(plan)
     # Both reach only this process; web processes notice the regions' new `updated_at`
     # (version.py) and build their maps anew.
     cache.clear()

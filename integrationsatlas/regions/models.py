@@ -121,7 +121,7 @@ class IndicatorValue(models.Model):
 
     A projection (Vorausberechnung) carries its variant in `projection_variant`; its
     `reference_date` is the date projected (e.g. 31.12.2030). Observed figures have no
-    variant: the loader never mixes the two (standards/loader.py).
+    variant: the loader never mixes the two (assessments/engine_input.py).
     """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="indicators")
@@ -157,10 +157,6 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.code} {self.reference_date}: {self.value}"
-
-    @property
-    def is_projection(self) -> bool:
-        return bool(self.projection_variant)
 
 
 class PostalCode(models.Model):

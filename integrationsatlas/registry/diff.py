@@ -107,7 +107,7 @@ def _organization(pk) -> str:
 
 
 def _offer_type(code) -> str:
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     offer_type = OfferType.objects.filter(code=code).first() if code else None
     return offer_type.name if offer_type else _text(code)

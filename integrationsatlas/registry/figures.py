@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import update_change_reason
 
 from . import permissions
+from .history import mark
 from .models import ActivityFigures, Service
 
 FIGURE_FIELDS = [
@@ -122,11 +122,8 @@ def save_figures(user, service: Service, form: ActivityFiguresForm) -> ActivityF
             setattr(row, name, form.cleaned_data.get(name))
         row.is_demo = service.is_demo
         row.updated_by = user
-        row._history_user = user
+        mark(row, user, form.cleaned_data.get("reason") or "")
         row.save()
-        reason = form.cleaned_data.get("reason") or ""
-        if reason:
-            update_change_reason(row, reason)
     return row
 
 

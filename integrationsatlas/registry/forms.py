@@ -215,7 +215,7 @@ def form_rows(payload: dict[str, Any], extra: int = 2) -> dict[str, Any]:
 
 def choice_context(payload: dict[str, Any]) -> dict[str, Any]:
     """Checkbox and select options for the edit form, with what is currently chosen."""
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     chosen_languages = list(payload.get("languages") or [])
     common = common_languages()

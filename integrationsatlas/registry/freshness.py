@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
+from .history import mark
 from .models import Service
-from .workflow import WorkflowError, _lock_service, _mark
+from .workflow.errors import WorkflowError
+from .workflow.locking import lock_service
 
 # An offer nobody confirmed or changed for this long counts as stale (issue 19: 180 days).
 STALE_AFTER = timedelta(days=180)
@@ -42,12 +44,12 @@ def confirm(user, service: Service) -> Service:
     if not permissions.can_edit_service(user, service):
         raise PermissionDenied(_("Sie dürfen dieses Angebot nicht bestätigen."))
     with transaction.atomic():
-        service = _lock_service(service.pk)
+        service = lock_service(service.pk)
         if service.is_deleted or not service.is_published:
             raise WorkflowError(
                 [_("Nur veröffentlichte Angebote können als aktuell bestätigt werden.")]
             )
         service.confirmed_at = timezone.now()
-        _mark(service, user, _("Als aktuell bestätigt"))
+        mark(service, user, _("Als aktuell bestätigt"))
         service.save()
         return service

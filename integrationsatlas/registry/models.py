@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType, TargetGroup
 
 
 class PublicManager(models.Manager):
@@ -61,16 +61,8 @@ class Service(models.Model):
         PLANNED = "planned", _("geplant")
         ENDED = "ended", _("beendet")
 
-    class TargetGroup(models.TextChoices):
-        ALL = "all", _("alle Zugewanderten")
-        REFUGEES = "refugees", _("Geflüchtete")
-        EU_CITIZENS = "eu_citizens", _("EU-Bürgerinnen und -Bürger")
-        WORKERS = "workers", _("internationale Fachkräfte")
-        FAMILIES = "families", _("Familien")
-        CHILDREN = "children", _("Kinder")
-        YOUTH = "youth", _("Jugendliche (12–27)")
-        ADULTS = "adults", _("Erwachsene (ab 27)")
-        WOMEN = "women", _("Frauen")
+    # The shared vocabulary (taxonomy): the finder's filter and the planning rules use it.
+    TargetGroup = TargetGroup
 
     external_id = models.CharField(
         _("Externe ID"), max_length=100, unique=True, null=True, blank=True
@@ -147,10 +139,6 @@ class Service(models.Model):
         both are named so the rule reads as it is meant.
         """
         return max(filter(None, [self.confirmed_at, self.updated_at]), default=None)
-
-    @property
-    def is_remote_only(self) -> bool:
-        return not self.locations.exists() and (self.by_phone or self.online)
 
     def text(self, field: str, language: str | None) -> tuple[str, bool]:
         """The field in `language` if the provider wrote one, else German; (text, is_fallback)."""

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from integrationsatlas.regions.models import Region
-
 from .models import Membership, Organization, Service
 
 
@@ -134,10 +132,6 @@ def needs_review(user, service: Service) -> bool:
     return not can_review_service(user, service)
 
 
-def regions_of_user(user) -> QuerySet[Region]:
-    return Region.objects.filter(ags__in=coordinator_region_keys(user))
-
-
 def _covers(keys: set[str], ags: str | None) -> bool:
     """Same rule as `_region_filter`, for one region key of a proposed state."""
     if not ags:
@@ -160,6 +154,18 @@ def can_review_snapshot(user, payload: dict) -> bool:
 
     regions = list(payload.get("service_area") or []) + proposed_gemeinden(payload)
     return any(_covers(keys, str(ags)) for ags in regions)
+
+
+def can_apply_directly(user, service: Service | None, payload: dict) -> bool:
+    """Reviewers apply a proposed state at once if they may review both the current and the
+    proposed one; everyone else's change waits for review."""
+    if is_state_admin(user):
+        return True
+    if not can_review_snapshot(user, payload):
+        return False
+    if service is None or not service.is_published:
+        return True
+    return can_review_service(user, service)
 
 
 def indicator_scope(user) -> set[str] | None:

@@ -1,6 +1,6 @@
 """Payload rows (weekly hours, closed days, funding) as unsaved model rows, for every writer.
 
-The registry workflow, the import's per-service writer and its bulk writer for new services
+`applying.apply_snapshot` (workflow and import) and the import's bulk writer for new services
 all build their rows here, so one payload row means the same stored row whichever path
 writes it. Values are parsed as the validator reads them (`validation.parse_time`,
 `parse_date`); the callers validate or normalise the rows first and save the rows themselves
@@ -30,13 +30,14 @@ def schedule_from_row(owner: dict[str, Any], row: dict[str, Any]) -> Schedule:
 
 
 def exception_from_row(owner: dict[str, Any], row: dict[str, Any]) -> ScheduleException:
-    """One closed or differently opened day; times are stored as given, also on a closed day."""
+    """One closed or differently opened day; a closed day keeps no opening times."""
+    closed = bool(row.get("closed", True))
     return ScheduleException(
         **owner,
         date=parse_date(row["date"]),
-        closed=bool(row.get("closed", True)),
-        opens_at=parse_time(row.get("opens_at")),
-        closes_at=parse_time(row.get("closes_at")),
+        closed=closed,
+        opens_at=None if closed else parse_time(row.get("opens_at")),
+        closes_at=None if closed else parse_time(row.get("closes_at")),
         note=row.get("note") or "",
     )
 

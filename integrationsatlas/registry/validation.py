@@ -158,8 +158,21 @@ def _land_name() -> str:
 
 
 def _check_service_fields(check: _Checker, payload: dict) -> None:
-    from integrationsatlas.standards.models import OfferType
+    _check_texts(check, payload)
+    _check_offer_type(check, payload.get("offer_type"))
+    _check_organization(check, payload.get("organization"))
+    if payload.get("status", "active") not in Service.Status.values:
+        check.add("status", _("Unbekannter Status „%(value)s“.") % {"value": payload.get("status")})
+    _check_target_groups(check, payload.get("target_groups") or [])
+    _check_languages(check, payload.get("languages") or [])
+    _check_capacity(check, payload.get("capacity"))
+    _check_contact(check, payload)
+    translations = payload.get("translations") or {}
+    if not isinstance(translations, dict):
+        check.add("translations", _("muss ein Objekt sein."))
 
+
+def _check_texts(check: _Checker, payload: dict) -> None:
     name = payload.get("name")
     if not isinstance(name, str) or not name.strip():
         check.add("name", _("Bitte einen Namen angeben."))
@@ -167,46 +180,59 @@ def _check_service_fields(check: _Checker, payload: dict) -> None:
         value = payload.get(field)
         if isinstance(value, str) and len(value) > limit:
             check.add(field, _at_most(limit))
-    code = payload.get("offer_type")
+
+
+def _check_offer_type(check: _Checker, code: Any) -> None:
+    from integrationsatlas.taxonomy.models import OfferType
+
     if not code:
         check.add("offer_type", _("Bitte eine Angebotsart wählen."))
     elif not OfferType.objects.filter(code=str(code)).exists():
         check.add("offer_type", _("Unbekannte Angebotsart „%(code)s“.") % {"code": code})
-    organization = payload.get("organization")
-    if organization not in (None, ""):
-        try:
-            exists = Organization.objects.filter(pk=int(organization)).exists()
-        except (TypeError, ValueError):
-            exists = False
-        if not exists:
-            check.add("organization", _("Diesen Träger gibt es nicht."))
-    if payload.get("status", "active") not in Service.Status.values:
-        check.add("status", _("Unbekannter Status „%(value)s“.") % {"value": payload.get("status")})
-    groups = payload.get("target_groups") or []
+
+
+def _check_organization(check: _Checker, organization: Any) -> None:
+    if organization in (None, ""):
+        return
+    try:
+        exists = Organization.objects.filter(pk=int(organization)).exists()
+    except (TypeError, ValueError):
+        exists = False
+    if not exists:
+        check.add("organization", _("Diesen Träger gibt es nicht."))
+
+
+def _check_target_groups(check: _Checker, groups: Any) -> None:
     if not isinstance(groups, list):
         check.add("target_groups", _("muss eine Liste sein."))
-    else:
-        for group in groups:
-            if group not in Service.TargetGroup.values:
-                check.add(
-                    "target_groups", _("Unbekannte Zielgruppe „%(value)s“.") % {"value": group}
-                )
-    languages = payload.get("languages") or []
+        return
+    for group in groups:
+        if group not in Service.TargetGroup.values:
+            check.add("target_groups", _("Unbekannte Zielgruppe „%(value)s“.") % {"value": group})
+
+
+def _check_languages(check: _Checker, languages: Any) -> None:
     if not isinstance(languages, list):
         check.add("languages", _("muss eine Liste sein."))
-    else:
-        for code in languages:
-            if not isinstance(code, str) or not is_known(code):
-                check.add(
-                    "languages",
-                    _("Unbekannter Sprachcode „%(code)s“ (ISO 639 erwartet, z. B. ar, uk, prs).")
-                    % {"code": code},
-                )
-    capacity = payload.get("capacity")
-    if capacity not in (None, ""):
-        number = _number(capacity)
-        if number is None or number < 0:
-            check.add("capacity", _("Kapazität muss eine Zahl ab 0 sein."))
+        return
+    for code in languages:
+        if not isinstance(code, str) or not is_known(code):
+            check.add(
+                "languages",
+                _("Unbekannter Sprachcode „%(code)s“ (ISO 639 erwartet, z. B. ar, uk, prs).")
+                % {"code": code},
+            )
+
+
+def _check_capacity(check: _Checker, capacity: Any) -> None:
+    if capacity in (None, ""):
+        return
+    number = _number(capacity)
+    if number is None or number < 0:
+        check.add("capacity", _("Kapazität muss eine Zahl ab 0 sein."))
+
+
+def _check_contact(check: _Checker, payload: dict) -> None:
     email = payload.get("email")
     if email:
         try:
@@ -224,9 +250,6 @@ def _check_service_fields(check: _Checker, payload: dict) -> None:
                 "website",
                 _("„%(value)s“ ist keine gültige Web-Adresse (mit https://).") % {"value": website},
             )
-    translations = payload.get("translations") or {}
-    if not isinstance(translations, dict):
-        check.add("translations", _("muss ein Objekt sein."))
 
 
 def _check_locations(check: _Checker, payload: dict) -> None:

@@ -1,4 +1,4 @@
-"""Offer-type standards, standard sets, rules and stored assessments."""
+"""Standard sets and their rules."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

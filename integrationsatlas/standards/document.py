@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -20,8 +21,10 @@ import jsonschema
 import yaml
 from django.utils.text import slugify
 
+from integrationsatlas.registry.languages import is_known
+from integrationsatlas.taxonomy.target_groups import group_problems
+
 from .law import unknown_citations
-from .target_groups import group_problems
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "standard_set.schema.json"
 FORMAT = "integrationsatlas-standard-set/1"
@@ -30,11 +33,15 @@ ILLUSTRATIVE = "illustrative example, not an official standard"
 SHARE_KINDS = frozenset({"reach", "languages", "reliability"})
 #: Parameters each kind needs, and the ones it may take.
 REQUIRED_PARAMS = {"reach": ("distance_km",), "reliability": ("months",)}
+#: Parameters of a rule judged by travel time with bus and train (mode transit).
+TRANSIT_PARAMS = ("mode", "max_minutes", "window")
+#: Settings rather than figures: no source needed.
+UNSOURCED_PARAMS = frozenset({"mode", "window"})
 ALLOWED_PARAMS = {
-    "ratio": ("catchment_km", "sigma_km", "bands_km"),
+    "ratio": ("catchment_km", "sigma_km", "bands_km", *TRANSIT_PARAMS),
     "presence": (),
-    "reach": ("distance_km",),
-    "languages": (),
+    "reach": ("distance_km", *TRANSIT_PARAMS),
+    "languages": ("languages",),
     "hours": (),
     "reliability": ("months",),
 }
@@ -238,64 +245,145 @@ def semantic_problems(
         if not isinstance(rule, dict):
             continue
         label = _rule_label(document, index)
+        found = _duplicate_id_problems(rule, seen) + _rule_problems(rule, offer_types, indicators)
+        problems += [Problem(message, field, label, index) for field, message in found]
+    return problems
 
-        def add(field: str, message: str, label: str = label, order: int = index) -> None:
-            problems.append(Problem(message, field, label, order))
 
-        rule_id = rule.get("id")
-        if isinstance(rule_id, str):
-            if rule_id in seen:
-                add("id", f"die Regel-ID {rule_id!r} kommt mehrfach vor.")
-            seen.add(rule_id)
-        offer_type = rule.get("offer_type")
-        if isinstance(offer_type, str) and offer_type not in offer_types:
-            add(
+def _rule_problems(
+    rule: dict[str, Any], offer_types: set[str], indicators: set[str]
+) -> list[tuple[str, str]]:
+    """(field, message) of everything wrong with one rule; the order is the order an author
+    reads the rule in, and the problems are reported in it."""
+    params = rule.get("params") or {}
+    sources = rule.get("sources") if isinstance(rule.get("sources"), dict) else {}
+    return [
+        *_vocabulary_problems(rule, offer_types, indicators),
+        *group_problems(rule.get("target_group"), rule.get("demand_indicator")),
+        *_financing_problems(rule.get("financing")),
+        *_target_problems(rule.get("kind"), rule.get("target")),
+        *_param_problems(rule.get("kind"), params),
+        *_summary_problems(rule, sources),
+        *_source_problems(params, sources),
+        *_citation_problems(rule, sources),
+    ]
+
+
+def _duplicate_id_problems(rule: dict[str, Any], seen: set[str]) -> list[tuple[str, str]]:
+    """Only the second and later rules with an id are reported; `seen` carries the ids over."""
+    rule_id = rule.get("id")
+    if not isinstance(rule_id, str):
+        return []
+    duplicate = rule_id in seen
+    seen.add(rule_id)
+    return [("id", f"die Regel-ID {rule_id!r} kommt mehrfach vor.")] if duplicate else []
+
+
+def _vocabulary_problems(
+    rule: dict[str, Any], offer_types: set[str], indicators: set[str]
+) -> list[tuple[str, str]]:
+    problems = []
+    offer_type = rule.get("offer_type")
+    if isinstance(offer_type, str) and offer_type not in offer_types:
+        problems.append(
+            (
                 "offer_type",
                 f"unbekannte Angebotsart {offer_type!r}; bekannt: {_few(offer_types)}.",
             )
-        indicator = rule.get("demand_indicator")
-        if isinstance(indicator, str) and indicator not in indicators:
-            add(
+        )
+    indicator = rule.get("demand_indicator")
+    if isinstance(indicator, str) and indicator not in indicators:
+        problems.append(
+            (
                 "demand_indicator",
                 f"unbekannte Bedarfskennzahl {indicator!r}; bekannt: {_few(indicators)}.",
             )
-        for field, message in group_problems(rule.get("target_group"), indicator):
-            add(field, message)
-        financing = rule.get("financing")
-        if isinstance(financing, dict) and financing:
-            shares = [v for v in financing.values() if _is_number(v)]
-            if len(shares) == len(financing) and not math.isclose(sum(shares), 1.0, abs_tol=1e-6):
-                add("financing", f"die Anteile ergeben {sum(shares):g} statt 1.")
-        kind, target = rule.get("kind"), rule.get("target")
-        if kind in SHARE_KINDS and _is_number(target) and target > 1:
-            add("target", f"bei der Art {kind!r} ist das Ziel ein Anteil (0 bis 1), ist {target}.")
-        params = rule.get("params") or {}
-        sources = rule.get("sources") if isinstance(rule.get("sources"), dict) else {}
-        if kind in ALLOWED_PARAMS and isinstance(params, dict):
-            for name in REQUIRED_PARAMS.get(kind, ()):
-                if name not in params:
-                    add(f"params.{name}", f"die Art {kind!r} braucht den Parameter {name}.")
-            for name in params:
-                if name not in ALLOWED_PARAMS[kind]:
-                    add(f"params.{name}", f"der Parameter passt nicht zur Art {kind!r}.")
-            if "sigma_km" in params and "catchment_km" not in params:
-                add("params.sigma_km", "sigma_km braucht catchment_km.")
-            if kind == "ratio" and "bands_km" in params:
-                for field, message in _band_problems(params):
-                    add(field, message)
-        for field, message in _summary_problems(rule, sources):
-            add(field, message)
-        if isinstance(params, dict):
-            for name in params:
-                if f"params.{name}" not in sources:
-                    add(f"sources.params.{name}", f"Quelle fehlt für den Parameter {name}.")
-            for key in sources:
-                if key.startswith("params.") and key[7:] not in params:
-                    add(f"sources.{key}", "Quelle für einen Parameter, den es nicht gibt.")
-        for field, text in _cited_texts(rule, sources):
-            for message in unknown_citations(text):
-                add(field, f"{message}.")
+        )
     return problems
+
+
+def _financing_problems(financing: Any) -> list[tuple[str, str]]:
+    """Shares must sum to 1; a share that is not a number is the schema's to report."""
+    if not isinstance(financing, dict) or not financing:
+        return []
+    shares = [v for v in financing.values() if _is_number(v)]
+    if len(shares) == len(financing) and not math.isclose(sum(shares), 1.0, abs_tol=1e-6):
+        return [("financing", f"die Anteile ergeben {sum(shares):g} statt 1.")]
+    return []
+
+
+def _target_problems(kind: Any, target: Any) -> list[tuple[str, str]]:
+    if kind in SHARE_KINDS and _is_number(target) and target > 1:
+        return [
+            ("target", f"bei der Art {kind!r} ist das Ziel ein Anteil (0 bis 1), ist {target}.")
+        ]
+    return []
+
+
+def _param_problems(kind: Any, params: Any) -> list[tuple[str, str]]:
+    """Parameters the kind needs, takes and how they fit together; an unknown kind is the
+    schema's to report."""
+    if kind not in ALLOWED_PARAMS or not isinstance(params, dict):
+        return []
+    problems = [
+        (f"params.{name}", f"die Art {kind!r} braucht den Parameter {name}.")
+        for name in REQUIRED_PARAMS.get(kind, ())
+        if name not in params
+    ]
+    problems += [
+        (f"params.{name}", f"der Parameter passt nicht zur Art {kind!r}.")
+        for name in params
+        if name not in ALLOWED_PARAMS[kind]
+    ]
+    if "sigma_km" in params and "catchment_km" not in params:
+        problems.append(("params.sigma_km", "sigma_km braucht catchment_km."))
+    if kind == "ratio" and "bands_km" in params:
+        problems += _band_problems(params)
+    problems += _transit_problems(kind, params)
+    if kind == "languages":
+        problems += _language_problems(params)
+    return problems
+
+
+def _language_problems(params: dict[str, Any]) -> list[tuple[str, str]]:
+    codes = params.get("languages")
+    if not isinstance(codes, list):
+        return []
+    unknown = [c for c in codes if not is_known(str(c))]
+    if not unknown:
+        return []
+    return [
+        (
+            "params.languages",
+            f"unbekannte Sprachcodes {', '.join(map(str, unknown))} (ISO 639, "
+            "z. B. pl, cs, ro, bg).",
+        )
+    ]
+
+
+def _source_problems(params: Any, sources: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every parameter that is a figure needs a source, and every parameter source a parameter."""
+    if not isinstance(params, dict):
+        return []
+    problems = [
+        (f"sources.params.{name}", f"Quelle fehlt für den Parameter {name}.")
+        for name in params
+        if name not in UNSOURCED_PARAMS and f"params.{name}" not in sources
+    ]
+    problems += [
+        (f"sources.{key}", "Quelle für einen Parameter, den es nicht gibt.")
+        for key in sources
+        if key.startswith("params.") and key[7:] not in params
+    ]
+    return problems
+
+
+def _citation_problems(rule: dict[str, Any], sources: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (field, f"{message}.")
+        for field, text in _cited_texts(rule, sources)
+        for message in unknown_citations(text)
+    ]
 
 
 def _cited_texts(rule: dict[str, Any], sources: dict[str, Any]) -> list[tuple[str, str]]:
@@ -360,6 +448,44 @@ def _band_problems(params: dict[str, Any]) -> list[tuple[str, str]]:
             )
         )
     return problems
+
+
+def _transit_problems(kind: Any, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with mode transit: its minutes and window, a straight line to fall back
+    on, no distance decay; minutes or a window without the mode."""
+    problems: list[tuple[str, str]] = []
+    if params.get("mode") != "transit":
+        for name in ("max_minutes", "window"):
+            if name in params:
+                problems.append((f"params.{name}", f"{name} gilt nur mit mode: transit."))
+        return problems
+    for name in ("max_minutes", "window"):
+        if name not in params:
+            problems.append((f"params.{name}", f"mode: transit braucht {name}."))
+    if kind == "ratio":
+        if "catchment_km" not in params:
+            problems.append(
+                (
+                    "params.catchment_km",
+                    "mode: transit braucht bei der Art 'ratio' catchment_km "
+                    "(2SFCA; die Luftlinie, solange kein Fahrplan geladen ist).",
+                )
+            )
+        for name in ("sigma_km", "bands_km"):
+            if name in params:
+                problems.append(
+                    (f"params.{name}", f"mode: transit rechnet ohne Distanzabfall ({name}).")
+                )
+    window = params.get("window")
+    clocks = isinstance(window, dict) and all(
+        isinstance(window.get(k), str) and _CLOCK.match(window[k]) for k in ("from", "to")
+    )
+    if clocks and window["to"] < window["from"]:
+        problems.append(("params.window.to", "das Fenster endet vor seinem Beginn."))
+    return problems
+
+
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 def _is_number(value: Any) -> bool:

@@ -16,6 +16,7 @@ CATALOGUE = {
     "foreign_eu27": _("EU-Bürgerinnen und -Bürger (EU-27)"),
     "foreign_third_country": _("Drittstaatsangehörige"),
     "protection_seekers": _("Schutzsuchende"),
+    "foreign_employees": _("ausländische sozialversicherungspflichtig Beschäftigte"),
     "children_under_6": _("Kinder unter 6 Jahren"),
     # § 12 Abs. 1 KomIntAVO: aufzunehmende Ausländer (§ 5 SächsFlüAG) and Geduldete.
     "fsa_target_group": _("Zielgruppe der Flüchtlingssozialarbeit"),

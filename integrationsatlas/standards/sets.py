@@ -9,10 +9,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 
-from . import document as doc_module
+from integrationsatlas.standards import document as doc_module
+from integrationsatlas.standards.models import Rule, StandardSet
+from integrationsatlas.taxonomy.models import OfferType
+from integrationsatlas.transit.models import FeedEdition
+
 from .document import DocumentError, Problem
 from .indicators import known_indicators
-from .models import OfferType, Rule, StandardSet
 
 
 def check_document(document: dict[str, Any]) -> dict[str, Any]:
@@ -26,8 +29,13 @@ def _number(value: float) -> float | int:
 
 
 def _param(value: Any) -> Any:
-    """A parameter as written out: a number, or a list of numbers (bands_km)."""
-    return [_param(v) for v in value] if isinstance(value, list) else _number(value)
+    """A parameter as written out: a number, a list (bands_km, languages), a word (mode, a
+    language code) or a mapping (window)."""
+    if isinstance(value, list):
+        return [_param(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _param(v) for k, v in value.items()}
+    return value if isinstance(value, str) else _number(value)
 
 
 def document_of(standard_set: StandardSet) -> dict[str, Any]:
@@ -189,6 +197,25 @@ def copy_set(standard_set: StandardSet, new_slug: str, name: str = "", user=None
     return copied
 
 
+def transit_notices(standard_set: StandardSet) -> list[str]:
+    """One line per rule with mode transit that cannot be judged by bus and train now,
+    because no timetable is imported: it is judged by the straight line until one is."""
+    if FeedEdition.objects.exists():
+        return []
+    return [
+        f"Regel {rule.code}: mode transit, aber kein Fahrplan importiert; bis dahin gilt die "
+        f"Luftlinie ({_straight_km(rule.params)} km). Fahrplan laden: integrationsatlas "
+        "transit import."
+        for rule in standard_set.rules.order_by("position", "code")
+        if (rule.params or {}).get("mode") == "transit"
+    ]
+
+
+def _straight_km(params: dict[str, Any]) -> str:
+    km = params.get("distance_km", params.get("catchment_km"))
+    return f"{_number(km)}" if km is not None else "?"
+
+
 def find_set(name: str) -> StandardSet | None:
     """A set by slug, or by exact name (then the newest version)."""
     found = StandardSet.objects.filter(slug=name).first()
@@ -238,5 +265,6 @@ __all__ = [
     "illustrative_rules",
     "import_document",
     "set_rows",
+    "transit_notices",
     "update_document",
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from integrationsatlas.standards import views
 
 app_name = "standards"
 urlpatterns = [

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from integrationsatlas.registry.permissions import is_planner, is_state_admin
+from integrationsatlas.standards import document as doc_module
+from integrationsatlas.standards.models import StandardSet
 
-from . import document as doc_module
 from .document import DocumentError
 from .forms import CopyForm, EditForm, ImportForm
 from .indicators import indicator_name
-from .models import StandardSet
 from .sets import (
     copy_set,
     export_yaml,

@@ -10,8 +10,8 @@ import pytest
 
 from integrationsatlas.analysis.assess import (
     DemandPoints,
+    EngineRule,
     Regions,
-    Rule,
     Services,
     assess,
     cliff_by_region,
@@ -30,7 +30,7 @@ def by_key(rows: list) -> dict:  # type: ignore[type-arg]
 def test_ratio_credits_home_gemeinde_and_service_area_by_demand_share(
     regions: Regions, make_services: MakeServices
 ) -> None:
-    rule = Rule(
+    rule = EngineRule(
         "mbe-ratio",
         "mbe",
         "ratio",
@@ -68,7 +68,7 @@ def test_ratio_credits_home_gemeinde_and_service_area_by_demand_share(
 def test_zero_supply_with_known_demand_is_zero_and_gap(
     regions: Regions, make_services: MakeServices
 ) -> None:
-    rule = Rule(
+    rule = EngineRule(
         "kita", "kita", "ratio", "kreis", 300.0, "population", unit="places", unit_cost=10.0
     )
     rows = by_key(assess(regions, make_services(), [rule], REF))
@@ -81,9 +81,11 @@ def test_presence_hours_languages_on_kreis_level(
     regions: Regions, make_services: MakeServices
 ) -> None:
     rules = [
-        Rule("p", "mbe", "presence", "kreis", 2.0, unit_cost=1000.0, responsible_level="kreis"),
-        Rule("h", "mbe", "hours", "kreis", 5.0, "population"),
-        Rule("l", "mbe", "languages", "kreis", 0.8),
+        EngineRule(
+            "p", "mbe", "presence", "kreis", 2.0, unit_cost=1000.0, responsible_level="kreis"
+        ),
+        EngineRule("h", "mbe", "hours", "kreis", 5.0, "population"),
+        EngineRule("l", "mbe", "languages", "kreis", 0.8),
     ]
     rows = assess(regions, make_services(), rules, REF)
     p = by_key(rows[0:2])
@@ -115,7 +117,7 @@ def test_reliability_with_funding_rows(regions: Regions, make_services: MakeServ
         fund_end=np.array(["2027-06-30", "NaT", "2025-12-31"], dtype="datetime64[D]"),
         fund_level=np.array(["bund", "land", "land"]),
     )
-    rule = Rule(
+    rule = EngineRule(
         "r",
         "mbe",
         "reliability",
@@ -145,7 +147,7 @@ def _points() -> DemandPoints:
 
 
 def test_reach_uses_demand_points(regions: Regions, make_services: MakeServices) -> None:
-    rule = Rule(
+    rule = EngineRule(
         "reach", "mbe", "reach", "gemeinde", 0.9, params={"distance_km": 10.0}, unit_cost=5000.0
     )
     rows = by_key(assess(regions, make_services(), [rule], REF, demand_points=_points()))
@@ -168,7 +170,7 @@ def test_reach_uses_demand_points(regions: Regions, make_services: MakeServices)
 def test_ratio_by_2sfca_equals_demand_weighted_mean_access(
     regions: Regions, make_services: MakeServices
 ) -> None:
-    rule = Rule("sp", "mbe", "ratio", "kreis", 1.0, params={"catchment_km": 12.0})
+    rule = EngineRule("sp", "mbe", "ratio", "kreis", 1.0, params={"catchment_km": 12.0})
     pts = _points()
     rows = by_key(assess(regions, make_services(), [rule], REF, demand_points=pts))
     pop = pts.weights["population"]
@@ -185,7 +187,9 @@ def test_ratio_by_enhanced_2sfca_uses_the_bands_in_metres(
     regions: Regions, make_services: MakeServices
 ) -> None:
     bands = ((4.0, 1.0), (8.0, 0.6), (12.0, 0.2))
-    rule = Rule("sp", "mbe", "ratio", "kreis", 1.0, params={"catchment_km": 12.0}, bands_km=bands)
+    rule = EngineRule(
+        "sp", "mbe", "ratio", "kreis", 1.0, params={"catchment_km": 12.0}, bands_km=bands
+    )
     pts = _points()
     rows = by_key(assess(regions, make_services(), [rule], REF, demand_points=pts))
     pop = pts.weights["population"]
@@ -210,7 +214,10 @@ def test_no_services_at_all(regions: Regions) -> None:
         active=np.empty(0, bool),
         weekly_hours=np.empty(0),
     )
-    rules = [Rule("x", "mbe", "ratio", "land", 1.0), Rule("y", "mbe", "presence", "land", 1.0)]
+    rules = [
+        EngineRule("x", "mbe", "ratio", "land", 1.0),
+        EngineRule("y", "mbe", "presence", "land", 1.0),
+    ]
     rows = assess(regions, empty, rules, REF)
     assert [(r.value, r.status) for r in rows] == [(0.0, "gap"), (0.0, "gap")]
     assert assess(regions, empty, [], REF) == []
@@ -221,18 +228,18 @@ def test_missing_inputs_name_the_rule(regions: Regions, make_services: MakeServi
         assess(
             regions,
             make_services(),
-            [Rule("x", "kita", "ratio", "kreis", 1.0, "children_under_6")],
+            [EngineRule("x", "kita", "ratio", "kreis", 1.0, "children_under_6")],
             REF,
         )
     with pytest.raises(ValueError, match="rule 'r'.*demand points"):
         assess(
             regions,
             make_services(),
-            [Rule("r", "mbe", "reach", "kreis", 0.9, params={"distance_km": 5})],
+            [EngineRule("r", "mbe", "reach", "kreis", 0.9, params={"distance_km": 5})],
             REF,
         )
     with pytest.raises(ValueError, match="level 'bezirk'"):
-        assess(regions, make_services(), [Rule("z", "mbe", "presence", "bezirk", 1.0)], REF)
+        assess(regions, make_services(), [EngineRule("z", "mbe", "presence", "bezirk", 1.0)], REF)
 
 
 @pytest.mark.parametrize(
@@ -256,7 +263,7 @@ def test_missing_inputs_name_the_rule(regions: Regions, make_services: MakeServi
 def test_bad_rules_are_rejected(kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
     base = {"id": "bad", "offer_type": "mbe", "kind": "ratio", "level": "kreis", "target": 1.0}
     with pytest.raises(ValueError, match=message):
-        Rule(**(base | kwargs))
+        EngineRule(**(base | kwargs))
 
 
 def test_bad_input_arrays_are_rejected(make_services: MakeServices) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from integrationsatlas.analysis.assess import assess
 from integrationsatlas.analysis.levels import relation, summarise
-from integrationsatlas.analysis.model import AssessmentRow, Regions, Rule, Services
+from integrationsatlas.analysis.model import EngineRow, EngineRule, Regions, Services
 
 from .conftest import LEVELS, PARENT
 
@@ -20,11 +20,11 @@ DATE = dt.date(2025, 1, 1)
 MakeServices = Callable[..., Services]
 
 
-def _by_key(rows: list[AssessmentRow]) -> dict[str, AssessmentRow]:
+def _by_key(rows: list[EngineRow]) -> dict[str, EngineRow]:
     return {r.region_key: r for r in rows}
 
 
-def _cost(rows: list[AssessmentRow]) -> float:
+def _cost(rows: list[EngineRow]) -> float:
     return sum(r.cost_total for r in rows if math.isfinite(r.cost_total))
 
 
@@ -52,7 +52,7 @@ JMD_EVERYWHERE = {
 def test_gemeinde_rule_is_summarised_per_kreis_by_share_of_gemeinden(
     regions: Regions, make_services: MakeServices
 ) -> None:
-    rule = Rule(**JMD_EVERYWHERE)  # type: ignore[arg-type]
+    rule = EngineRule(**JMD_EVERYWHERE)  # type: ignore[arg-type]
     own = _by_key(assess(regions, make_services(), [rule], DATE))
     assert {k: r.status for k, r in own.items()} == {
         "a1": "met",
@@ -76,7 +76,7 @@ def test_gemeinde_rule_is_summarised_per_kreis_by_share_of_gemeinden(
 
 
 def test_summary_by_population_share(regions: Regions, make_services: MakeServices) -> None:
-    rule = Rule(**JMD_EVERYWHERE, summary_by="population", summary_target=0.5)  # type: ignore[arg-type]
+    rule = EngineRule(**JMD_EVERYWHERE, summary_by="population", summary_target=0.5)  # type: ignore[arg-type]
     kreis = _by_key(assess(regions, make_services(), [rule], DATE, level="kreis"))
     # 14A: a1 (20,000 of 30,000 inhabitants) met -> 2/3 >= 0.5 -> met.
     assert kreis["14A"].value == pytest.approx(2 / 3)
@@ -92,7 +92,9 @@ def test_summary_leaves_out_gemeinden_without_data(
 ) -> None:
     # MBE per 1,000 foreign residents, target 0.5: a1 0.5, a2 2, b1 0.5 met; b2 has no
     # foreign-population figure -> no data (see test_assess for the credits).
-    rule = Rule("mbe-g", "mbe", "ratio", "gemeinde", 0.5, "foreign_population", unit_cost=10.0)
+    rule = EngineRule(
+        "mbe-g", "mbe", "ratio", "gemeinde", 0.5, "foreign_population", unit_cost=10.0
+    )
     own = _by_key(assess(regions, make_services(), [rule], DATE))
     assert own["b2"].status == "no_data" and own["b1"].status == "met"
     kreis = _by_key(assess(regions, make_services(), [rule], DATE, level="kreis"))
@@ -106,7 +108,7 @@ def test_kreis_rule_on_gemeinde_level_shows_the_kreis_result(
     # Two MBE services per Kreis: 14A has both of its own (met); 14B only service 0 by its
     # service area (1 of 2: partial, 1 service missing = 100 EUR). Judged per Gemeinde, a1
     # would have 1 service (partial): the copied status proves it is not recomputed.
-    rule = Rule("mbe-k", "mbe", "presence", "kreis", 2.0, unit_cost=100.0)
+    rule = EngineRule("mbe-k", "mbe", "presence", "kreis", 2.0, unit_cost=100.0)
     rows = assess(regions, make_services(), [rule], DATE, level="gemeinde")
     own = _by_key([r for r in rows if r.basis == "own"])
     parent = _by_key([r for r in rows if r.basis == "parent"])
@@ -140,6 +142,6 @@ def test_summarise_by_hand() -> None:
 
 def test_summary_rule_parameters_are_checked() -> None:
     with pytest.raises(ValueError, match="summary_by"):
-        Rule("x", "mbe", "presence", "gemeinde", 1.0, summary_by="kreise")
+        EngineRule("x", "mbe", "presence", "gemeinde", 1.0, summary_by="kreise")
     with pytest.raises(ValueError, match="summary_target"):
-        Rule("x", "mbe", "presence", "gemeinde", 1.0, summary_target=1.5)
+        EngineRule("x", "mbe", "presence", "gemeinde", 1.0, summary_target=1.5)

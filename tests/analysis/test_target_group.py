@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from integrationsatlas.analysis.assess import Regions, Rule, Services, assess
+from integrationsatlas.analysis.assess import EngineRule, Regions, Services, assess
 
 REF = dt.date(2025, 1, 1)
 
@@ -29,7 +29,9 @@ def services() -> Services:
 
 
 def value_at_a1(regions: Regions, group: str) -> float:
-    rule = Rule("r", "mbe", "ratio", "gemeinde", 0.5, "foreign_population", target_group=group)
+    rule = EngineRule(
+        "r", "mbe", "ratio", "gemeinde", 0.5, "foreign_population", target_group=group
+    )
     rows = assess(regions, services(), [rule], REF)
     return next(r.value for r in rows if r.region_key == "a1")
 

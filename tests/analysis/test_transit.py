@@ -110,43 +110,56 @@ def test_walking_rejects_nonsense():
 def brute_force(stop_xy, trips, origin, dest, depart, walk):
     """Fixed point over all trips: same journey definition, no rounds, no patterns."""
     xy = np.asarray(stop_xy, float)
-
-    def secs(a, b):
-        d = float(np.hypot(*(np.asarray(a, float) - np.asarray(b, float))))
-        return d, math.ceil(d * walk.detour / walk.speed_m_s)
-
     inf = int(UNREACHED)
     access = [inf] * len(xy)
     for s, p in enumerate(xy):
-        d, t = secs(origin, p)
+        d, t = _walk(origin, p, walk)
         if d <= walk.max_walk_m:
             access[s] = depart + t
     alight = [inf] * len(xy)
     while True:
-        board = list(access)
-        for s in range(len(xy)):
-            board[s] = min(board[s], alight[s])
-            for s2 in range(len(xy)):
-                d, t = secs(xy[s2], xy[s])
-                if s2 != s and d <= walk.max_transfer_m and alight[s2] < inf:
-                    board[s] = min(board[s], alight[s2] + t)
+        board = _boarding(xy, access, alight, walk)
         before = list(alight)
-        for stops, arr, dep in trips:
-            for i in range(len(stops)):
-                if board[stops[i]] <= dep[i]:
-                    for j in range(i + 1, len(stops)):
-                        alight[stops[j]] = min(alight[stops[j]], arr[j])
+        _ride(trips, board, alight)
         if alight == before:
             break
     best = inf
-    d, t = secs(origin, dest)
+    d, t = _walk(origin, dest, walk)
     if d <= walk.max_walk_m:
         best = depart + t
     for s in range(len(xy)):
-        d, t = secs(xy[s], dest)
+        d, t = _walk(xy[s], dest, walk)
         if d <= walk.max_walk_m and board[s] < inf:
             best = min(best, board[s] + t)
     return best
+
+
+def _walk(a, b, walk):
+    d = float(np.hypot(*(np.asarray(a, float) - np.asarray(b, float))))
+    return d, math.ceil(d * walk.detour / walk.speed_m_s)
+
+
+def _boarding(xy, access, alight, walk):
+    """Earliest time at each stop: walked from the origin, alighted there, or alighted at
+    another stop and walked over."""
+    inf = int(UNREACHED)
+    board = list(access)
+    for s in range(len(xy)):
+        board[s] = min(board[s], alight[s])
+        for s2 in range(len(xy)):
+            d, t = _walk(xy[s2], xy[s], walk)
+            if s2 != s and d <= walk.max_transfer_m and alight[s2] < inf:
+                board[s] = min(board[s], alight[s2] + t)
+    return board
+
+
+def _ride(trips, board, alight):
+    """Lowers `alight` in place: every trip caught at a stop reaches all its later stops."""
+    for stops, arr, dep in trips:
+        for i in range(len(stops)):
+            if board[stops[i]] <= dep[i]:
+                for j in range(i + 1, len(stops)):
+                    alight[stops[j]] = min(alight[stops[j]], arr[j])
 
 
 @st.composite
@@ -204,3 +217,44 @@ def test_many_origins_match_single_runs():
     for o in range(9):
         single = earliest_arrival(tt, origins[o : o + 1], dests, 600, walk)
         np.testing.assert_array_equal(many[o], single[0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(feeds(), st.lists(st.integers(0, 10), min_size=3, max_size=3))
+def test_batches_of_origins_with_own_departures_equal_brute_force(case, starts):
+    """Three origins (one shifted, one far off), two destinations, a departure each, routed
+    two at a time: the scratch tables of one batch must not leak into the next."""
+    stop_xy, trips, origin, dest, _ = case
+    walk = Walking(speed_m_s=2.0, detour=1.2, max_walk_m=400.0, max_transfer_m=250.0)
+    tt = timetable(stop_xy, trips)
+    origins = [origin, (origin[0] + 100.0, origin[1]), (-5_000.0, -5_000.0)]
+    dests = [dest, origin]
+    depart = [m * 60 for m in starts]
+    rounds = len(trips) + 1
+    got = earliest_arrival(tt, np.array(origins), np.array(dests), depart, walk, rounds, batch=2)
+    for o, (xy, t0) in enumerate(zip(origins, depart, strict=True)):
+        for d, dxy in enumerate(dests):
+            assert got[o, d] == brute_force(stop_xy, trips, xy, dxy, t0, walk)
+
+
+def test_median_with_a_horizon_is_exact_up_to_half_of_it():
+    rng = np.random.default_rng(3)
+    stop_xy = rng.uniform(0, 4000, (25, 2))
+    trips = []
+    for _ in range(60):
+        stops = list(rng.choice(25, size=4, replace=False))
+        t0 = int(rng.integers(0, 7200))
+        times = [t0 + 240 * k for k in range(4)]
+        trips.append((stops, times, times))
+    tt = timetable([tuple(p) for p in stop_xy], trips)
+    origins, dests = rng.uniform(0, 4000, (6, 2)), rng.uniform(0, 4000, (7, 2))
+    walk = Walking(max_walk_m=700.0)
+    window = departures(0, 3600, 600)  # 7 departures
+    even = window[:6]
+    for w in (window, even):
+        full = median_travel_minutes(tt, origins, dests, w, walk)
+        capped = median_travel_minutes(tt, origins, dests, w, walk, max_minutes=40.0)
+        inside = full <= 20.0
+        assert inside.any() and (~inside).any()
+        np.testing.assert_array_equal(capped[inside], full[inside])
+        assert (capped[~inside] > 20.0).all()

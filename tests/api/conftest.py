@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from integrationsatlas.api.models import ApiToken
@@ -19,42 +18,37 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
+from tests.factories import make_user, schedule, service_payload, site
 
 ALTMARKT = (13.7373, 51.0504)
 
 
 def new_payload(organization, **overrides):
-    data = {
-        "name": "Sprachcafé Neustadt",
-        "description": "Deutsch üben bei Kaffee",
-        "offer_type": "language_cafe",
-        "organization": organization.pk,
-        "languages": ["de", "uk"],
-        "target_groups": ["all"],
-        "status": "active",
-        "is_free": True,
-        "locations": [
-            {
-                "address": "Alaunstraße 1",
-                "postal_code": "01099",
-                "city": "Dresden",
-                "longitude": 13.7530,
-                "latitude": 51.0660,
-                "schedules": [{"weekday": 3, "opens_at": "16:00", "closes_at": "18:00"}],
-            }
+    """A language café in Dresden-Neustadt, as a provider sends it to the API."""
+    data = service_payload(
+        organization,
+        name="Sprachcafé Neustadt",
+        description="Deutsch üben bei Kaffee",
+        offer_type="language_cafe",
+        languages=["de", "uk"],
+        target_groups=["all"],
+        locations=[
+            site(
+                (13.7530, 51.0660),
+                address="Alaunstraße 1",
+                postal_code="01099",
+                schedules=[schedule(3, "16:00", "18:00")],
+            )
         ],
-        "fundings": [{"funder_level": "gemeinde", "programme": "Stadtteilfonds"}],
-    }
+        fundings=[{"funder_level": "gemeinde", "programme": "Stadtteilfonds"}],
+    )
     data.update(overrides)
     return data
 
 
 def _user(username, role=None, **membership):
-    user = get_user_model().objects.create_user(username, password=None)  # no hashing: fast
-    if role:
-        Membership.objects.create(user=user, role=role, **membership)
-    return user
+    return make_user(username, role, **membership)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from integrationsatlas.api import hsds
+from integrationsatlas.interchange.hsds import ids, write
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_meta_endpoint(client):
 
 
 def test_mapping_carries_languages_schedules_funding_area_and_offer_type(client, published):
-    service = client.get(f"/hsds/services/{hsds.hsds_id('service', published.pk)}").json()
+    service = client.get(f"/hsds/services/{ids.hsds_id('service', published.pk)}").json()
     assert [lang["code"] for lang in service["languages"]] == ["de", "ar"]
     assert service["funding"][0]["source"].startswith("Bund")
     assert "2027-12-31" in service["funding"][0]["source"]
@@ -148,18 +148,18 @@ def test_mapping_carries_languages_schedules_funding_area_and_offer_type(client,
 
 
 def test_demo_is_marked(client, demo_service):
-    service = client.get(f"/hsds/services/{hsds.hsds_id('service', demo_service.pk)}").json()
-    assert service["alert"] == hsds.DEMO_ALERT
-    demo = [a for a in service["attributes"] if a["taxonomy_term_id"] == hsds.demo_term()["id"]]
+    service = client.get(f"/hsds/services/{ids.hsds_id('service', demo_service.pk)}").json()
+    assert service["alert"] == write.DEMO_ALERT
+    demo = [a for a in service["attributes"] if a["taxonomy_term_id"] == write.demo_term()["id"]]
     assert demo and demo[0]["value"] == "true"
-    only_demo = client.get(f"/hsds/services?taxonomy_term_id={hsds.demo_term()['id']}").json()
+    only_demo = client.get(f"/hsds/services?taxonomy_term_id={write.demo_term()['id']}").json()
     assert [s["name"] for s in only_demo["contents"]] == ["Demo-Bibliothek"]
 
 
 def test_filters(client, published, demo_service):
-    mbe = hsds.taxonomy_term_to_hsds(published.offer_type)["id"]
+    mbe = write.taxonomy_term_to_hsds(published.offer_type)["id"]
     assert client.get(f"/hsds/services?taxonomy_term_id={mbe}").json()["total_items"] == 1
-    org = hsds.hsds_id("organization", published.organization_id)
+    org = ids.hsds_id("organization", published.organization_id)
     assert client.get(f"/hsds/services?organization_id={org}").json()["total_items"] == 2
     assert client.get("/hsds/services?search=Altmarkt").json()["total_items"] == 1
     minimal = client.get("/hsds/services?minimal=true").json()["contents"]
@@ -181,15 +181,15 @@ def test_pagination_and_errors(client, published, demo_service):
     assert too_big.status_code == 422
     assert too_big.json()["errors"][0]["field"] == "per_page"
     assert client.get("/hsds/services/not-a-uuid").status_code == 404
-    assert client.get("/hsds/services/" + hsds.hsds_id("organization", 1)).status_code == 404
+    assert client.get("/hsds/services/" + ids.hsds_id("organization", 1)).status_code == 404
     bad = client.get("/hsds/service_at_locations?postcode=99999")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "postcode"
 
 
 def test_ids_round_trip():
-    for kind in hsds.KINDS:
-        assert hsds.parse_hsds_id(kind, hsds.hsds_id(kind, 123456)) == 123456
-    assert hsds.parse_hsds_id("service", hsds.hsds_id("organization", 5)) is None
+    for kind in ids.KINDS:
+        assert ids.parse_hsds_id(kind, ids.hsds_id(kind, 123456)) == 123456
+    assert ids.parse_hsds_id("service", ids.hsds_id("organization", 5)) is None
 
 
 @needs_schemas
@@ -207,14 +207,14 @@ def test_ids_follow_external_ids_and_detail_endpoints_resolve_them(client, publi
     demo_service.save()
     org = published.organization
     assert client.get(f"/hsds/services/{uuid_text}").json()["name"] == published.name
-    derived = hsds.derived_id("service", "bib-7")
+    derived = ids.derived_id("service", "bib-7")
     body = client.get(f"/hsds/services/{derived}").json()
     assert body["id"] == derived and body["name"] == "Demo-Bibliothek"
     (external,) = [a for a in body["attributes"] if a["taxonomy_term"]["code"] == "external_id"]
     assert external["value"] == "bib-7"
-    org_id = hsds.hsds_id("organization", org.pk)
+    org_id = ids.hsds_id("organization", org.pk)
     assert client.get(f"/hsds/organizations/{org_id}").json()["id"] == org_id
     assert client.get(f"/hsds/services?organization_id={org_id}").json()["total_items"] == 2
     (sal,) = client.get(f"/hsds/services/{uuid_text}").json()["service_at_locations"]
     assert client.get(f"/hsds/service_at_locations/{sal['id']}").json()["id"] == sal["id"]
-    assert client.get(f"/hsds/services/{hsds.derived_id('service', 'other')}").status_code == 404
+    assert client.get(f"/hsds/services/{ids.derived_id('service', 'other')}").status_code == 404

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from integrationsatlas.standards.models import Assessment, AssessmentRow, StandardSet
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
+from integrationsatlas.standards.models import StandardSet
 
 pytestmark = pytest.mark.django_db
 

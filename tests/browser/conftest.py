@@ -48,7 +48,7 @@ def browser():
 def _load_shared_data() -> None:
     from integrationsatlas.regions.loader import load_regions
     from integrationsatlas.regions.models import Region
-    from integrationsatlas.standards.seed import load_offer_types
+    from integrationsatlas.taxonomy.seed import load_offer_types
 
     if not Region.objects.exists():
         load_regions(Path(settings.BASE_DIR) / "data")

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards.assessing import run_assessment
 from integrationsatlas.standards.sets import import_document
 from tests.standards.test_assess import DRESDEN, LEIPZIG, make_service
 
@@ -57,7 +57,7 @@ def test_overview_rule_choice_and_costs(browser, live_server):
     page.goto(f"{live_server.url}/planung/bewertungen/{run.pk}/kosten/")
     notes = page.inner_text("#cost-notes")
     assert "Beispielzahlen des Standardsatzes" in notes and "der Gesamtkosten" in notes
-    assert page.locator("#cost-by-rule tbody tr").count() == 14
+    assert page.locator("#cost-by-rule tbody tr").count() == 16
     check_axe(page, "planning-costs")
     screenshot(page, "planning-costs")
     context.close()

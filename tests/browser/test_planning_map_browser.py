@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
 from integrationsatlas.regions.models import Region
 from integrationsatlas.regions.svgmap import region_map
-from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, StandardSet
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.taxonomy.models import OfferType
 from tests.browser.conftest import ARTIFACTS, _load_shared_data, check_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,7 @@ from integrationsatlas.registry.models import (
     ServiceAtLocation,
 )
 from integrationsatlas.registry.opening_hours import BERLIN
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 # A Monday, 10:00 in Saxony: the fixed "now" of the finder tests.
 MONDAY_10 = datetime(2026, 6, 1, 10, 0, tzinfo=BERLIN)

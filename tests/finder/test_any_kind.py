@@ -2,7 +2,7 @@
 
 import pytest
 
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from .fixtures import add_service
 

@@ -8,18 +8,19 @@ from django.conf import settings
 from django.utils import translation
 
 from integrationsatlas.registry.models import Schedule, Service
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 LOCALE = Path(settings.BASE_DIR) / "integrationsatlas" / "locale"
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 # Sources whose strings reach the public: base.html and the start page, finder, region pages,
 # and what anonymous visitors see of a published assessment (planning views and the state view,
-# region report, legends) with the standards' status and kind labels.
+# region report, legends) with the status, kind, unit and target-group labels.
 PUBLIC = re.compile(
     r"\b(finder/|core/templates/|regions/templates/|settings\.py"
     r"|planning/templates/planning/(index|state|row|costs|equity|region|region_pdf|_region_body"
     r"|_assessment_facts|base_planning)\.html"
-    r"|planning/(views|report|charts|access|fairness|cliffs|exports)\.py|standards/models\.py)"
+    r"|planning/(views|report|charts|access|fairness|cliffs|exports)\.py"
+    r"|(standards|assessments|taxonomy)/models\.py)"
 )
 
 

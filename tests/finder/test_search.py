@@ -4,7 +4,7 @@ import pytest
 
 from integrationsatlas.finder import places, search
 from integrationsatlas.registry.models import Service
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 pytestmark = pytest.mark.django_db
 

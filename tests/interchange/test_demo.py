@@ -23,7 +23,7 @@ from integrationsatlas.registry.models import (
     Schedule,
     Service,
 )
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 pytestmark = pytest.mark.django_db
 

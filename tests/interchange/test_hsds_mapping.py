@@ -24,7 +24,7 @@ from integrationsatlas.registry.models import (
     ServiceAtLocation,
 )
 from integrationsatlas.registry.workflow import service_snapshot
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from integrationsatlas.interchange.hsds_package import TABLES
+from integrationsatlas.interchange.hsds.package import TABLES
 from integrationsatlas.registry.demo import load_demo
 from integrationsatlas.registry.models import Location, Organization, Service
 
@@ -89,7 +89,7 @@ def test_ids_survive_reimport_and_exception_days_travel(tmp_path):
     a non-UUID external id comes back exactly; exception days and provider phones travel."""
     import datetime as dt
 
-    from integrationsatlas.api import hsds
+    from integrationsatlas.interchange.hsds import ids
     from integrationsatlas.registry.models import ScheduleException
 
     load_demo(seed=3, target=20)
@@ -100,7 +100,7 @@ def test_ids_survive_reimport_and_exception_days_travel(tmp_path):
     ScheduleException.objects.create(
         service_at_location=link, date=dt.date(2030, 12, 24), note="Heiligabend"
     )
-    pk_id = hsds.hsds_id("service", first_service.pk)
+    pk_id = ids.hsds_id("service", first_service.pk)
     other = Service.objects.exclude(pk=first_service.pk).order_by("pk").first()
     other_external = other.external_id
     first = _export(tmp_path / "a")

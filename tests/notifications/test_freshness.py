@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from integrationsatlas.api.hsds import object_id
+from integrationsatlas.interchange.hsds.ids import object_id
 from integrationsatlas.registry import workflow
 from integrationsatlas.registry.models import Service
 

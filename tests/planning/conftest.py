@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.contrib.auth import get_user_model
 
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
+from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.demo import load_demo
 from integrationsatlas.registry.models import (
@@ -19,15 +20,10 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
-from integrationsatlas.standards.assessing import run_assessment
-from integrationsatlas.standards.models import (
-    Assessment,
-    AssessmentRow,
-    OfferType,
-    Rule,
-    StandardSet,
-)
+from integrationsatlas.standards.models import Rule, StandardSet
 from integrationsatlas.standards.sets import import_document
+from integrationsatlas.taxonomy.models import OfferType
+from tests.factories import make_user
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -159,10 +155,7 @@ def bautzen_services(db):
 
 
 def _user(name, role=None, superuser=False):
-    user = get_user_model().objects.create_user(name, password="x", is_superuser=superuser)
-    if role:
-        Membership.objects.create(user=user, role=role)
-    return user
+    return make_user(name, role, password="x", superuser=superuser)
 
 
 @pytest.fixture
@@ -178,9 +171,7 @@ def admin_user(db):
 @pytest.fixture
 def provider(db):
     org = Organization.objects.create(name="Träger")
-    user = get_user_model().objects.create_user("traeger", password="x")
-    Membership.objects.create(user=user, role=Membership.Role.PROVIDER, organization=org)
-    return user
+    return make_user("traeger", Membership.Role.PROVIDER, password="x", organization=org)
 
 
 EXAMPLE_SET = (

@@ -15,7 +15,7 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 BAUTZEN = (14.4246, 51.1814)  # Hauptmarkt Bautzen, Gemeinde 14625020
 HOYERSWERDA = (14.2497, 51.4381)  # Gemeinde 14625240

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from integrationsatlas.standards import provenance
+from integrationsatlas.assessments import provenance
 
 pytestmark = pytest.mark.django_db
 

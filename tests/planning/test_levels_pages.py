@@ -13,13 +13,15 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from integrationsatlas.assessments.costs import rule_costs
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
+from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.planning.fairness import equity_table
 from integrationsatlas.regions.models import Region
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards.assessing import run_assessment
-from integrationsatlas.standards.costs import rule_costs
-from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, Rule
+from integrationsatlas.standards.models import Rule
 from integrationsatlas.standards.sets import import_document
+from integrationsatlas.taxonomy.models import OfferType
 
 from ..standards.test_assess import DRESDEN, make_service
 from .conftest import make_row
@@ -203,7 +205,7 @@ def test_costs_api_and_cli(client, planner, example):
 
 def test_offer_type_fixture_units():
     # The deficit unit of a languages rule is shown in German, like every other unit.
-    from integrationsatlas.standards.models import ROW_UNIT_LABELS
+    from integrationsatlas.assessments.models import ROW_UNIT_LABELS
 
     assert str(ROW_UNIT_LABELS["languages"]) == "Sprachen"
     assert OfferType  # imported for fixtures

@@ -10,9 +10,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from integrationsatlas.assessments.models import Assessment
+from integrationsatlas.assessments.run import assessment_rows, run_assessment
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.assessing import assessment_rows, run_assessment
-from integrationsatlas.standards.models import Assessment, StandardSet
+from integrationsatlas.standards.models import StandardSet
 
 from .conftest import PIPELINE_DATE
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from integrationsatlas.planning.scenarios import engine_takes_planned_services
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Service
-from integrationsatlas.standards.models import Assessment, AssessmentRow, OfferType, StandardSet
+from integrationsatlas.standards.models import StandardSet
+from integrationsatlas.taxonomy.models import OfferType
 
 from .conftest import make_row
 
@@ -98,8 +99,6 @@ def test_planned_service_adds_capacity_without_publishing(client, planner, pipel
     assert after.deficit == pytest.approx(alone.deficit - 500, abs=1e-6)
     other = result.rows.get(region_id="14612", rule_code="kita-plaetze")
     assert other.value == without.rows.get(region_id="14612", rule_code="kita-plaetze").value
-    if not engine_takes_planned_services():
-        assert "geplante Angebote" in after.explanation
 
 
 def test_bad_scenario_input_names_the_field_and_changes_nothing(client, planner, assessment):
@@ -139,13 +138,13 @@ def test_planned_service_never_turns_a_known_value_into_no_data(planner):
     mbe-oeffnungszeiten from met to "keine Daten". A plan adds what it states, 0 otherwise."""
     import datetime as dt
 
+    from integrationsatlas.assessments.run import run_assessment
     from integrationsatlas.planning.scenarios import (
         add_planned_service,
         copy_standard_set,
         run_scenario,
     )
     from integrationsatlas.standards import document as doc_module
-    from integrationsatlas.standards.assessing import run_assessment
     from integrationsatlas.standards.sets import import_document
 
     from ..standards.test_assess import make_service

@@ -190,8 +190,8 @@ def test_declared_indicator_can_be_loaded(tmp_path):
 
 
 def test_assessment_names_the_zensus_edition_at_gemeinde_level(data_dir):
+    from integrationsatlas.assessments.run import run_assessment
     from integrationsatlas.standards import document as doc_module
-    from integrationsatlas.standards.assessing import run_assessment
     from integrationsatlas.standards.sets import import_document
 
     summary = run("import", str(data_dir / "sachsen-zensus2022-gemeinden.csv"))

@@ -1,11 +1,17 @@
-"""Registry fixtures: two providers, coordinators of Dresden and Leipzig, an administrator."""
+"""Registry fixtures: two providers, coordinators of Dresden and Leipzig, an administrator.
+
+Builders come from tests/factories.py; `site` here adds the empty exception list the
+registry's forms send."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from integrationsatlas.registry.models import Membership, Organization
+from tests.factories import PASSWORD, make_user, schedule, service_payload
+from tests.factories import site as any_site
+
+__all__ = ["schedule"]
 
 DRESDEN = "14612000"  # kreisfreie Stadt Dresden (Kreis 14612)
 LEIPZIG = "14713000"
@@ -13,50 +19,24 @@ DRESDEN_POINTS = [(13.7373, 51.0504), (13.7283, 51.0400)]  # Altmarkt, Hauptbahn
 LEIPZIG_POINT = (12.3731, 51.3397)
 
 
-def schedule(weekday=1, opens="09:00", closes="12:00", **extra):
-    return {"weekday": weekday, "opens_at": opens, "closes_at": closes, **extra}
-
-
-def site(point, address="Altmarkt 1", postal_code="01067", city="Dresden", schedules=None):
-    return {
-        "address": address,
-        "postal_code": postal_code,
-        "city": city,
-        "longitude": point[0],
-        "latitude": point[1],
-        "schedules": schedules if schedules is not None else [schedule()],
-        "exceptions": [],
-    }
+def site(point, *place, **fields):
+    return any_site(point, *place, **{"exceptions": [], **fields})
 
 
 def payload(organization, **overrides):
-    data = {
-        "name": "Migrationsberatung Altmarkt",
-        "description": "Beratung für Erwachsene",
-        "offer_type": "mbe",
-        "organization": organization.pk,
-        "languages": ["de", "ar"],
-        "target_groups": ["adults"],
-        "status": "active",
-        "is_free": True,
-        "locations": [site(DRESDEN_POINTS[0])],
-        "service_area": [],
-        "fundings": [
+    data = service_payload(
+        organization,
+        locations=[site(DRESDEN_POINTS[0])],
+        fundings=[
             {"funder_level": "bund", "programme": "MBE", "start": "2025-01-01", "end": "2027-12-31"}
         ],
-    }
+    )
     data.update(overrides)
     return data
 
 
 def _user(username, role=None, **membership):
-    # An e-mail address, so notifications (tests/notifications) can reach every user.
-    user = get_user_model().objects.create_user(
-        username, email=f"{username}@example.org", password="pw-Registry-2026"
-    )
-    if role:
-        Membership.objects.create(user=user, role=role, **membership)
-    return user
+    return make_user(username, role, password=PASSWORD, **membership)
 
 
 @pytest.fixture

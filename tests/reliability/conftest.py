@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from integrationsatlas.registry import workflow
 from integrationsatlas.registry.models import Membership, Organization, Service
+from tests.factories import make_user, schedule, site
+from tests.factories import service_payload as any_service
 
 KREIS_X = "14628"  # Sächsische Schweiz-Osterzgebirge
 KREIS_Y = "14713"  # Leipzig
@@ -20,29 +21,20 @@ ROLES = ("anonymous", "provider_a", "provider_b", "coordinator_x", "coordinator_
 
 def service_payload(organization: Organization, **overrides) -> dict:
     """A complete service located in Pirna (Kreis X) with weekly hours and funding."""
-    data = {
-        "name": "Migrationsberatung Pirna",
-        "description": "Beratung für Erwachsene",
-        "offer_type": "mbe",
-        "organization": organization.pk,
-        "languages": ["de", "ar"],
-        "target_groups": ["adults"],
-        "status": "active",
-        "is_free": True,
-        "locations": [
-            {
-                "address": "Markt 1",
-                "postal_code": "01796",
-                "city": "Pirna",
-                "longitude": PIRNA[0],
-                "latitude": PIRNA[1],
-                "schedules": [{"weekday": 2, "opens_at": "09:00", "closes_at": "12:00"}],
-                "exceptions": [],
-            }
+    data = any_service(
+        organization,
+        name="Migrationsberatung Pirna",
+        locations=[
+            site(
+                PIRNA,
+                address="Markt 1",
+                postal_code="01796",
+                city="Pirna",
+                schedules=[schedule(2)],
+                exceptions=[],
+            )
         ],
-        "service_area": [],
-        "fundings": [{"funder_level": "bund", "programme": "MBE", "start": "2025-01-01"}],
-    }
+    )
     data.update(overrides)
     return data
 
@@ -66,10 +58,7 @@ class World:
 
 
 def _user(username: str, role: str | None = None, **scope):
-    user = get_user_model().objects.create_user(username, password=None)  # no hashing: fast
-    if role:
-        Membership.objects.create(user=user, role=role, **scope)
-    return user
+    return make_user(username, role, **scope)
 
 
 @pytest.fixture

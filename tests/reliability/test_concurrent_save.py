@@ -31,7 +31,7 @@ from integrationsatlas.regions.loader import load_regions
 from integrationsatlas.regions.models import Region
 from integrationsatlas.registry import workflow
 from integrationsatlas.registry.models import ChangeRequest, Funding, Location, Schedule, Service
-from integrationsatlas.standards.seed import load_offer_types
+from integrationsatlas.taxonomy.seed import load_offer_types
 
 from .conftest import PIRNA, World
 

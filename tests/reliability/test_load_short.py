@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -60,7 +59,6 @@ def database_file(tmp_path_factory, django_db_setup, django_db_blocker):
 
 
 def test_reads_hold_and_edits_go_through_under_load(database_file, db):
-    started = time.monotonic()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "integrationsatlas.settings",
@@ -112,4 +110,3 @@ def test_reads_hold_and_edits_go_through_under_load(database_file, db):
     assert errors == [], errors[:5]
     assert len(latencies) >= 10
     assert saved and not failed, failed[:3]
-    assert time.monotonic() - started < 45  # about 20 s; on a busy 2-core machine up to 30 s

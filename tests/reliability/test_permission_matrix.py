@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from integrationsatlas.api.hsds_api import api as hsds_api
 from integrationsatlas.api.models import ApiToken
 from integrationsatlas.api.v1 import api as v1_api
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.interchange.importer import import_file
 from integrationsatlas.planning.scenarios import copy_standard_set, planned_services
 from integrationsatlas.regions.indicators_import import import_indicators
@@ -34,7 +35,7 @@ from integrationsatlas.registry.models import (
     Service,
 )
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards.models import Assessment, StandardSet
+from integrationsatlas.standards.models import StandardSet
 from integrationsatlas.standards.sets import copy_set, import_document
 
 from ..interchange.conftest import make_csv, service_row

@@ -10,16 +10,17 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
+from integrationsatlas.assessments.models import Assessment, AssessmentRow
+from integrationsatlas.assessments.region_input import _apportion
+from integrationsatlas.assessments.run import COLUMNS, AssessmentError, run_assessment
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.demo import load_demo
 from integrationsatlas.registry.models import Service
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards.assessing import COLUMNS, AssessmentError, run_assessment
-from integrationsatlas.standards.loader import _apportion
-from integrationsatlas.standards.models import Assessment, AssessmentRow
 from integrationsatlas.standards.sets import import_document
 
 from .test_assess import DRESDEN, make_service
+from .test_group_rules_example import load_workers
 
 EXAMPLE = doc_module.SCHEMA_FILE.parent.parent / "data" / "beispielstandard-sachsen-2030.yaml"
 SLUG = "beispielstandard-sachsen-2030"
@@ -43,6 +44,7 @@ def assess_csv(level: str) -> list[dict]:
 
 def test_done_when_every_column_is_filled_at_both_levels_on_a_small_demo(standard_set):
     load_demo(seed=11, target=150)
+    load_workers()  # as `make run` does: the demand of the rule for international workers
     n_kreise = Region.objects.filter(level="kreis").count()
     n_gemeinden = Region.objects.filter(level="gemeinde").count()
     assert (n_kreise, n_gemeinden) == (13, 418)
@@ -64,7 +66,7 @@ def test_done_when_every_column_is_filled_at_both_levels_on_a_small_demo(standar
         # Per Kreis: one row per Kreis and rule (Gemeinde rules summarised). Per Gemeinde:
         # Gemeinde rules per Gemeinde; Kreis rules per Kreis plus each Gemeinde's copy.
         if level == "kreis":
-            assert counts == dict.fromkeys(counts, 13) and len(counts) == 14
+            assert counts == dict.fromkeys(counts, 13) and len(counts) == 16
         else:
             assert counts == {c: 418 if c in per_gemeinde else 13 + 418 for c in counts}
         if level == "kreis":
@@ -79,7 +81,7 @@ def test_done_when_every_column_is_filled_at_both_levels_on_a_small_demo(standar
     assert totals["kreis"] == pytest.approx(totals["gemeinde"], rel=1e-9)
     gemeinde = Assessment.objects.get(level="gemeinde")
     # The CLI printed what it stored: same number of rows, and languages rows flagged demo.
-    assert gemeinde.rows.count() == 2 * 418 + 12 * (13 + 418)
+    assert gemeinde.rows.count() == 2 * 418 + 14 * (13 + 418)
     assert gemeinde.rows.filter(kind="languages", uses_demo_data=False).count() == 0
 
 
@@ -273,3 +275,13 @@ def test_assess_if_missing_and_publish(standard_set, tmp_path, capsys):
     assert Assessment.objects.count() == 1
     assert "nichts berechnet" in capsys.readouterr().err
     assert not (tmp_path / "b.csv").exists()
+    # A run for 2030 is another assessment (make run keeps both): made once, then kept.
+    later = [*base, "--date", "2030-12-31", "--if-missing"]
+    call_command("assess", *later, "--out", str(tmp_path / "c.csv"))
+    call_command("assess", *later, "--out", str(tmp_path / "d.csv"))
+    assert sorted(Assessment.objects.values_list("reference_date", flat=True))[1:] == [
+        dt.date(2030, 12, 31)
+    ]
+    assert (tmp_path / "c.csv").exists() and not (tmp_path / "d.csv").exists()
+    call_command("assess", *base, "--if-missing", "--out", str(tmp_path / "e.csv"))
+    assert Assessment.objects.count() == 2

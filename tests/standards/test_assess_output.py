@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from integrationsatlas.assessments import provenance
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards import provenance
-from integrationsatlas.standards.models import Assessment
 from integrationsatlas.standards.sets import import_document
 
 EXAMPLE = doc_module.SCHEMA_FILE.parent.parent / "data" / "beispielstandard-sachsen-2030.yaml"
@@ -94,7 +94,9 @@ def test_name_and_format_that_disagree_are_refused_before_any_run(
 def test_makefile_asks_for_csv():
     makefile = (EXAMPLE.parents[3] / "Makefile").read_text(encoding="utf-8")
     lines = [line for line in makefile.splitlines() if " assess " in line]
-    assert len(lines) == 3 and all("--format csv --out var/" in line for line in lines)
+    assert len(lines) == 4 and all("--format csv --out var/" in line for line in lines)
+    # The example set for 2030 at Kreis level, beside today's (the planning's 2030 column).
+    assert any("--level kreis --date 2030-12-31 --if-missing" in line for line in lines)
 
 
 def test_assessments_show_carries_the_same_labels(standard_set):
@@ -110,4 +112,4 @@ def test_assessments_show_carries_the_same_labels(standard_set):
     assert {r["demo"] for r in rows} == {provenance.NO_DEMO_MARK}
     table = StringIO()
     call_command("assessments", "show", str(stored.pk), stdout=table)
-    assert table.getvalue().startswith("Standardsatz: Beispielstandard Sachsen 2030 (3)")
+    assert table.getvalue().startswith("Standardsatz: Beispielstandard Sachsen 2030 (5)")

@@ -5,8 +5,8 @@ import math
 
 import pytest
 
+from integrationsatlas.assessments.run import AssessmentError, run_assessment
 from integrationsatlas.standards import document as doc_module
-from integrationsatlas.standards.assessing import AssessmentError, run_assessment
 from integrationsatlas.standards.document import DocumentError
 from integrationsatlas.standards.sets import check_document, export_yaml, import_document
 from tests.standards.test_assess import DRESDEN, LEIPZIG, make_service

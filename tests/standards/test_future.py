@@ -7,10 +7,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from integrationsatlas.assessments.models import Assessment
 from integrationsatlas.regions.indicators_import import IndicatorImportError, import_indicators
 from integrationsatlas.regions.models import IndicatorValue
 from integrationsatlas.registry.models import Funding, Service
-from integrationsatlas.standards.models import Assessment
 
 from .test_assess import DRESDEN, LEIPZIG, SLUG, make_service, standard_set  # noqa: F401
 

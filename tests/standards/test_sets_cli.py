@@ -23,7 +23,7 @@ def run(*args) -> str:
 
 
 def test_import_export_round_trip(tmp_path: Path):
-    assert "14 Regeln" in run("import", str(EXAMPLE))
+    assert "16 Regeln" in run("import", str(EXAMPLE))
     exported = tmp_path / "export.yaml"
     run("export", SLUG, "--out", str(exported))
     original = doc_module.normalized(doc_module.read_file(EXAMPLE))
@@ -66,11 +66,11 @@ def test_list_and_copy():
     copied = StandardSet.objects.get(slug="ministerium-entwurf")
     assert copied.copied_from.slug == SLUG
     assert copied.status == "draft"
-    assert copied.rules.count() == 14
+    assert copied.rules.count() == 16
     listing = run("list", "--format", "csv").splitlines()
     assert listing[0] == "slug,name,version,status,rules,assessments,copied_from,label"
     assert any(
-        line.startswith(f"ministerium-entwurf,Entwurf des Ministeriums,3,draft,14,0,{SLUG}")
+        line.startswith(f"ministerium-entwurf,Entwurf des Ministeriums,5,draft,16,0,{SLUG}")
         for line in listing
     )
 

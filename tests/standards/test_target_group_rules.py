@@ -83,7 +83,7 @@ def test_rule_without_group_still_counts_every_service():
     [
         ({"target_group": "aliens"}, "target_group", "unbekannte Zielgruppe 'aliens'"),
         ({"target_group": "all"}, "target_group", "unbekannte Zielgruppe 'all'"),
-        ({"target_group": "workers"}, "target_group", "keine Bedarfskennzahl"),
+        ({"target_group": "youth"}, "target_group", "keine Bedarfskennzahl"),
         (
             {"demand_indicator": "foreign_population"},
             "demand_indicator",
@@ -108,8 +108,8 @@ def test_goerlitz_report_shows_the_eu_rule_with_the_destatis_figure_and_source(c
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
+    from integrationsatlas.assessments.models import Assessment
     from integrationsatlas.registry.models import Membership
-    from integrationsatlas.standards.models import Assessment
 
     import_document(with_eu_rule())
     service = make_service("mbe", (14.9869, 51.1528), capacity=2.0)  # Görlitz town centre

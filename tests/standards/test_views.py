@@ -66,7 +66,7 @@ def test_planner_imports_file_and_sees_named_errors(client):
         "/standards/import/", {"file": SimpleUploadedFile("s.yaml", draft.encode())}
     )
     assert response.status_code == 302
-    assert StandardSet.objects.get().rules.count() == 14
+    assert StandardSet.objects.get().rules.count() == 16
 
 
 def test_planner_copies_and_edits_draft_but_not_published(client, example):

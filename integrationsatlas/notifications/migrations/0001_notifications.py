@@ -6,49 +6,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0004_changerequest_revision'),
+        ("registry", "0004_changerequest_revision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('immediate', 'sofort, eine E-Mail je Ereignis'), ('daily', 'einmal täglich als Zusammenfassung'), ('off', 'keine E-Mails, nur im Posteingang')], default='immediate', max_length=10, verbose_name='E-Mail-Benachrichtigungen')),
-                ('last_digest_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "sofort, eine E-Mail je Ereignis"),
+                            ("daily", "einmal täglich als Zusammenfassung"),
+                            ("off", "keine E-Mails, nur im Posteingang"),
+                        ],
+                        default="immediate",
+                        max_length=10,
+                        verbose_name="E-Mail-Benachrichtigungen",
+                    ),
+                ),
+                ("last_digest_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Benachrichtigungseinstellung',
-                'verbose_name_plural': 'Benachrichtigungseinstellungen',
+                "verbose_name": "Benachrichtigungseinstellung",
+                "verbose_name_plural": "Benachrichtigungseinstellungen",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('submitted', 'zur Prüfung eingereicht'), ('sent_back', 'zurückgegeben'), ('approved', 'freigegeben'), ('restored', 'frühere Fassung wiederhergestellt'), ('funding_ends', 'Finanzierung endet bald'), ('not_confirmed', 'lange nicht bestätigt')], max_length=20, verbose_name='Art')),
-                ('key', models.CharField(max_length=200)),
-                ('subject', models.CharField(max_length=300, verbose_name='Betreff')),
-                ('body', models.TextField(verbose_name='Text')),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.service')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "zur Prüfung eingereicht"),
+                            ("sent_back", "zurückgegeben"),
+                            ("approved", "freigegeben"),
+                            ("restored", "frühere Fassung wiederhergestellt"),
+                            ("funding_ends", "Finanzierung endet bald"),
+                            ("not_confirmed", "lange nicht bestätigt"),
+                        ],
+                        max_length=20,
+                        verbose_name="Art",
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("subject", models.CharField(max_length=300, verbose_name="Betreff")),
+                ("body", models.TextField(verbose_name="Text")),
+                ("url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.service",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Benachrichtigung',
-                'verbose_name_plural': 'Benachrichtigungen',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notificatio_user_id_47e85c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='notification_once_per_event')],
+                "verbose_name": "Benachrichtigung",
+                "verbose_name_plural": "Benachrichtigungen",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["user", "read_at"], name="notificatio_user_id_47e85c_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "key"), name="notification_once_per_event"
+                    )
+                ],
             },
         ),
     ]

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from integrationsatlas.planning.cliffs import in_region
+from integrationsatlas.regions.membership import service_in_region
 from integrationsatlas.regions.models import IndicatorValue, Region
 from integrationsatlas.registry.models import ActivityFigures, Service
-from integrationsatlas.standards.models import Unit
+from integrationsatlas.taxonomy.models import Unit
 
 # Offer types of the Saxon law (SächsIntG §§ 12-14, 19; KomIntAVO §§ 11-13).
 IBZ = "integration_counselling_centre"
@@ -66,7 +66,7 @@ def services_of(region: Region, year: int) -> list[ServiceYear]:
         is_published=True, status=Service.Status.ACTIVE, offer_type__code__in=REPORTED_TYPES
     )
     services = (
-        Service.objects.filter(in_region(region.ags), is_deleted=False)
+        Service.objects.filter(service_in_region(region.ags), is_deleted=False)
         .filter(current | Q(pk__in=with_figures))
         .select_related("offer_type", "organization")
         .distinct()
@@ -99,7 +99,7 @@ def years_with_data(region: Region) -> list[int]:
             "reference_date", flat=True
         )
     }
-    services = Service.objects.filter(in_region(region.ags)).values("pk")
+    services = Service.objects.filter(service_in_region(region.ags)).values("pk")
     years |= set(
         ActivityFigures.objects.filter(service__in=services).values_list("year", flat=True)
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import template
 from django.http import QueryDict
 
+from integrationsatlas.assessments import provenance
 from integrationsatlas.planning.charts import MARKS, status_label
 from integrationsatlas.planning.names import Names, german_number
 from integrationsatlas.planning.names import quantity as quantity_text
-from integrationsatlas.standards import provenance
 from integrationsatlas.standards.indicators import indicator_name
 
 register = template.Library()

@@ -5,66 +5,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('ags', models.CharField(max_length=12, primary_key=True, serialize=False, verbose_name='Regionalschlüssel')),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('level', models.CharField(choices=[('land', 'Land'), ('kreis', 'Kreis'), ('gemeinde', 'Gemeinde')], db_index=True, max_length=10, verbose_name='Ebene')),
-                ('kind', models.CharField(blank=True, max_length=60, verbose_name='Art')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='Grenze (GeoJSON, WGS84)')),
-                ('area_km2', models.FloatField(blank=True, null=True, verbose_name='Fläche (km²)')),
-                ('point_lon', models.FloatField(blank=True, null=True, verbose_name='Repräsentativer Punkt, Länge')),
-                ('point_lat', models.FloatField(blank=True, null=True, verbose_name='Repräsentativer Punkt, Breite')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='Quelle')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='übergeordnete Region')),
+                (
+                    "ags",
+                    models.CharField(
+                        max_length=12,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="Regionalschlüssel",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("land", "Land"), ("kreis", "Kreis"), ("gemeinde", "Gemeinde")],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="Ebene",
+                    ),
+                ),
+                ("kind", models.CharField(blank=True, max_length=60, verbose_name="Art")),
+                (
+                    "boundary",
+                    models.JSONField(blank=True, null=True, verbose_name="Grenze (GeoJSON, WGS84)"),
+                ),
+                ("area_km2", models.FloatField(blank=True, null=True, verbose_name="Fläche (km²)")),
+                (
+                    "point_lon",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="Repräsentativer Punkt, Länge"
+                    ),
+                ),
+                (
+                    "point_lat",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="Repräsentativer Punkt, Breite"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="Quelle")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="übergeordnete Region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Region',
-                'verbose_name_plural': 'Regionen',
-                'ordering': ['ags'],
+                "verbose_name": "Region",
+                "verbose_name_plural": "Regionen",
+                "ordering": ["ags"],
             },
         ),
         migrations.CreateModel(
-            name='PostalCode',
+            name="PostalCode",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='Postleitzahl')),
-                ('lon', models.FloatField(verbose_name='Länge')),
-                ('lat', models.FloatField(verbose_name='Breite')),
-                ('place_names', models.CharField(max_length=500, verbose_name='Orte')),
-                ('source', models.CharField(max_length=400, verbose_name='Quelle')),
-                ('gemeinde', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postal_codes_centroid', to='regions.region')),
-                ('gemeinden', models.ManyToManyField(related_name='postal_codes', to='regions.region')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=5, primary_key=True, serialize=False, verbose_name="Postleitzahl"
+                    ),
+                ),
+                ("lon", models.FloatField(verbose_name="Länge")),
+                ("lat", models.FloatField(verbose_name="Breite")),
+                ("place_names", models.CharField(max_length=500, verbose_name="Orte")),
+                ("source", models.CharField(max_length=400, verbose_name="Quelle")),
+                (
+                    "gemeinde",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postal_codes_centroid",
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "gemeinden",
+                    models.ManyToManyField(related_name="postal_codes", to="regions.region"),
+                ),
             ],
             options={
-                'verbose_name': 'Postleitzahl',
-                'verbose_name_plural': 'Postleitzahlen',
-                'ordering': ['code'],
+                "verbose_name": "Postleitzahl",
+                "verbose_name_plural": "Postleitzahlen",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=60, verbose_name='Kennzahl')),
-                ('reference_date', models.DateField(verbose_name='Stichtag')),
-                ('value', models.FloatField(verbose_name='Wert')),
-                ('source', models.CharField(max_length=400, verbose_name='Quelle')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='Demo')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=60, verbose_name="Kennzahl")),
+                ("reference_date", models.DateField(verbose_name="Stichtag")),
+                ("value", models.FloatField(verbose_name="Wert")),
+                ("source", models.CharField(max_length=400, verbose_name="Quelle")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="Demo")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Kennzahl',
-                'verbose_name_plural': 'Kennzahlen',
-                'ordering': ['region', 'code', '-reference_date'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'code', 'reference_date'), name='unique_indicator_value')],
+                "verbose_name": "Kennzahl",
+                "verbose_name_plural": "Kennzahlen",
+                "ordering": ["region", "code", "-reference_date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "code", "reference_date"), name="unique_indicator_value"
+                    )
+                ],
             },
         ),
     ]

@@ -102,4 +102,3 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
-

@@ -4,23 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0003_indicator_editions'),
+        ("regions", "0003_indicator_editions"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='indicatorvalue',
-            name='unique_indicator_value',
+            model_name="indicatorvalue",
+            name="unique_indicator_value",
         ),
         migrations.AddField(
-            model_name='indicatorvalue',
-            name='projection_variant',
-            field=models.CharField(blank=True, max_length=80, verbose_name='Variante der Vorausberechnung'),
+            model_name="indicatorvalue",
+            name="projection_variant",
+            field=models.CharField(
+                blank=True, max_length=80, verbose_name="Variante der Vorausberechnung"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorvalue',
-            constraint=models.UniqueConstraint(fields=('region', 'code', 'reference_date', 'projection_variant'), name='unique_indicator_value'),
+            model_name="indicatorvalue",
+            constraint=models.UniqueConstraint(
+                fields=("region", "code", "reference_date", "projection_variant"),
+                name="unique_indicator_value",
+            ),
         ),
     ]

@@ -14,7 +14,7 @@ import numpy as np
 from django.db import transaction
 
 from integrationsatlas.regions.models import IndicatorValue, PostalCode, Region
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from ..models import (
     ChangeRequest,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from integrationsatlas.regions.models import Region
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from .scale import (
     KITA_MEAN_PLACES,

@@ -16,10 +16,9 @@ import numpy as np
 #: Standard deviation of log(noise) per Kreis and type; 0.3 gives factors of about 0.55-1.8.
 NOISE_SIGMA = 0.3
 
-#: Saxony's share of Germany's foreign residents, used to scale national programme counts:
-#: 371,050 foreign residents in Saxony (Destatis 12521-0041, 31.12.2025, data/) of roughly
-#: 14 million in Germany (order of magnitude, not checked to the digit): about 2.7 %.
-SAXONY_SHARE_OF_FOREIGNERS = 0.027
+# The MBE and JMD totals below scale national programme counts by Saxony's share of
+# Germany's foreign residents: 371,050 in Saxony (Destatis 12521-0041, 31.12.2025, data/) of
+# roughly 14 million in Germany (order of magnitude, not checked to the digit): about 2.7 %.
 
 
 @dataclass(frozen=True)

@@ -8,452 +8,1086 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Funding',
+            name="Funding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('funder_level', models.CharField(choices=[('bund', 'Bund'), ('land', 'Land'), ('kreis', 'Kreis'), ('gemeinde', 'Gemeinde'), ('eu', 'EU'), ('foundation', 'Stiftung'), ('own', 'Eigenmittel')], max_length=12, verbose_name='Geldgeber-Ebene')),
-                ('funder_name', models.CharField(blank=True, max_length=300, verbose_name='Geldgeber')),
-                ('programme', models.CharField(blank=True, max_length=300, verbose_name='Programm')),
-                ('amount_per_year', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='Betrag pro Jahr (EUR)')),
-                ('share', models.FloatField(default=1.0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='Anteil am Angebot')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='Beginn')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='Ende')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "funder_level",
+                    models.CharField(
+                        choices=[
+                            ("bund", "Bund"),
+                            ("land", "Land"),
+                            ("kreis", "Kreis"),
+                            ("gemeinde", "Gemeinde"),
+                            ("eu", "EU"),
+                            ("foundation", "Stiftung"),
+                            ("own", "Eigenmittel"),
+                        ],
+                        max_length=12,
+                        verbose_name="Geldgeber-Ebene",
+                    ),
+                ),
+                (
+                    "funder_name",
+                    models.CharField(blank=True, max_length=300, verbose_name="Geldgeber"),
+                ),
+                (
+                    "programme",
+                    models.CharField(blank=True, max_length=300, verbose_name="Programm"),
+                ),
+                (
+                    "amount_per_year",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="Betrag pro Jahr (EUR)",
+                    ),
+                ),
+                (
+                    "share",
+                    models.FloatField(
+                        default=1.0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                        verbose_name="Anteil am Angebot",
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True, verbose_name="Beginn")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="Ende")),
             ],
             options={
-                'verbose_name': 'Finanzierung',
-                'verbose_name_plural': 'Finanzierungen',
-                'ordering': ['service', 'end'],
+                "verbose_name": "Finanzierung",
+                "verbose_name_plural": "Finanzierungen",
+                "ordering": ["service", "end"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalService_service_area',
+            name="HistoricalService_service_area",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
             ],
             options={
-                'verbose_name': 'HistoricalService_service_area',
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalServiceAtLocation',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='Hinweis')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-            ],
-            options={
-                'verbose_name': 'historical Angebot am Standort',
-                'verbose_name_plural': 'historical Angebote an Standorten',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='ImportBatch',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=300)),
-                ('file_format', models.CharField(max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('summary', models.JSONField(default=dict)),
-                ('rolled_back_at', models.DateTimeField(blank=True, null=True)),
-            ],
-            options={
-                'verbose_name': 'Import',
-                'verbose_name_plural': 'Importe',
-                'ordering': ['-created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Location',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, max_length=100, null=True, unique=True, verbose_name='Externe ID')),
-                ('name', models.CharField(blank=True, max_length=300, verbose_name='Name des Standorts')),
-                ('address', models.CharField(max_length=300, verbose_name='Straße und Hausnummer')),
-                ('postal_code', models.CharField(max_length=5, verbose_name='PLZ')),
-                ('city', models.CharField(max_length=200, verbose_name='Ort')),
-                ('longitude', models.FloatField(validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='Länge (WGS84)')),
-                ('latitude', models.FloatField(validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='Breite (WGS84)')),
-                ('wheelchair_accessible', models.BooleanField(default=False, verbose_name='barrierefreier Zugang')),
-                ('accessibility_notes', models.TextField(blank=True, verbose_name='Hinweise zur Barrierefreiheit')),
-                ('transit_notes', models.CharField(blank=True, max_length=300, verbose_name='Anfahrt')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='Demo')),
-            ],
-            options={
-                'verbose_name': 'Standort',
-                'verbose_name_plural': 'Standorte',
-                'ordering': ['city', 'address'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Membership',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('provider', 'Träger-Redaktion'), ('coordinator', 'Kommunale Koordination'), ('planner', 'Planung'), ('state_admin', 'Landesadministration')], max_length=20, verbose_name='Rolle')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-            ],
-            options={
-                'verbose_name': 'Rolle',
-                'verbose_name_plural': 'Rollen',
-            },
-        ),
-        migrations.CreateModel(
-            name='Organization',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, max_length=100, null=True, unique=True, verbose_name='Externe ID')),
-                ('name', models.CharField(max_length=300, verbose_name='Name')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail')),
-                ('phone', models.CharField(blank=True, max_length=60, verbose_name='Telefon')),
-                ('website', models.URLField(blank=True, verbose_name='Website')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='Demo')),
-                ('is_deleted', models.BooleanField(default=False, verbose_name='gelöscht')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-            ],
-            options={
-                'verbose_name': 'Träger',
-                'verbose_name_plural': 'Träger',
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Schedule',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(1, 'Montag'), (2, 'Dienstag'), (3, 'Mittwoch'), (4, 'Donnerstag'), (5, 'Freitag'), (6, 'Samstag'), (7, 'Sonntag')], verbose_name='Wochentag')),
-                ('opens_at', models.TimeField(verbose_name='von')),
-                ('closes_at', models.TimeField(verbose_name='bis')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='gültig ab')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='gültig bis')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='Hinweis')),
-            ],
-            options={
-                'verbose_name': 'Öffnungszeit',
-                'verbose_name_plural': 'Öffnungszeiten',
-                'ordering': ['weekday', 'opens_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ScheduleException',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='Datum')),
-                ('closed', models.BooleanField(default=True, verbose_name='geschlossen')),
-                ('opens_at', models.TimeField(blank=True, null=True, verbose_name='von')),
-                ('closes_at', models.TimeField(blank=True, null=True, verbose_name='bis')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='Hinweis')),
-            ],
-            options={
-                'verbose_name': 'Abweichender Tag',
-                'verbose_name_plural': 'Abweichende Tage',
-                'ordering': ['date'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Service',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, max_length=100, null=True, unique=True, verbose_name='Externe ID')),
-                ('name', models.CharField(max_length=300, verbose_name='Name (Deutsch)')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung (Deutsch)')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='Übersetzungen')),
-                ('target_groups', models.JSONField(blank=True, default=list, verbose_name='Zielgruppen')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='Sprachen')),
-                ('is_free', models.BooleanField(default=True, verbose_name='kostenlos')),
-                ('fee_description', models.CharField(blank=True, max_length=300, verbose_name='Kosten')),
-                ('eligibility', models.TextField(blank=True, verbose_name='Voraussetzungen')),
-                ('required_documents', models.TextField(blank=True, verbose_name='Mitzubringen')),
-                ('status', models.CharField(choices=[('active', 'aktiv'), ('planned', 'geplant'), ('ended', 'beendet')], default='active', max_length=10, verbose_name='Status')),
-                ('capacity', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='Kapazität')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail')),
-                ('phone', models.CharField(blank=True, max_length=60, verbose_name='Telefon')),
-                ('website', models.URLField(blank=True, verbose_name='Website')),
-                ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='Ansprechperson')),
-                ('by_phone', models.BooleanField(default=False, verbose_name='telefonisch erreichbar')),
-                ('online', models.BooleanField(default=False, verbose_name='online')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='Demo')),
-                ('is_published', models.BooleanField(default=False, verbose_name='veröffentlicht')),
-                ('is_deleted', models.BooleanField(default=False, verbose_name='gelöscht')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-            ],
-            options={
-                'verbose_name': 'Angebot',
-                'verbose_name_plural': 'Angebote',
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ServiceAtLocation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='Hinweis')),
-            ],
-            options={
-                'verbose_name': 'Angebot am Standort',
-                'verbose_name_plural': 'Angebote an Standorten',
-            },
-        ),
-        migrations.CreateModel(
-            name='ChangeRequest',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('base_version', models.PositiveIntegerField()),
-                ('payload', models.JSONField()),
-                ('state', models.CharField(choices=[('draft', 'Entwurf'), ('submitted', 'zur Prüfung'), ('approved', 'freigegeben'), ('returned', 'zurückgegeben'), ('withdrawn', 'zurückgezogen')], default='draft', max_length=12)),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='Grund der Änderung')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_comment', models.TextField(blank=True, verbose_name='Kommentar der Prüfung')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'Änderungsantrag',
-                'verbose_name_plural': 'Änderungsanträge',
-                'ordering': ['-created_at'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalChangeRequest',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('base_version', models.PositiveIntegerField()),
-                ('payload', models.JSONField()),
-                ('state', models.CharField(choices=[('draft', 'Entwurf'), ('submitted', 'zur Prüfung'), ('approved', 'freigegeben'), ('returned', 'zurückgegeben'), ('withdrawn', 'zurückgezogen')], default='draft', max_length=12)),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='Grund der Änderung')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_comment', models.TextField(blank=True, verbose_name='Kommentar der Prüfung')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical Änderungsantrag',
-                'verbose_name_plural': 'historical Änderungsanträge',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "HistoricalService_service_area",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFunding',
+            name="HistoricalServiceAtLocation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('funder_level', models.CharField(choices=[('bund', 'Bund'), ('land', 'Land'), ('kreis', 'Kreis'), ('gemeinde', 'Gemeinde'), ('eu', 'EU'), ('foundation', 'Stiftung'), ('own', 'Eigenmittel')], max_length=12, verbose_name='Geldgeber-Ebene')),
-                ('funder_name', models.CharField(blank=True, max_length=300, verbose_name='Geldgeber')),
-                ('programme', models.CharField(blank=True, max_length=300, verbose_name='Programm')),
-                ('amount_per_year', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='Betrag pro Jahr (EUR)')),
-                ('share', models.FloatField(default=1.0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)], verbose_name='Anteil am Angebot')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='Beginn')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='Ende')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="Hinweis"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Finanzierung',
-                'verbose_name_plural': 'historical Finanzierungen',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical Angebot am Standort",
+                "verbose_name_plural": "historical Angebote an Standorten",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalLocation',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, db_index=True, max_length=100, null=True, verbose_name='Externe ID')),
-                ('name', models.CharField(blank=True, max_length=300, verbose_name='Name des Standorts')),
-                ('address', models.CharField(max_length=300, verbose_name='Straße und Hausnummer')),
-                ('postal_code', models.CharField(max_length=5, verbose_name='PLZ')),
-                ('city', models.CharField(max_length=200, verbose_name='Ort')),
-                ('longitude', models.FloatField(validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='Länge (WGS84)')),
-                ('latitude', models.FloatField(validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='Breite (WGS84)')),
-                ('wheelchair_accessible', models.BooleanField(default=False, verbose_name='barrierefreier Zugang')),
-                ('accessibility_notes', models.TextField(blank=True, verbose_name='Hinweise zur Barrierefreiheit')),
-                ('transit_notes', models.CharField(blank=True, max_length=300, verbose_name='Anfahrt')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='Demo')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('gemeinde', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=300)),
+                ("file_format", models.CharField(max_length=10)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("summary", models.JSONField(default=dict)),
+                ("rolled_back_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'historical Standort',
-                'verbose_name_plural': 'historical Standorte',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "Import",
+                "verbose_name_plural": "Importe",
+                "ordering": ["-created_at"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Location",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        null=True,
+                        unique=True,
+                        verbose_name="Externe ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=300, verbose_name="Name des Standorts"),
+                ),
+                ("address", models.CharField(max_length=300, verbose_name="Straße und Hausnummer")),
+                ("postal_code", models.CharField(max_length=5, verbose_name="PLZ")),
+                ("city", models.CharField(max_length=200, verbose_name="Ort")),
+                (
+                    "longitude",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="Länge (WGS84)",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="Breite (WGS84)",
+                    ),
+                ),
+                (
+                    "wheelchair_accessible",
+                    models.BooleanField(default=False, verbose_name="barrierefreier Zugang"),
+                ),
+                (
+                    "accessibility_notes",
+                    models.TextField(blank=True, verbose_name="Hinweise zur Barrierefreiheit"),
+                ),
+                (
+                    "transit_notes",
+                    models.CharField(blank=True, max_length=300, verbose_name="Anfahrt"),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="Demo")),
+            ],
+            options={
+                "verbose_name": "Standort",
+                "verbose_name_plural": "Standorte",
+                "ordering": ["city", "address"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Membership",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("provider", "Träger-Redaktion"),
+                            ("coordinator", "Kommunale Koordination"),
+                            ("planner", "Planung"),
+                            ("state_admin", "Landesadministration"),
+                        ],
+                        max_length=20,
+                        verbose_name="Rolle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+            ],
+            options={
+                "verbose_name": "Rolle",
+                "verbose_name_plural": "Rollen",
+            },
+        ),
+        migrations.CreateModel(
+            name="Organization",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        null=True,
+                        unique=True,
+                        verbose_name="Externe ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="Name")),
+                ("description", models.TextField(blank=True, verbose_name="Beschreibung")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="E-Mail")),
+                ("phone", models.CharField(blank=True, max_length=60, verbose_name="Telefon")),
+                ("website", models.URLField(blank=True, verbose_name="Website")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="Demo")),
+                ("is_deleted", models.BooleanField(default=False, verbose_name="gelöscht")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+            ],
+            options={
+                "verbose_name": "Träger",
+                "verbose_name_plural": "Träger",
+                "ordering": ["name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Schedule",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Montag"),
+                            (2, "Dienstag"),
+                            (3, "Mittwoch"),
+                            (4, "Donnerstag"),
+                            (5, "Freitag"),
+                            (6, "Samstag"),
+                            (7, "Sonntag"),
+                        ],
+                        verbose_name="Wochentag",
+                    ),
+                ),
+                ("opens_at", models.TimeField(verbose_name="von")),
+                ("closes_at", models.TimeField(verbose_name="bis")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="gültig ab")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="gültig bis")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="Hinweis")),
+            ],
+            options={
+                "verbose_name": "Öffnungszeit",
+                "verbose_name_plural": "Öffnungszeiten",
+                "ordering": ["weekday", "opens_at"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ScheduleException",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="Datum")),
+                ("closed", models.BooleanField(default=True, verbose_name="geschlossen")),
+                ("opens_at", models.TimeField(blank=True, null=True, verbose_name="von")),
+                ("closes_at", models.TimeField(blank=True, null=True, verbose_name="bis")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="Hinweis")),
+            ],
+            options={
+                "verbose_name": "Abweichender Tag",
+                "verbose_name_plural": "Abweichende Tage",
+                "ordering": ["date"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Service",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        null=True,
+                        unique=True,
+                        verbose_name="Externe ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="Name (Deutsch)")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="Beschreibung (Deutsch)"),
+                ),
+                (
+                    "translations",
+                    models.JSONField(blank=True, default=dict, verbose_name="Übersetzungen"),
+                ),
+                (
+                    "target_groups",
+                    models.JSONField(blank=True, default=list, verbose_name="Zielgruppen"),
+                ),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="Sprachen")),
+                ("is_free", models.BooleanField(default=True, verbose_name="kostenlos")),
+                (
+                    "fee_description",
+                    models.CharField(blank=True, max_length=300, verbose_name="Kosten"),
+                ),
+                ("eligibility", models.TextField(blank=True, verbose_name="Voraussetzungen")),
+                ("required_documents", models.TextField(blank=True, verbose_name="Mitzubringen")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "aktiv"), ("planned", "geplant"), ("ended", "beendet")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="Status",
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="Kapazität",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="E-Mail")),
+                ("phone", models.CharField(blank=True, max_length=60, verbose_name="Telefon")),
+                ("website", models.URLField(blank=True, verbose_name="Website")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="Ansprechperson"),
+                ),
+                (
+                    "by_phone",
+                    models.BooleanField(default=False, verbose_name="telefonisch erreichbar"),
+                ),
+                ("online", models.BooleanField(default=False, verbose_name="online")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="Demo")),
+                ("is_published", models.BooleanField(default=False, verbose_name="veröffentlicht")),
+                ("is_deleted", models.BooleanField(default=False, verbose_name="gelöscht")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+            ],
+            options={
+                "verbose_name": "Angebot",
+                "verbose_name_plural": "Angebote",
+                "ordering": ["name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ServiceAtLocation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="Hinweis"),
+                ),
+            ],
+            options={
+                "verbose_name": "Angebot am Standort",
+                "verbose_name_plural": "Angebote an Standorten",
+            },
+        ),
+        migrations.CreateModel(
+            name="ChangeRequest",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("base_version", models.PositiveIntegerField()),
+                ("payload", models.JSONField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Entwurf"),
+                            ("submitted", "zur Prüfung"),
+                            ("approved", "freigegeben"),
+                            ("returned", "zurückgegeben"),
+                            ("withdrawn", "zurückgezogen"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="Grund der Änderung"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "review_comment",
+                    models.TextField(blank=True, verbose_name="Kommentar der Prüfung"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "Änderungsantrag",
+                "verbose_name_plural": "Änderungsanträge",
+                "ordering": ["-created_at"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalChangeRequest",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("base_version", models.PositiveIntegerField()),
+                ("payload", models.JSONField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Entwurf"),
+                            ("submitted", "zur Prüfung"),
+                            ("approved", "freigegeben"),
+                            ("returned", "zurückgegeben"),
+                            ("withdrawn", "zurückgezogen"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="Grund der Änderung"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "review_comment",
+                    models.TextField(blank=True, verbose_name="Kommentar der Prüfung"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical Änderungsantrag",
+                "verbose_name_plural": "historical Änderungsanträge",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalFunding",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('provider', 'Träger-Redaktion'), ('coordinator', 'Kommunale Koordination'), ('planner', 'Planung'), ('state_admin', 'Landesadministration')], max_length=20, verbose_name='Rolle')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "funder_level",
+                    models.CharField(
+                        choices=[
+                            ("bund", "Bund"),
+                            ("land", "Land"),
+                            ("kreis", "Kreis"),
+                            ("gemeinde", "Gemeinde"),
+                            ("eu", "EU"),
+                            ("foundation", "Stiftung"),
+                            ("own", "Eigenmittel"),
+                        ],
+                        max_length=12,
+                        verbose_name="Geldgeber-Ebene",
+                    ),
+                ),
+                (
+                    "funder_name",
+                    models.CharField(blank=True, max_length=300, verbose_name="Geldgeber"),
+                ),
+                (
+                    "programme",
+                    models.CharField(blank=True, max_length=300, verbose_name="Programm"),
+                ),
+                (
+                    "amount_per_year",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="Betrag pro Jahr (EUR)",
+                    ),
+                ),
+                (
+                    "share",
+                    models.FloatField(
+                        default=1.0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(1),
+                        ],
+                        verbose_name="Anteil am Angebot",
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True, verbose_name="Beginn")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="Ende")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Rolle',
-                'verbose_name_plural': 'historical Rollen',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical Finanzierung",
+                "verbose_name_plural": "historical Finanzierungen",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalLocation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, db_index=True, max_length=100, null=True, verbose_name='Externe ID')),
-                ('name', models.CharField(max_length=300, verbose_name='Name')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail')),
-                ('phone', models.CharField(blank=True, max_length=60, verbose_name='Telefon')),
-                ('website', models.URLField(blank=True, verbose_name='Website')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='Demo')),
-                ('is_deleted', models.BooleanField(default=False, verbose_name='gelöscht')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=100,
+                        null=True,
+                        verbose_name="Externe ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=300, verbose_name="Name des Standorts"),
+                ),
+                ("address", models.CharField(max_length=300, verbose_name="Straße und Hausnummer")),
+                ("postal_code", models.CharField(max_length=5, verbose_name="PLZ")),
+                ("city", models.CharField(max_length=200, verbose_name="Ort")),
+                (
+                    "longitude",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="Länge (WGS84)",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="Breite (WGS84)",
+                    ),
+                ),
+                (
+                    "wheelchair_accessible",
+                    models.BooleanField(default=False, verbose_name="barrierefreier Zugang"),
+                ),
+                (
+                    "accessibility_notes",
+                    models.TextField(blank=True, verbose_name="Hinweise zur Barrierefreiheit"),
+                ),
+                (
+                    "transit_notes",
+                    models.CharField(blank=True, max_length=300, verbose_name="Anfahrt"),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="Demo")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "gemeinde",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Träger',
-                'verbose_name_plural': 'historical Träger',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical Standort",
+                "verbose_name_plural": "historical Standorte",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSchedule',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(1, 'Montag'), (2, 'Dienstag'), (3, 'Mittwoch'), (4, 'Donnerstag'), (5, 'Freitag'), (6, 'Samstag'), (7, 'Sonntag')], verbose_name='Wochentag')),
-                ('opens_at', models.TimeField(verbose_name='von')),
-                ('closes_at', models.TimeField(verbose_name='bis')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='gültig ab')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='gültig bis')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='Hinweis')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("provider", "Träger-Redaktion"),
+                            ("coordinator", "Kommunale Koordination"),
+                            ("planner", "Planung"),
+                            ("state_admin", "Landesadministration"),
+                        ],
+                        max_length=20,
+                        verbose_name="Rolle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Öffnungszeit',
-                'verbose_name_plural': 'historical Öffnungszeiten',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical Rolle",
+                "verbose_name_plural": "historical Rollen",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalScheduleException',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='Datum')),
-                ('closed', models.BooleanField(default=True, verbose_name='geschlossen')),
-                ('opens_at', models.TimeField(blank=True, null=True, verbose_name='von')),
-                ('closes_at', models.TimeField(blank=True, null=True, verbose_name='bis')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='Hinweis')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=100,
+                        null=True,
+                        verbose_name="Externe ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="Name")),
+                ("description", models.TextField(blank=True, verbose_name="Beschreibung")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="E-Mail")),
+                ("phone", models.CharField(blank=True, max_length=60, verbose_name="Telefon")),
+                ("website", models.URLField(blank=True, verbose_name="Website")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="Demo")),
+                ("is_deleted", models.BooleanField(default=False, verbose_name="gelöscht")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Abweichender Tag',
-                'verbose_name_plural': 'historical Abweichende Tage',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical Träger",
+                "verbose_name_plural": "historical Träger",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalService',
+            name="HistoricalSchedule",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, db_index=True, max_length=100, null=True, verbose_name='Externe ID')),
-                ('name', models.CharField(max_length=300, verbose_name='Name (Deutsch)')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung (Deutsch)')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='Übersetzungen')),
-                ('target_groups', models.JSONField(blank=True, default=list, verbose_name='Zielgruppen')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='Sprachen')),
-                ('is_free', models.BooleanField(default=True, verbose_name='kostenlos')),
-                ('fee_description', models.CharField(blank=True, max_length=300, verbose_name='Kosten')),
-                ('eligibility', models.TextField(blank=True, verbose_name='Voraussetzungen')),
-                ('required_documents', models.TextField(blank=True, verbose_name='Mitzubringen')),
-                ('status', models.CharField(choices=[('active', 'aktiv'), ('planned', 'geplant'), ('ended', 'beendet')], default='active', max_length=10, verbose_name='Status')),
-                ('capacity', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='Kapazität')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail')),
-                ('phone', models.CharField(blank=True, max_length=60, verbose_name='Telefon')),
-                ('website', models.URLField(blank=True, verbose_name='Website')),
-                ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='Ansprechperson')),
-                ('by_phone', models.BooleanField(default=False, verbose_name='telefonisch erreichbar')),
-                ('online', models.BooleanField(default=False, verbose_name='online')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='Demo')),
-                ('is_published', models.BooleanField(default=False, verbose_name='veröffentlicht')),
-                ('is_deleted', models.BooleanField(default=False, verbose_name='gelöscht')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Montag"),
+                            (2, "Dienstag"),
+                            (3, "Mittwoch"),
+                            (4, "Donnerstag"),
+                            (5, "Freitag"),
+                            (6, "Samstag"),
+                            (7, "Sonntag"),
+                        ],
+                        verbose_name="Wochentag",
+                    ),
+                ),
+                ("opens_at", models.TimeField(verbose_name="von")),
+                ("closes_at", models.TimeField(verbose_name="bis")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="gültig ab")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="gültig bis")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="Hinweis")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Angebot',
-                'verbose_name_plural': 'historical Angebote',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical Öffnungszeit",
+                "verbose_name_plural": "historical Öffnungszeiten",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalScheduleException",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="Datum")),
+                ("closed", models.BooleanField(default=True, verbose_name="geschlossen")),
+                ("opens_at", models.TimeField(blank=True, null=True, verbose_name="von")),
+                ("closes_at", models.TimeField(blank=True, null=True, verbose_name="bis")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="Hinweis")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical Abweichender Tag",
+                "verbose_name_plural": "historical Abweichende Tage",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalService",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=100,
+                        null=True,
+                        verbose_name="Externe ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="Name (Deutsch)")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="Beschreibung (Deutsch)"),
+                ),
+                (
+                    "translations",
+                    models.JSONField(blank=True, default=dict, verbose_name="Übersetzungen"),
+                ),
+                (
+                    "target_groups",
+                    models.JSONField(blank=True, default=list, verbose_name="Zielgruppen"),
+                ),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="Sprachen")),
+                ("is_free", models.BooleanField(default=True, verbose_name="kostenlos")),
+                (
+                    "fee_description",
+                    models.CharField(blank=True, max_length=300, verbose_name="Kosten"),
+                ),
+                ("eligibility", models.TextField(blank=True, verbose_name="Voraussetzungen")),
+                ("required_documents", models.TextField(blank=True, verbose_name="Mitzubringen")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "aktiv"), ("planned", "geplant"), ("ended", "beendet")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="Status",
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="Kapazität",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="E-Mail")),
+                ("phone", models.CharField(blank=True, max_length=60, verbose_name="Telefon")),
+                ("website", models.URLField(blank=True, verbose_name="Website")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="Ansprechperson"),
+                ),
+                (
+                    "by_phone",
+                    models.BooleanField(default=False, verbose_name="telefonisch erreichbar"),
+                ),
+                ("online", models.BooleanField(default=False, verbose_name="online")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="Demo")),
+                ("is_published", models.BooleanField(default=False, verbose_name="veröffentlicht")),
+                ("is_deleted", models.BooleanField(default=False, verbose_name="gelöscht")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical Angebot",
+                "verbose_name_plural": "historical Angebote",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_initial'),
+        ("registry", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalservice',
-            name='snapshot',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='Stand'),
+            model_name="historicalservice",
+            name="snapshot",
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="Stand"),
         ),
         migrations.AddField(
-            model_name='service',
-            name='snapshot',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='Stand'),
+            model_name="service",
+            name="snapshot",
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="Stand"),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_service_snapshot'),
+        ("registry", "0003_service_snapshot"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='changerequest',
-            name='revision',
+            model_name="changerequest",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='historicalchangerequest',
-            name='revision',
+            model_name="historicalchangerequest",
+            name="revision",
             field=models.PositiveIntegerField(default=1),
         ),
     ]

@@ -9,75 +9,347 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_changerequest_revision'),
+        ("registry", "0004_changerequest_revision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalActivityFigures',
+            name="HistoricalActivityFigures",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2015), integrationsatlas.registry.models._not_in_future], verbose_name='Kalenderjahr')),
-                ('fte', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(500)], verbose_name='Stellen (VZÄ)')),
-                ('consultations_work', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Arbeit')),
-                ('consultations_education', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Bildung')),
-                ('consultations_housing', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Wohnen')),
-                ('consultations_health', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Gesundheit')),
-                ('consultations_culture', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Kultur')),
-                ('consultations_other', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Sonstiges')),
-                ('orientation_measures', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Orientierungsmaßnahmen')),
-                ('language_mediation_missions', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Einsätze der Sprach- und Kulturmittlung')),
-                ('community_interpreter_missions', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Einsätze der Gemeindedolmetscherdienste')),
-                ('voluntary_departures', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Freiwillige Ausreisen nach Beratung')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='Hinweis')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='Demo')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.service', verbose_name='Angebot')),
-                ('updated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2015),
+                            integrationsatlas.registry.models._not_in_future,
+                        ],
+                        verbose_name="Kalenderjahr",
+                    ),
+                ),
+                (
+                    "fte",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=6,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(500),
+                        ],
+                        verbose_name="Stellen (VZÄ)",
+                    ),
+                ),
+                (
+                    "consultations_work",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Arbeit",
+                    ),
+                ),
+                (
+                    "consultations_education",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Bildung",
+                    ),
+                ),
+                (
+                    "consultations_housing",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Wohnen",
+                    ),
+                ),
+                (
+                    "consultations_health",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Gesundheit",
+                    ),
+                ),
+                (
+                    "consultations_culture",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Kultur",
+                    ),
+                ),
+                (
+                    "consultations_other",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Sonstiges",
+                    ),
+                ),
+                (
+                    "orientation_measures",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Orientierungsmaßnahmen",
+                    ),
+                ),
+                (
+                    "language_mediation_missions",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Einsätze der Sprach- und Kulturmittlung",
+                    ),
+                ),
+                (
+                    "community_interpreter_missions",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Einsätze der Gemeindedolmetscherdienste",
+                    ),
+                ),
+                (
+                    "voluntary_departures",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Freiwillige Ausreisen nach Beratung",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="Hinweis")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="Demo")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.service",
+                        verbose_name="Angebot",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Jahreszahlen',
-                'verbose_name_plural': 'historical Jahreszahlen',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical Jahreszahlen",
+                "verbose_name_plural": "historical Jahreszahlen",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ActivityFigures',
+            name="ActivityFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2015), integrationsatlas.registry.models._not_in_future], verbose_name='Kalenderjahr')),
-                ('fte', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(500)], verbose_name='Stellen (VZÄ)')),
-                ('consultations_work', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Arbeit')),
-                ('consultations_education', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Bildung')),
-                ('consultations_housing', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Wohnen')),
-                ('consultations_health', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Gesundheit')),
-                ('consultations_culture', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Kultur')),
-                ('consultations_other', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Beratungen: Sonstiges')),
-                ('orientation_measures', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Orientierungsmaßnahmen')),
-                ('language_mediation_missions', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Einsätze der Sprach- und Kulturmittlung')),
-                ('community_interpreter_missions', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Einsätze der Gemeindedolmetscherdienste')),
-                ('voluntary_departures', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000000)], verbose_name='Freiwillige Ausreisen nach Beratung')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='Hinweis')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='Demo')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activity_figures', to='registry.service', verbose_name='Angebot')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2015),
+                            integrationsatlas.registry.models._not_in_future,
+                        ],
+                        verbose_name="Kalenderjahr",
+                    ),
+                ),
+                (
+                    "fte",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=6,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(500),
+                        ],
+                        verbose_name="Stellen (VZÄ)",
+                    ),
+                ),
+                (
+                    "consultations_work",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Arbeit",
+                    ),
+                ),
+                (
+                    "consultations_education",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Bildung",
+                    ),
+                ),
+                (
+                    "consultations_housing",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Wohnen",
+                    ),
+                ),
+                (
+                    "consultations_health",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Gesundheit",
+                    ),
+                ),
+                (
+                    "consultations_culture",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Kultur",
+                    ),
+                ),
+                (
+                    "consultations_other",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Beratungen: Sonstiges",
+                    ),
+                ),
+                (
+                    "orientation_measures",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Orientierungsmaßnahmen",
+                    ),
+                ),
+                (
+                    "language_mediation_missions",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Einsätze der Sprach- und Kulturmittlung",
+                    ),
+                ),
+                (
+                    "community_interpreter_missions",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Einsätze der Gemeindedolmetscherdienste",
+                    ),
+                ),
+                (
+                    "voluntary_departures",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000000)],
+                        verbose_name="Freiwillige Ausreisen nach Beratung",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="Hinweis")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="Demo")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity_figures",
+                        to="registry.service",
+                        verbose_name="Angebot",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Jahreszahlen',
-                'verbose_name_plural': 'Jahreszahlen',
-                'ordering': ['service', '-year'],
-                'constraints': [models.UniqueConstraint(fields=('service', 'year'), name='unique_activity_year'), models.CheckConstraint(condition=models.Q(('year__gte', 2015), ('year__lte', 2100)), name='activity_year_plausible')],
+                "verbose_name": "Jahreszahlen",
+                "verbose_name_plural": "Jahreszahlen",
+                "ordering": ["service", "-year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("service", "year"), name="unique_activity_year"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 2015), ("year__lte", 2100)),
+                        name="activity_year_plausible",
+                    ),
+                ],
             },
         ),
     ]

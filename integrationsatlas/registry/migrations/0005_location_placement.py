@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_changerequest_revision'),
+        ("registry", "0004_changerequest_revision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicallocation',
-            name='placement',
-            field=models.CharField(blank=True, choices=[('given', 'Koordinaten angegeben'), ('map', 'auf der Karte gesetzt'), ('geocoder', 'aus der Adresse bestimmt (Geocoder)'), ('postal_code', 'Lage geschätzt (Postleitzahl)')], default='given', max_length=20, verbose_name='Lage bestimmt durch'),
+            model_name="historicallocation",
+            name="placement",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("given", "Koordinaten angegeben"),
+                    ("map", "auf der Karte gesetzt"),
+                    ("geocoder", "aus der Adresse bestimmt (Geocoder)"),
+                    ("postal_code", "Lage geschätzt (Postleitzahl)"),
+                ],
+                default="given",
+                max_length=20,
+                verbose_name="Lage bestimmt durch",
+            ),
         ),
         migrations.AddField(
-            model_name='location',
-            name='placement',
-            field=models.CharField(blank=True, choices=[('given', 'Koordinaten angegeben'), ('map', 'auf der Karte gesetzt'), ('geocoder', 'aus der Adresse bestimmt (Geocoder)'), ('postal_code', 'Lage geschätzt (Postleitzahl)')], default='given', max_length=20, verbose_name='Lage bestimmt durch'),
+            model_name="location",
+            name="placement",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("given", "Koordinaten angegeben"),
+                    ("map", "auf der Karte gesetzt"),
+                    ("geocoder", "aus der Adresse bestimmt (Geocoder)"),
+                    ("postal_code", "Lage geschätzt (Postleitzahl)"),
+                ],
+                default="given",
+                max_length=20,
+                verbose_name="Lage bestimmt durch",
+            ),
         ),
     ]

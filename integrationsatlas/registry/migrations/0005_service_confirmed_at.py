@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_changerequest_revision'),
+        ("registry", "0004_changerequest_revision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalservice',
-            name='confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='als aktuell bestätigt am'),
+            model_name="historicalservice",
+            name="confirmed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="als aktuell bestätigt am"
+            ),
         ),
         migrations.AddField(
-            model_name='service',
-            name='confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='als aktuell bestätigt am'),
+            model_name="service",
+            name="confirmed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="als aktuell bestätigt am"
+            ),
         ),
     ]

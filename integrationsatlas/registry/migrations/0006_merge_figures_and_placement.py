@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0005_activity_figures'),
-        ('registry', '0005_location_placement'),
+        ("registry", "0005_activity_figures"),
+        ("registry", "0005_location_placement"),
     ]
 
-    operations = [
-    ]
+    operations = []

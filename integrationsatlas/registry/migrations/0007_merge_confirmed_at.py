@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0005_service_confirmed_at'),
-        ('registry', '0006_merge_figures_and_placement'),
+        ("registry", "0005_service_confirmed_at"),
+        ("registry", "0006_merge_figures_and_placement"),
     ]
 
-    operations = [
-    ]
+    operations = []

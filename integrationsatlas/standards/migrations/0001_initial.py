@@ -6,140 +6,370 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OfferType',
+            name="OfferType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='Code')),
-                ('names', models.JSONField(default=dict, verbose_name='Namen')),
-                ('descriptions', models.JSONField(blank=True, default=dict, verbose_name='Kurzbeschreibungen')),
-                ('icon', models.CharField(blank=True, max_length=40, verbose_name='Symbol')),
-                ('unit', models.CharField(choices=[('fte', 'Vollzeitstellen (VZÄ)'), ('places', 'Plätze'), ('sites', 'Standorte'), ('hours_per_week', 'Stunden pro Woche'), ('bodies', 'Gremien')], max_length=20, verbose_name='Einheit')),
-                ('default_demand_indicator', models.CharField(default='foreign_population', max_length=60, verbose_name='Bedarfskennzahl (Standard)')),
-                ('legal_basis', models.CharField(blank=True, max_length=300, verbose_name='Rechtsgrundlage')),
-                ('typical_funders', models.CharField(blank=True, max_length=300, verbose_name='Übliche Finanzierung')),
-                ('sort_order', models.PositiveIntegerField(default=100, verbose_name='Reihenfolge')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktiv')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="Code")),
+                ("names", models.JSONField(default=dict, verbose_name="Namen")),
+                (
+                    "descriptions",
+                    models.JSONField(blank=True, default=dict, verbose_name="Kurzbeschreibungen"),
+                ),
+                ("icon", models.CharField(blank=True, max_length=40, verbose_name="Symbol")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("fte", "Vollzeitstellen (VZÄ)"),
+                            ("places", "Plätze"),
+                            ("sites", "Standorte"),
+                            ("hours_per_week", "Stunden pro Woche"),
+                            ("bodies", "Gremien"),
+                        ],
+                        max_length=20,
+                        verbose_name="Einheit",
+                    ),
+                ),
+                (
+                    "default_demand_indicator",
+                    models.CharField(
+                        default="foreign_population",
+                        max_length=60,
+                        verbose_name="Bedarfskennzahl (Standard)",
+                    ),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(blank=True, max_length=300, verbose_name="Rechtsgrundlage"),
+                ),
+                (
+                    "typical_funders",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="Übliche Finanzierung"
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=100, verbose_name="Reihenfolge"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
             ],
             options={
-                'verbose_name': 'Angebotsart',
-                'verbose_name_plural': 'Angebotsarten',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "Angebotsart",
+                "verbose_name_plural": "Angebotsarten",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='StandardSet',
+            name="StandardSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='Kennung')),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('version', models.CharField(max_length=40, verbose_name='Version')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung')),
-                ('status', models.CharField(choices=[('draft', 'Entwurf'), ('published', 'veröffentlicht')], default='draft', max_length=20)),
-                ('is_scenario', models.BooleanField(default=False, verbose_name='Szenario')),
-                ('document', models.JSONField(default=dict, verbose_name='Dokument')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='copies', to='standards.standardset')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="Kennung")),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                ("version", models.CharField(max_length=40, verbose_name="Version")),
+                ("description", models.TextField(blank=True, verbose_name="Beschreibung")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Entwurf"), ("published", "veröffentlicht")],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("is_scenario", models.BooleanField(default=False, verbose_name="Szenario")),
+                ("document", models.JSONField(default=dict, verbose_name="Dokument")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="copies",
+                        to="standards.standardset",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Standardsatz',
-                'verbose_name_plural': 'Standardsätze',
-                'ordering': ['name', 'version'],
+                "verbose_name": "Standardsatz",
+                "verbose_name_plural": "Standardsätze",
+                "ordering": ["name", "version"],
             },
         ),
         migrations.CreateModel(
-            name='Rule',
+            name="Rule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=100, verbose_name='Regel-ID')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='Titel')),
-                ('kind', models.CharField(choices=[('ratio', 'Versorgungsquote'), ('presence', 'Vorhandensein'), ('reach', 'Erreichbarkeit'), ('languages', 'Sprachen'), ('hours', 'Öffnungszeiten'), ('reliability', 'Verlässliche Finanzierung')], max_length=20, verbose_name='Art')),
-                ('level', models.CharField(choices=[('kreis', 'Kreis'), ('gemeinde', 'Gemeinde')], max_length=10, verbose_name='Regionsebene')),
-                ('target', models.FloatField(verbose_name='Ziel')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='Parameter')),
-                ('demand_indicator', models.CharField(max_length=60, verbose_name='Bedarfskennzahl')),
-                ('responsible_level', models.CharField(choices=[('bund', 'Bund'), ('land', 'Land'), ('kreis', 'Kreis'), ('gemeinde', 'Gemeinde')], max_length=10, verbose_name='Zuständig')),
-                ('financing', models.JSONField(default=dict, verbose_name='Finanzierungsanteile')),
-                ('unit_cost', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='Kosten je Einheit und Jahr (EUR)')),
-                ('sources', models.JSONField(default=dict, verbose_name='Quellen')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('offer_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='standards.offertype')),
-                ('standard_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='standards.standardset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=100, verbose_name="Regel-ID")),
+                ("title", models.CharField(blank=True, max_length=300, verbose_name="Titel")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ratio", "Versorgungsquote"),
+                            ("presence", "Vorhandensein"),
+                            ("reach", "Erreichbarkeit"),
+                            ("languages", "Sprachen"),
+                            ("hours", "Öffnungszeiten"),
+                            ("reliability", "Verlässliche Finanzierung"),
+                        ],
+                        max_length=20,
+                        verbose_name="Art",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("kreis", "Kreis"), ("gemeinde", "Gemeinde")],
+                        max_length=10,
+                        verbose_name="Regionsebene",
+                    ),
+                ),
+                ("target", models.FloatField(verbose_name="Ziel")),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="Parameter")),
+                (
+                    "demand_indicator",
+                    models.CharField(max_length=60, verbose_name="Bedarfskennzahl"),
+                ),
+                (
+                    "responsible_level",
+                    models.CharField(
+                        choices=[
+                            ("bund", "Bund"),
+                            ("land", "Land"),
+                            ("kreis", "Kreis"),
+                            ("gemeinde", "Gemeinde"),
+                        ],
+                        max_length=10,
+                        verbose_name="Zuständig",
+                    ),
+                ),
+                ("financing", models.JSONField(default=dict, verbose_name="Finanzierungsanteile")),
+                (
+                    "unit_cost",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        verbose_name="Kosten je Einheit und Jahr (EUR)",
+                    ),
+                ),
+                ("sources", models.JSONField(default=dict, verbose_name="Quellen")),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "offer_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rules",
+                        to="standards.offertype",
+                    ),
+                ),
+                (
+                    "standard_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="standards.standardset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Regel',
-                'verbose_name_plural': 'Regeln',
-                'ordering': ['standard_set', 'position', 'code'],
+                "verbose_name": "Regel",
+                "verbose_name_plural": "Regeln",
+                "ordering": ["standard_set", "position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('standard_set_version', models.CharField(max_length=40)),
-                ('level', models.CharField(choices=[('kreis', 'Kreis'), ('gemeinde', 'Gemeinde')], max_length=10)),
-                ('reference_date', models.DateField(verbose_name='Stichtag')),
-                ('label', models.CharField(blank=True, max_length=200, verbose_name='Bezeichnung')),
-                ('data_reference', models.JSONField(blank=True, default=dict)),
-                ('includes_demo_data', models.BooleanField(default=False, verbose_name='enthält Demodaten')),
-                ('is_published', models.BooleanField(default=False, verbose_name='öffentlich')),
-                ('is_scenario', models.BooleanField(default=False, verbose_name='Szenario')),
-                ('scenario', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('standard_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='standards.standardset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("standard_set_version", models.CharField(max_length=40)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("kreis", "Kreis"), ("gemeinde", "Gemeinde")], max_length=10
+                    ),
+                ),
+                ("reference_date", models.DateField(verbose_name="Stichtag")),
+                ("label", models.CharField(blank=True, max_length=200, verbose_name="Bezeichnung")),
+                ("data_reference", models.JSONField(blank=True, default=dict)),
+                (
+                    "includes_demo_data",
+                    models.BooleanField(default=False, verbose_name="enthält Demodaten"),
+                ),
+                ("is_published", models.BooleanField(default=False, verbose_name="öffentlich")),
+                ("is_scenario", models.BooleanField(default=False, verbose_name="Szenario")),
+                ("scenario", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "standard_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="standards.standardset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Bewertung',
-                'verbose_name_plural': 'Bewertungen',
-                'ordering': ['-created_at'],
+                "verbose_name": "Bewertung",
+                "verbose_name_plural": "Bewertungen",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentRow',
+            name="AssessmentRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_code', models.CharField(max_length=100)),
-                ('offer_type_code', models.CharField(max_length=60)),
-                ('kind', models.CharField(choices=[('ratio', 'Versorgungsquote'), ('presence', 'Vorhandensein'), ('reach', 'Erreichbarkeit'), ('languages', 'Sprachen'), ('hours', 'Öffnungszeiten'), ('reliability', 'Verlässliche Finanzierung')], max_length=20)),
-                ('responsible_level', models.CharField(choices=[('bund', 'Bund'), ('land', 'Land'), ('kreis', 'Kreis'), ('gemeinde', 'Gemeinde')], max_length=10)),
-                ('value', models.FloatField(null=True)),
-                ('target', models.FloatField()),
-                ('ratio', models.FloatField(null=True)),
-                ('status', models.CharField(choices=[('met', 'erfüllt'), ('partial', 'teilweise'), ('gap', 'Lücke'), ('no_data', 'keine Daten')], max_length=10)),
-                ('demand', models.FloatField(null=True)),
-                ('supply', models.FloatField(null=True)),
-                ('deficit', models.FloatField(default=0)),
-                ('unit', models.CharField(max_length=20)),
-                ('cost_total', models.FloatField(default=0)),
-                ('cost_land', models.FloatField(default=0)),
-                ('cost_kreis', models.FloatField(default=0)),
-                ('cost_gemeinde', models.FloatField(default=0)),
-                ('cost_bund', models.FloatField(default=0)),
-                ('explanation', models.TextField()),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='standards.assessment')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessment_rows', to='regions.region')),
-                ('rule', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='standards.rule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_code", models.CharField(max_length=100)),
+                ("offer_type_code", models.CharField(max_length=60)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ratio", "Versorgungsquote"),
+                            ("presence", "Vorhandensein"),
+                            ("reach", "Erreichbarkeit"),
+                            ("languages", "Sprachen"),
+                            ("hours", "Öffnungszeiten"),
+                            ("reliability", "Verlässliche Finanzierung"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "responsible_level",
+                    models.CharField(
+                        choices=[
+                            ("bund", "Bund"),
+                            ("land", "Land"),
+                            ("kreis", "Kreis"),
+                            ("gemeinde", "Gemeinde"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.FloatField(null=True)),
+                ("target", models.FloatField()),
+                ("ratio", models.FloatField(null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("met", "erfüllt"),
+                            ("partial", "teilweise"),
+                            ("gap", "Lücke"),
+                            ("no_data", "keine Daten"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("demand", models.FloatField(null=True)),
+                ("supply", models.FloatField(null=True)),
+                ("deficit", models.FloatField(default=0)),
+                ("unit", models.CharField(max_length=20)),
+                ("cost_total", models.FloatField(default=0)),
+                ("cost_land", models.FloatField(default=0)),
+                ("cost_kreis", models.FloatField(default=0)),
+                ("cost_gemeinde", models.FloatField(default=0)),
+                ("cost_bund", models.FloatField(default=0)),
+                ("explanation", models.TextField()),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="standards.assessment",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessment_rows",
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="standards.rule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessment', 'rule_code', 'region'],
-                'indexes': [models.Index(fields=['assessment', 'status'], name='standards_a_assessm_ec2323_idx')],
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'region', 'rule_code'), name='unique_row_per_region_rule')],
+                "ordering": ["assessment", "rule_code", "region"],
+                "indexes": [
+                    models.Index(
+                        fields=["assessment", "status"], name="standards_a_assessm_ec2323_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("assessment", "region", "rule_code"),
+                        name="unique_row_per_region_rule",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='rule',
-            constraint=models.UniqueConstraint(fields=('standard_set', 'code'), name='unique_rule_code_per_set'),
+            model_name="rule",
+            constraint=models.UniqueConstraint(
+                fields=("standard_set", "code"), name="unique_rule_code_per_set"
+            ),
         ),
     ]

@@ -4,45 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('standards', '0001_initial'),
+        ("standards", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessmentrow',
-            name='uses_demo_data',
-            field=models.BooleanField(default=False, verbose_name='Demodaten'),
+            model_name="assessmentrow",
+            name="uses_demo_data",
+            field=models.BooleanField(default=False, verbose_name="Demodaten"),
         ),
         migrations.AlterField(
-            model_name='assessmentrow',
-            name='cost_bund',
+            model_name="assessmentrow",
+            name="cost_bund",
             field=models.FloatField(null=True),
         ),
         migrations.AlterField(
-            model_name='assessmentrow',
-            name='cost_gemeinde',
+            model_name="assessmentrow",
+            name="cost_gemeinde",
             field=models.FloatField(null=True),
         ),
         migrations.AlterField(
-            model_name='assessmentrow',
-            name='cost_kreis',
+            model_name="assessmentrow",
+            name="cost_kreis",
             field=models.FloatField(null=True),
         ),
         migrations.AlterField(
-            model_name='assessmentrow',
-            name='cost_land',
+            model_name="assessmentrow",
+            name="cost_land",
             field=models.FloatField(null=True),
         ),
         migrations.AlterField(
-            model_name='assessmentrow',
-            name='cost_total',
+            model_name="assessmentrow",
+            name="cost_total",
             field=models.FloatField(null=True),
         ),
         migrations.AlterField(
-            model_name='assessmentrow',
-            name='deficit',
+            model_name="assessmentrow",
+            name="deficit",
             field=models.FloatField(null=True),
         ),
     ]

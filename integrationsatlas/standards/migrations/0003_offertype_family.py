@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('standards', '0002_assessment_row_unknown_values_and_demo_flag'),
+        ("standards", "0002_assessment_row_unknown_values_and_demo_flag"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='offertype',
-            name='family',
-            field=models.CharField(blank=True, max_length=20, verbose_name='Gruppe'),
+            model_name="offertype",
+            name="family",
+            field=models.CharField(blank=True, max_length=20, verbose_name="Gruppe"),
         ),
     ]

@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('standards', '0002_assessment_row_unknown_values_and_demo_flag'),
+        ("standards", "0002_assessment_row_unknown_values_and_demo_flag"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessmentrow',
-            name='basis',
-            field=models.CharField(choices=[('own', 'eigene Bewertung'), ('parent', 'Ergebnis des Kreises'), ('share_regions', 'Anteil der Gemeinden'), ('share_population', 'Anteil der Einwohner')], default='own', max_length=20, verbose_name='Grundlage'),
+            model_name="assessmentrow",
+            name="basis",
+            field=models.CharField(
+                choices=[
+                    ("own", "eigene Bewertung"),
+                    ("parent", "Ergebnis des Kreises"),
+                    ("share_regions", "Anteil der Gemeinden"),
+                    ("share_population", "Anteil der Einwohner"),
+                ],
+                default="own",
+                max_length=20,
+                verbose_name="Grundlage",
+            ),
         ),
         migrations.AddField(
-            model_name='rule',
-            name='summary',
-            field=models.JSONField(blank=True, default=dict, verbose_name='Zusammenfassung je Kreis'),
+            model_name="rule",
+            name="summary",
+            field=models.JSONField(
+                blank=True, default=dict, verbose_name="Zusammenfassung je Kreis"
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('standards', '0003_offertype_family'),
-        ('standards', '0003_rule_summary_and_row_basis'),
+        ("standards", "0003_offertype_family"),
+        ("standards", "0003_rule_summary_and_row_basis"),
     ]
 
-    operations = [
-    ]
+    operations = []

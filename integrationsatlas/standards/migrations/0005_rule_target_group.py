@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('standards', '0004_merge_family_and_levels'),
+        ("standards", "0004_merge_family_and_levels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rule',
-            name='target_group',
-            field=models.CharField(blank=True, max_length=20, verbose_name='Zielgruppe'),
+            model_name="rule",
+            name="target_group",
+            field=models.CharField(blank=True, max_length=20, verbose_name="Zielgruppe"),
         ),
     ]

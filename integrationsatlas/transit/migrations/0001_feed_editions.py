@@ -4,32 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FeedEdition',
+            name="FeedEdition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=100, unique=True)),
-                ('source', models.CharField(max_length=400)),
-                ('licence', models.CharField(max_length=200)),
-                ('reference_date', models.DateField()),
-                ('first_day', models.DateField()),
-                ('last_day', models.DateField()),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('stops', models.PositiveIntegerField()),
-                ('trips', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('file_name', models.CharField(max_length=200)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(max_length=100, unique=True)),
+                ("source", models.CharField(max_length=400)),
+                ("licence", models.CharField(max_length=200)),
+                ("reference_date", models.DateField()),
+                ("first_day", models.DateField()),
+                ("last_day", models.DateField()),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("stops", models.PositiveIntegerField()),
+                ("trips", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("file_name", models.CharField(max_length=200)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-reference_date', 'name'],
+                "ordering": ["-reference_date", "name"],
             },
         ),
     ]

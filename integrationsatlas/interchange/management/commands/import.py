@@ -5,9 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from integrationsatlas.core.progress import StepProgress
-from integrationsatlas.interchange.hsds_package import read_package
+from integrationsatlas.interchange.hsds.package import read_package
 from integrationsatlas.interchange.importer import (
     FORMATS,
+    ImportResult,
     RollbackError,
     import_file,
     rollback,
@@ -57,22 +58,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Datei fehlt: integrationsatlas import DATEI [--format csv|xlsx|hsds]"
             )
-        try:
-            # A directory is an HSDS package (services.json, or the tabular CSV files).
-            data = read_package(file) if file.is_dir() else file.read_bytes()
-            if file.is_dir():
-                format = "hsds"
-        except FileNotFoundError as exc:
-            raise CommandError(str(exc)) from exc
-        except OSError as exc:
-            raise CommandError(f"{file}: {exc.strerror}") from exc
-        org = None
-        if organization:
-            org = find_organization(organization)
-            if org is None and organization.isdigit():
-                org = Organization.objects.filter(pk=int(organization)).first()
-            if org is None:
-                raise CommandError(f"--organization {organization}: Träger nicht gefunden.")
+        data, format = self._read(file, format)
+        org = self._organization(organization)
         profile = self._profile(options["mapping"])
         try:
             with StepProgress(4) as step:
@@ -89,6 +76,36 @@ class Command(BaseCommand):
                 )
         except ImportRefused as exc:
             raise CommandError(f"{file}: nicht importiert.\n{exc}") from exc
+        self._report(file, result, dry_run)
+        if result.problems and not skip_invalid:
+            raise CommandError(
+                f"{len(result.problems)} Probleme: nichts gespeichert "
+                "(--skip-invalid schreibt die gültigen Angebote)."
+            )
+
+    def _read(self, file: Path, format: str | None) -> tuple[bytes, str | None]:
+        """The file's bytes and its format; a directory is an HSDS package (services.json, or
+        the tabular CSV files)."""
+        try:
+            if file.is_dir():
+                return read_package(file), "hsds"
+            return file.read_bytes(), format
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"{file}: {exc.strerror}") from exc
+
+    def _organization(self, organization: str | None) -> Organization | None:
+        if not organization:
+            return None
+        org = find_organization(organization)
+        if org is None and organization.isdigit():
+            org = Organization.objects.filter(pk=int(organization)).first()
+        if org is None:
+            raise CommandError(f"--organization {organization}: Träger nicht gefunden.")
+        return org
+
+    def _report(self, file: Path, result: ImportResult, dry_run: bool) -> None:
         for problem in result.problems:
             self.stderr.write(f"{file}: {problem}")
         for warning in result.warnings:
@@ -110,11 +127,6 @@ class Command(BaseCommand):
             )
         elif dry_run:
             self.stdout.write(f"Probelauf, nichts gespeichert. {counts}.")
-        if result.problems and not skip_invalid:
-            raise CommandError(
-                f"{len(result.problems)} Probleme: nichts gespeichert "
-                "(--skip-invalid schreibt die gültigen Angebote)."
-            )
 
     def _profile(self, path: Path | None) -> Profile | None:
         if path is None:

@@ -14,6 +14,7 @@ from integrationsatlas.standards.sets import (
     find_set,
     import_document,
     set_rows,
+    transit_notices,
 )
 
 LIST_COLUMNS = ["slug", "name", "version", "status", "rules", "assessments", "copied_from"]
@@ -77,6 +78,8 @@ class Command(BaseCommand):
                 f"{standard_set.version}) {verb}: {standard_set.rules.count()} Regeln."
             )
         )
+        for notice in transit_notices(standard_set):
+            self.stderr.write(notice)
 
     def _get(self, slug: str) -> StandardSet:
         found = find_set(slug)
