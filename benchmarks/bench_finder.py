@@ -396,7 +396,7 @@ def unique_location_paths(seed: int, count: int) -> list[str]:
 
     from integrationsatlas.regions.locate import gemeinde_keys_at
     from integrationsatlas.regions.models import Region
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     rng = random.Random(seed)
     codes = list(OfferType.objects.values_list("code", flat=True))
@@ -506,7 +506,7 @@ def measure_index_update(edits: int) -> dict:
     from integrationsatlas.finder import places, search
     from integrationsatlas.registry import workflow
     from integrationsatlas.registry.models import Service
-    from integrationsatlas.standards.models import OfferType
+    from integrationsatlas.taxonomy.models import OfferType
 
     settings.FINDER_VERSION_CHECK_SECONDS = 0  # look for changes at every search
     _, services = editor_setup()

@@ -17,7 +17,7 @@ from integrationsatlas.registry.models import (
     Service,
     ServiceAtLocation,
 )
-from integrationsatlas.standards.models import OfferType
+from integrationsatlas.taxonomy.models import OfferType
 
 from .fixtures import add_service
 
