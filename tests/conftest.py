@@ -49,3 +49,13 @@ def _no_stored_report_pdfs():
     from django.core.cache import caches
 
     caches["reports"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _regions_version_asked_anew():
+    """Each test asks the database for the regions' version: a test that loaded other regions
+    was rolled back, and a process caches the version for a few seconds (regions/version.py),
+    so the Gemeinde index and the maps would otherwise be those of the previous test."""
+    from integrationsatlas.regions import version
+
+    version.forget()
