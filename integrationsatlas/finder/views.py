@@ -183,7 +183,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "language_name": name_in(filters.language) if filters.language else "",
     }
     response = render(request, "finder/results.html", context)
-    # Offer-type names, region names and catalogues change without a registry version: a
+    # Offer-type names, region names and catalogues are not in an offer type's digest: a
     # page is shared at most FINDER_PAGE_MAX_AGE_SECONDS even when its services do not change.
     max_age = timedelta(seconds=pagecache.max_age())
     valid_until = min(found.stable_until, moment + max_age)
