@@ -59,3 +59,15 @@ def _regions_version_asked_anew():
     from integrationsatlas.regions import version
 
     version.forget()
+
+
+@pytest.fixture(autouse=True)
+def _german_to_begin_with():
+    """Each test starts in the default language: a page fetched in Arabic by the previous test
+    leaves Arabic active in the worker's thread (LocaleMiddleware activates, nothing resets),
+    and a management command called next would then speak Arabic."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
