@@ -58,7 +58,8 @@ def haversine_m(
     return out
 
 
-def _as_points(points: npt.ArrayLike, name: str) -> FloatArray:
+def as_points(points: npt.ArrayLike, name: str) -> FloatArray:
+    """An (n, 2) float array of finite metric x/y; a clear ValueError naming `name` if not."""
     arr = np.asarray(points, dtype=np.float64)
     if arr.size == 0:
         return np.empty((0, 2))
@@ -104,8 +105,8 @@ IndexArray = npt.NDArray[np.signedinteger[Any]]
 def _kd_pairs(
     points_a: npt.ArrayLike, points_b: npt.ArrayLike, radius_m: float
 ) -> tuple[IndexArray, IndexArray, FloatArray, tuple[int, int]]:
-    a = _as_points(points_a, "points_a")
-    b = _as_points(points_b, "points_b")
+    a = as_points(points_a, "points_a")
+    b = as_points(points_b, "points_b")
     shape = (a.shape[0], b.shape[0])
     if 0 in shape:
         empty = np.empty(0, dtype=np.int32)
@@ -155,8 +156,8 @@ def nearest(
     ``points_b`` is empty). A finite bound lets the KD-tree prune: callers who only ask
     "within d?" should pass it.
     """
-    a = _as_points(points_a, "points_a")
-    b = _as_points(points_b, "points_b")
+    a = as_points(points_a, "points_a")
+    b = as_points(points_b, "points_b")
     if b.shape[0] == 0:
         return np.full(a.shape[0], np.inf)
     if a.shape[0] == 0:

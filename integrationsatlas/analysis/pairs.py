@@ -38,6 +38,8 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
+from .geo import as_points
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IndexArray = npt.NDArray[np.integer[Any]]
@@ -55,17 +57,6 @@ DENSE = 1 << 18
 #: Slack in metres when choosing candidate cells, so float rounding of cell bounds never
 #: drops a pair; the exact test on d² decides.
 _SLACK_M = 1.0
-
-
-def _as_xy(points: npt.ArrayLike, name: str) -> FloatArray:
-    arr = np.asarray(points, dtype=np.float64)
-    if arr.size == 0:
-        return np.empty((0, 2))
-    if arr.ndim != 2 or arr.shape[1] != 2:
-        raise ValueError(f"{name} must be an (n, 2) array of metric x/y, got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite coordinates; drop them first")
-    return arr
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -151,7 +142,7 @@ class PointGrid:
     """
 
     def __init__(self, points: npt.ArrayLike, cell_m: float = POINT_CELL_M) -> None:
-        self.xy = _as_xy(points, "points")
+        self.xy = as_points(points, "points")
         self.cell_m = float(cell_m)
         n = self.xy.shape[0]
         cx = np.floor(self.xy[:, 0] / self.cell_m).astype(np.int64)
@@ -215,7 +206,7 @@ def reached_within(points: npt.ArrayLike, sites: npt.ArrayLike, radius_m: float)
     exclusive and compares rounded values), then the exact test runs on that site. The
     nearest site has the smallest d², so the answer is the join's for every point.
     """
-    p_xy, s_xy = _as_xy(points, "points"), _as_xy(sites, "sites")
+    p_xy, s_xy = as_points(points, "points"), as_points(sites, "sites")
     radius = float(radius_m)
     if p_xy.shape[0] == 0 or s_xy.shape[0] == 0:
         return np.zeros(p_xy.shape[0], dtype=bool)
@@ -238,7 +229,7 @@ def pairs_within_radius(
     ``grid`` holds the demand points (metric x/y), ``sites`` is an (m, 2) metric array
     without NaN. Points and sites at the same place are a pair at distance 0.
     """
-    s_xy = _as_xy(sites, "sites")
+    s_xy = as_points(sites, "sites")
     radius = float(radius_m)
     if not (math.isfinite(radius) and radius >= 0):
         raise ValueError(f"radius must be finite and >= 0, got {radius_m}")
