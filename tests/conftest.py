@@ -21,7 +21,13 @@ def pytest_configure(config):
 
 #: Fixtures through which a test reaches the database (pytest-django blocks every other way).
 DATABASE_FIXTURES = frozenset(
-    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
 )
 
 
