@@ -1,0 +1,259 @@
+"""Travel minutes by bus and train in the finder, precomputed on a hand-made feed.
+
+The feed has two lines every 10 minutes all day on weekdays: stop A at Bautzen's Gemeinde
+point and stop P at the point of postal code 02625 both run to stop D (A in 25 minutes, P in
+35), and a line from D to E leaves at every arrival from A and takes 70 minutes. With sites
+right at D and E, the median over the werktags 07:00-09:00 departures is known by hand:
+Bautzen -> D 25, 02625 -> D 35 (from P directly, or a walk to A and the next trip there),
+Bautzen -> E 95 (beyond 90), 02625 -> E 105.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from integrationsatlas.regions.models import PostalCode, Region
+from integrationsatlas.registry.models import Location, Organization
+from integrationsatlas.transit import finder_times, lease
+from integrationsatlas.transit.editions import import_feed
+from integrationsatlas.transit.models import FinderTime, FinderTimesRun, FinderTimesSite
+from tests.transit.feeds import AGENCY
+
+from .fixtures import add_service
+
+pytestmark = pytest.mark.django_db
+RESULTS = "/suche/ergebnisse/"
+BAUTZEN = "14625020"
+D = (14.44, 51.12)
+E = (14.60, 51.10)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
+
+
+def _feed(path, a, p):
+    """A -> D (25 min) and P -> D (35 min) every 10 minutes 06:00-11:00, D -> E (70 min) at
+    every arrival from A."""
+    stops = "stop_id,stop_name,stop_lat,stop_lon\n" + "".join(
+        f"{name},{name},{lat},{lon}\n"
+        for name, (lon, lat) in {"A": a, "P": p, "D": D, "E": E}.items()
+    )
+    trips, times = (
+        ["route_id,service_id,trip_id"],
+        ["trip_id,arrival_time,departure_time,stop_id,stop_sequence"],
+    )
+    for start in range(6 * 60, 11 * 60, 10):
+        for trip, first, last, ride in (
+            ("a", "A", "D", 25),
+            ("p", "P", "D", 35),
+            ("d", "D", "E", 70),
+        ):
+            leave = start + (25 if trip == "d" else 0)
+            trips.append(f"r,WD,{trip}{start}")
+            times.append(f"{trip}{start},{_clock(leave)},{_clock(leave)},{first},1")
+            times.append(f"{trip}{start},{_clock(leave + ride)},{_clock(leave + ride)},{last},2")
+    files = {
+        "agency.txt": AGENCY,
+        "stops.txt": stops,
+        "routes.txt": "route_id,agency_id,route_short_name,route_type\nr,vb,1,3\n",
+        "trips.txt": "\n".join(trips) + "\n",
+        "stop_times.txt": "\n".join(times) + "\n",
+        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+        "start_date,end_date\nWD,1,1,1,1,1,0,0,20260101,20261231\n",
+    }
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _minutes_checked_on_every_request(settings):
+    settings.FINDER_TRANSIT_CHECK_SECONDS = 0
+
+
+@pytest.fixture
+def sites(db):
+    org = Organization.objects.create(name="Beratung Oberlausitz")
+    return {
+        "D": add_service(org, "MBE Großpostwitz", *D),
+        "E": add_service(org, "MBE Ostrand", *E),
+    }
+
+
+@pytest.fixture
+def edition(tmp_path, settings):
+    settings.VAR_DIR = tmp_path / "var"
+    gemeinde = Region.objects.get(ags=BAUTZEN)
+    postal = PostalCode.objects.get(code="02625")
+    path = _feed(
+        tmp_path / "oberlausitz.zip",
+        (gemeinde.point_lon, gemeinde.point_lat),
+        (postal.lon, postal.lat),
+    )
+    return import_feed(path, source="Handgemacht, Tests", licence="CC0 1.0")
+
+
+def minutes_of(origin: str, service) -> int | None:
+    location = service.service_at_locations.get().location_id
+    row = FinderTime.objects.filter(origin=origin, site__location_id=location).first()
+    return row.minutes if row else None
+
+
+def page(client, **params) -> str:
+    response = client.get(RESULTS, {"art": "mbe", "umkreis": 50, **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_known_minutes_and_the_90_minute_cut(client, sites, edition):
+    summary = finder_times.compute()
+    assert summary.day == "2026-01-02" and summary.full and summary.computed == 2
+    assert minutes_of(BAUTZEN, sites["D"]) == 25
+    assert minutes_of("02625", sites["D"]) == 35
+    assert minutes_of(BAUTZEN, sites["E"]) is None  # 95 minutes: beyond the limit, no row
+    html = page(client, ags=BAUTZEN)
+    assert "ca. 25 Min. mit Bus und Bahn" in html
+    assert "nicht in 90 Min. mit Bus und Bahn erreichbar" in html
+    assert 'title="Median der Abfahrten werktags 7–9 Uhr, alle 10 Minuten; Fahrplan ' in html
+    assert "Fahrplan oberlausitz, Stand 01.01.2026" in html
+    assert "ca. 35 Min. mit Bus und Bahn" in page(client, ort="02625")
+
+
+def test_a_higher_limit_keeps_the_longer_trip(sites, edition, settings):
+    settings.FINDER_TRANSIT_MAX_MINUTES = 100
+    finder_times.compute()
+    assert minutes_of(BAUTZEN, sites["E"]) == 95
+    assert minutes_of("02625", sites["E"]) is None  # 105
+
+
+def test_english_page_translates_the_minutes(client, sites, edition):
+    finder_times.compute()
+    html = client.get(
+        RESULTS, {"art": "mbe", "umkreis": 50, "ags": BAUTZEN}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "about 25 min by bus and train" in html
+    assert "Median over departures on weekdays, 7 to 9 o’clock, every 10 minutes" in html
+    assert "timetable oberlausitz as of 01/01/2026" in html
+
+
+def test_a_moved_site_shows_no_minutes_until_computed_again(client, sites, edition):
+    finder_times.compute()
+    location = Location.objects.get(service_at_locations__service=sites["D"])
+    location.longitude, location.latitude = E
+    location.save()
+    html = page(client, ags=BAUTZEN)
+    assert "ca. 25 Min." not in html
+    assert html.count("mit Bus und Bahn") == 1  # E only: D's minutes are for its old place
+    summary = finder_times.compute()
+    assert (summary.full, summary.computed, summary.sites) == (False, 1, 2)
+    assert "ca. 25 Min." not in page(client, ags=BAUTZEN)
+    assert page(client, ags=BAUTZEN).count("nicht in 90 Min. mit Bus und Bahn erreichbar") == 2
+
+
+def test_incremental_run_touches_only_new_and_moved_sites(sites, edition):
+    finder_times.compute()
+    before = dict(FinderTimesSite.objects.values_list("location_id", "pk"))
+    again = finder_times.compute()
+    assert (again.computed, again.removed, again.full) == (0, 0, False)
+    assert dict(FinderTimesSite.objects.values_list("location_id", "pk")) == before
+    org = Organization.objects.get()
+    new = add_service(org, "MBE Neu", *D)
+    third = finder_times.compute()
+    assert (third.computed, third.sites) == (1, 3)
+    kept = dict(FinderTimesSite.objects.values_list("location_id", "pk"))
+    assert {k: v for k, v in kept.items() if k in before} == before
+    assert minutes_of(BAUTZEN, new) == 25
+    full = finder_times.compute(full=True)
+    assert full.computed == 3 and minutes_of(BAUTZEN, new) == 25
+
+
+def test_a_page_stored_before_the_computation_is_not_served_after_it(client, sites, edition):
+    assert "mit Bus und Bahn" not in page(client, ags=BAUTZEN)
+    again = client.get(RESULTS, {"art": "mbe", "umkreis": 50, "ags": BAUTZEN})
+    assert again["X-Finder-Cache"] == "hit"
+    finder_times.compute()
+    after = client.get(RESULTS, {"art": "mbe", "umkreis": 50, "ags": BAUTZEN})
+    assert not after.has_header("X-Finder-Cache")
+    assert "ca. 25 Min. mit Bus und Bahn" in after.content.decode()
+
+
+def test_a_search_by_coordinates_shows_no_minutes(client, sites, edition):
+    finder_times.compute()
+    gemeinde = Region.objects.get(ags=BAUTZEN)
+    html = page(client, lat=f"{gemeinde.point_lat + 0.001:.6f}", lon=f"{gemeinde.point_lon}")
+    assert "MBE Großpostwitz" in html
+    assert "mit Bus und Bahn" not in html
+
+
+def test_without_a_feed_the_page_is_unchanged(client, sites):
+    html = page(client, ags=BAUTZEN)
+    assert "MBE Großpostwitz" in html and "km Luftlinie" in html
+    assert "mit Bus und Bahn" not in html
+    assert "transit-time" not in html
+
+
+def test_an_imported_feed_not_yet_computed_shows_nothing(client, sites, edition):
+    assert not FinderTimesRun.objects.exists()
+    assert "mit Bus und Bahn" not in page(client, ags=BAUTZEN)
+
+
+def test_a_second_run_stops_while_one_is_computing(sites, edition):
+    finder_times.compute()
+    run = FinderTimesRun.objects.get()
+    token = lease.acquire(run.pk)  # another command is computing
+    with pytest.raises(CommandError, match="läuft bereits"):
+        call_command("transit", "finder-times", stdout=io.StringIO())
+    with pytest.raises(lease.AlreadyRunning):
+        finder_times.compute(full=True)
+    lease.release(run.pk, token)
+    out = io.StringIO()
+    call_command("transit", "finder-times", "--full", stdout=out)
+    assert "2 von 2 Standorten alle neu gerechnet" in out.getvalue()
+    assert FinderTimesSite.objects.count() == 2
+
+
+def test_a_crashed_run_lease_runs_out(sites, edition):
+    finder_times.compute()
+    run = FinderTimesRun.objects.get()
+    lease.acquire(run.pk)
+    FinderTimesRun.objects.filter(pk=run.pk).update(
+        locked_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert finder_times.compute().sites == 2
+    assert FinderTimesRun.objects.get().locked_until is None
+
+
+def test_a_lost_lease_stops_writing(sites, edition):
+    finder_times.compute()
+    run = FinderTimesRun.objects.get()
+    token = lease.acquire(run.pk)
+    FinderTimesRun.objects.filter(pk=run.pk).update(lock_token="someone-else")
+    with pytest.raises(lease.LeaseLost):
+        lease.renew(run.pk, token)
+
+
+def test_import_computes_the_minutes(tmp_path, settings, sites):
+    settings.VAR_DIR = tmp_path / "var"
+    gemeinde = Region.objects.get(ags=BAUTZEN)
+    postal = PostalCode.objects.get(code="02625")
+    path = _feed(
+        tmp_path / "oberlausitz.zip",
+        (gemeinde.point_lon, gemeinde.point_lat),
+        (postal.lon, postal.lat),
+    )
+    out = io.StringIO()
+    call_command(
+        "transit", "import", str(path), "--source", "Test", "--licence", "CC0 1.0", stdout=out
+    )
+    assert (
+        "Reisezeiten für die Suche (oberlausitz, 2026-01-02): 2 von 2 Standorten" in out.getvalue()
+    )
+    assert minutes_of(BAUTZEN, sites["D"]) == 25
