@@ -1,8 +1,7 @@
 """Travel minutes by bus and train in the finder, precomputed on a hand-made feed.
 
-The feed has two lines every 10 minutes all day on weekdays: stop A at Bautzen's Gemeinde
-point and stop P at the point of postal code 02625 both run to stop D (A in 25 minutes, P in
-35), and a line from D to E leaves at every arrival from A and takes 70 minutes. With sites
+The feed (transit_feed.py) has lines every 10 minutes: A (Bautzen's point) -> D 25 minutes,
+P (postal code 02625's point) -> D 35, D -> E 70 at every arrival from A. With sites
 right at D and E, the median over the werktags 07:00-09:00 departures is known by hand:
 Bautzen -> D 25, 02625 -> D 35 (from P directly, or a walk to A and the next trip there),
 Bautzen -> E 95 (beyond 90), 02625 -> E 105.
@@ -11,67 +10,23 @@ Bautzen -> E 95 (beyond 90), 02625 -> E 105.
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from integrationsatlas.regions.models import PostalCode, Region
+from integrationsatlas.regions.models import Region
 from integrationsatlas.registry.models import Location, Organization
 from integrationsatlas.transit import finder_times, lease
 from integrationsatlas.transit.editions import import_feed
 from integrationsatlas.transit.models import FinderTime, FinderTimesRun, FinderTimesSite
-from tests.transit.feeds import AGENCY
 
 from .fixtures import add_service
+from .transit_feed import BAUTZEN, D, E, bautzen_feed
 
 pytestmark = pytest.mark.django_db
 RESULTS = "/suche/ergebnisse/"
-BAUTZEN = "14625020"
-D = (14.44, 51.12)
-E = (14.60, 51.10)
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
-
-
-def _feed(path, a, p):
-    """A -> D (25 min) and P -> D (35 min) every 10 minutes 06:00-11:00, D -> E (70 min) at
-    every arrival from A."""
-    stops = "stop_id,stop_name,stop_lat,stop_lon\n" + "".join(
-        f"{name},{name},{lat},{lon}\n"
-        for name, (lon, lat) in {"A": a, "P": p, "D": D, "E": E}.items()
-    )
-    trips, times = (
-        ["route_id,service_id,trip_id"],
-        ["trip_id,arrival_time,departure_time,stop_id,stop_sequence"],
-    )
-    for start in range(6 * 60, 11 * 60, 10):
-        for trip, first, last, ride in (
-            ("a", "A", "D", 25),
-            ("p", "P", "D", 35),
-            ("d", "D", "E", 70),
-        ):
-            leave = start + (25 if trip == "d" else 0)
-            trips.append(f"r,WD,{trip}{start}")
-            times.append(f"{trip}{start},{_clock(leave)},{_clock(leave)},{first},1")
-            times.append(f"{trip}{start},{_clock(leave + ride)},{_clock(leave + ride)},{last},2")
-    files = {
-        "agency.txt": AGENCY,
-        "stops.txt": stops,
-        "routes.txt": "route_id,agency_id,route_short_name,route_type\nr,vb,1,3\n",
-        "trips.txt": "\n".join(trips) + "\n",
-        "stop_times.txt": "\n".join(times) + "\n",
-        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
-        "start_date,end_date\nWD,1,1,1,1,1,0,0,20260101,20261231\n",
-    }
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, text in files.items():
-            zf.writestr(name, text)
-    return path
 
 
 @pytest.fixture(autouse=True)
@@ -91,13 +46,7 @@ def sites(db):
 @pytest.fixture
 def edition(tmp_path, settings):
     settings.VAR_DIR = tmp_path / "var"
-    gemeinde = Region.objects.get(ags=BAUTZEN)
-    postal = PostalCode.objects.get(code="02625")
-    path = _feed(
-        tmp_path / "oberlausitz.zip",
-        (gemeinde.point_lon, gemeinde.point_lat),
-        (postal.lon, postal.lat),
-    )
+    path = bautzen_feed(tmp_path / "oberlausitz.zip")
     return import_feed(path, source="Handgemacht, Tests", licence="CC0 1.0")
 
 
@@ -242,13 +191,7 @@ def test_a_lost_lease_stops_writing(sites, edition):
 
 def test_import_computes_the_minutes(tmp_path, settings, sites):
     settings.VAR_DIR = tmp_path / "var"
-    gemeinde = Region.objects.get(ags=BAUTZEN)
-    postal = PostalCode.objects.get(code="02625")
-    path = _feed(
-        tmp_path / "oberlausitz.zip",
-        (gemeinde.point_lon, gemeinde.point_lat),
-        (postal.lon, postal.lat),
-    )
+    path = bautzen_feed(tmp_path / "oberlausitz.zip")
     out = io.StringIO()
     call_command(
         "transit", "import", str(path), "--source", "Test", "--licence", "CC0 1.0", stdout=out
