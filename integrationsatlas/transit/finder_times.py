@@ -171,9 +171,9 @@ def compute(
             tt = read_timetable(feed_dir() / edition.file_name, day)[0]
             origin_xy = to_metric(lonlat[:, 0], lonlat[:, 1])
             renew = lambda: lease.renew(run.pk, token)  # noqa: E731
-            for chunk in _chunks(todo, SITE_CHUNK):
+            for done, chunk in _chunks(todo, SITE_CHUNK):
                 pairs += _compute_chunk(run, tt, window, keys, origin_xy, chunk, current, renew)
-                say(f"  {chunk[-1]}: {pairs} Verbindungen bis {run.max_minutes} Minuten.")
+                say(f"  {done} von {len(todo)}: {pairs} Verbindungen bis {run.max_minutes} Min.")
         lease.renew(run.pk, token)
         run.finished_at = timezone.now()
         run.save(update_fields=_RUN_FIELDS)
@@ -193,9 +193,11 @@ def compute(
     )
 
 
-def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+def _chunks(items: list[int], size: int) -> Iterator[tuple[int, list[int]]]:
+    """Parts of ``items``, each with the number of items up to and including it."""
     for lo in range(0, len(items), size):
-        yield items[lo : lo + size]
+        part = items[lo : lo + size]
+        yield lo + len(part), part
 
 
 def _compute_chunk(

@@ -14,6 +14,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from integrationsatlas.regions.models import Region
@@ -57,7 +59,7 @@ def minutes_of(origin: str, service) -> int | None:
 
 
 def page(client, **params) -> str:
-    response = client.get(RESULTS, {"art": "mbe", "umkreis": 50, **params})
+    response = client.get(RESULTS, {"art": "mbe", "umkreis": 50} | params)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -74,6 +76,16 @@ def test_known_minutes_and_the_90_minute_cut(client, sites, edition):
     assert 'title="Median der Abfahrten werktags 7–9 Uhr, alle 10 Minuten; Fahrplan ' in html
     assert "Fahrplan oberlausitz, Stand 01.01.2026" in html
     assert "ca. 35 Min. mit Bus und Bahn" in page(client, ort="02625")
+
+
+def test_one_query_reads_the_minutes_of_a_page(client, sites, edition):
+    finder_times.compute()
+    for art in ("mbe", "alle"):
+        with CaptureQueriesContext(connection) as queries:
+            html = page(client, ags=BAUTZEN, art=art)
+        assert "ca. 25 Min. mit Bus und Bahn" in html
+        reads = [q["sql"] for q in queries if "transit_findertimessite" in q["sql"]]
+        assert len(reads) == 1, art
 
 
 def test_a_higher_limit_keeps_the_longer_trip(sites, edition, settings):
