@@ -181,6 +181,21 @@ def test_a_second_run_stops_while_one_is_computing(sites, edition):
     assert FinderTimesSite.objects.count() == 2
 
 
+def test_a_run_started_while_another_computes_stops_and_the_first_finishes(sites, edition):
+    refused = []
+
+    def start_another(text: str) -> None:
+        if "zu rechnen" in text:  # the first run holds the lease and is about to route
+            with pytest.raises(lease.AlreadyRunning):
+                finder_times.compute(full=True)
+            refused.append(text)
+
+    summary = finder_times.compute(say=start_another)
+    assert refused and summary.computed == 2
+    assert FinderTimesSite.objects.count() == 2
+    assert FinderTimesRun.objects.get().locked_until is None
+
+
 def test_a_crashed_run_lease_runs_out(sites, edition):
     finder_times.compute()
     run = FinderTimesRun.objects.get()
