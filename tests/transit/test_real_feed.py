@@ -153,8 +153,8 @@ def test_transfer_between_two_extracts_at_neschwitz(edition):
     # Two extracts share Neschwitz Dorfschänke (de:14625:7677:0:1_G): RBO 707 (trip
     # 2593399830, 1180 Mon-Fri) Radibor Schule dep 12:33 -> Neschwitz arr 12:48; Schmidt 712
     # (trip 2586108206, 15131 Mon-Fri) Neschwitz dep 18:36 -> Königswartha Kirchplatz arr
-    # 18:45. No other trip serves either end (nearest other stops > 4 km): 18:45, 375
-    # minutes from 12:30.
+    # 18:45. No other trip serves either end (the nearest stop of the other line is 2.9 km
+    # from Radibor Schule, 4.2 km from Königswartha Kirchplatz): 18:45, 375 minutes from 12:30.
     assert time(RADIBOR_SCHULE, KOENIGSWARTHA_KIRCHPLATZ, "2024-08-19", "12:30").startswith(
         "Ankunft 18:45, 375 Minuten"
     )
@@ -176,7 +176,7 @@ def test_a_reach_rule_on_the_real_feed(edition):
     assessment = run_assessment(standard_set, "gemeinde")
     rows = {row["ags"]: row for row in assessment.listing}
     assert rows[BAUTZEN]["value"] == 1.0
-    # Mücka's own point lies ~2 km west of the station and 1.1 km from the nearest stop
+    # Mücka's own point lies 2.7 km south-west of the station and 1.1 km from the nearest stop
     # (Förstgen Gasthaus), beyond the 1,000 m walk: not by bus, although within 10 km.
     assert rows[MUECKA]["value"] == 0.0
     assert rows[BAUTZEN]["explanation"].startswith(
