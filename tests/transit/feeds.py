@@ -83,3 +83,15 @@ def write_feed(path: Path, **changes: str | None) -> Path:
         for name, text in files.items():
             zf.writestr(name, text)
     return path
+
+
+#: A real feed: DELFI GTFS rows for Saxon bus lines, see data/delfi-sachsen-2024/README.md.
+REAL_FEED = Path(__file__).parent / "data" / "delfi-sachsen-2024"
+
+
+def zip_folder(folder: Path, path: Path) -> Path:
+    """Zip the GTFS text files of ``folder`` (README.md left out) to ``path``."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for member in sorted(folder.glob("*.txt")):
+            zf.write(member, member.name)
+    return path
