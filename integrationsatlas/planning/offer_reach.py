@@ -143,18 +143,18 @@ def labels(reach: OfferReach) -> dict[str, str]:
     offer, source, window, feed, Stand, service day."""
     edition, window = reach.edition, reach.window
     return {
-        "angebot": f"{reach.service.name} (Nr. {reach.service.pk})",
-        "quelle": (
+        "offer": f"{reach.service.name} (Nr. {reach.service.pk})",
+        "source": (
             f"{edition.source}, Lizenz {edition.licence}; Fußwege bis 1.000 m; "
             "Berechnung Integrationsatlas"
             if edition
             else ""
         ),
-        "fenster": (
+        "window": (
             f"{window.text()}, Median der Abfahrten alle {window.every // 60} Minuten"
             + (f", Verkehrstag {reach.day:%d.%m.%Y}" if reach.day else "")
         ),
-        "fahrplan": edition.name if edition else "",
+        "feed": edition.name if edition else "",
         "stand": f"{edition.reference_date:%d.%m.%Y}" if edition else "",
         "demo": "Demodaten" if reach.service.is_demo else "keine Demodaten",
     }

@@ -11,6 +11,7 @@ import io
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from integrationsatlas.interchange.cellsafe import neutralise_rows
@@ -28,12 +29,12 @@ CSV_COLUMNS = [
     "ags",
     "gemeinde",
     "kreis",
-    "minuten",
-    "stufe",
-    "angebot",
-    "quelle",
-    "fenster",
-    "fahrplan",
+    "minutes",
+    "band",
+    "offer",
+    "source",
+    "window",
+    "feed",
     "stand",
     "demo",
 ]
@@ -86,7 +87,7 @@ def offer_page(request: HttpRequest, pk: int) -> HttpResponse:
         title = _("Minuten mit Bus und Bahn zu %(offer)s") % {"offer": reach.service.name}
         context |= {
             "map": minute_map(
-                region_map(Region.Level.GEMEINDE), classes, titles, BANDS, title, "angebot"
+                region_map(Region.Level.GEMEINDE), classes, titles, BANDS, title, "offer"
             ),
             "map_title": title,
             "legend": minute_legend(BANDS, "lg-angebot"),
@@ -120,13 +121,13 @@ def _rows(reach: OfferReach) -> list[dict[str, object]]:
             "ags": ags,
             "gemeinde": reach.places[ags][0],
             "kreis": reach.places[ags][1],
-            "minuten": "" if minutes is None else f"{minutes:.0f}",
-            "stufe": words[classes[ags]],
+            "minutes": "" if minutes is None else f"{minutes:.0f}",
+            "band": words[classes[ags]],
             **stamp,
         }
         for ags, minutes in reach.minutes.items()
     ]
-    rows.sort(key=lambda r: (r["minuten"] == "", int(r["minuten"] or 0), r["ags"]))
+    rows.sort(key=lambda r: (r["minutes"] == "", int(r["minutes"] or 0), r["ags"]))
     return rows
 
 
@@ -138,7 +139,8 @@ def offer_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     if reach.ready:
-        writer.writerows(neutralise_rows(_rows(reach)))  # type: ignore[arg-type]
+        with translation.override("de"):  # data text, as the labels (offer_reach.labels)
+            writer.writerows(neutralise_rows(_rows(reach)))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"erreichbarkeit-angebot-{reach.service.pk}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -61,14 +61,14 @@ def test_state_section_and_offer_map(browser, live_server, sample_run):
     page.wait_for_url("**bis=08%3A00**")
     assert page.locator("svg.minute-map path.band-shape").count() == 418
     assert "Bautzen: 90 Min." in (
-        page.locator(f"path#angebot-r{BAUTZEN} title").text_content() or ""
+        page.locator(f"path#offer-r{BAUTZEN} title").text_content() or ""
     )
     csv_link = page.locator("#csv")
     assert "von=07%3A00" in (csv_link.get_attribute("href") or "")
     with page.expect_download() as download:
         csv_link.click()
     text = download.value.path().read_text(encoding="utf-8")
-    assert text.splitlines()[0].endswith("angebot,quelle,fenster,fahrplan,stand,demo")
+    assert text.splitlines()[0].endswith("offer,source,window,feed,stand,demo")
     assert "werktags 7–8 Uhr" in text
     check_axe(page, "transit-offer")
     screenshot(page, "transit-offer")

@@ -167,14 +167,14 @@ def test_offer_view_colours_gemeinden_and_its_csv_carries_the_labels(
     assert len(rows) == 418
     first = rows[0]
     assert first["gemeinde"] == "Bautzen" and first["kreis"] == "Landkreis Bautzen"
-    assert first["fahrplan"] == "bautzen" and first["stand"] == "01.01.2026"
-    assert first["quelle"].startswith("Handgemacht, Tests, Lizenz CC0 1.0")
-    assert first["fenster"].startswith("werktags 7–8 Uhr")
-    assert first["angebot"] == f"mbe Test (Nr. {mbe.pk})"
+    assert first["feed"] == "bautzen" and first["stand"] == "01.01.2026"
+    assert first["source"].startswith("Handgemacht, Tests, Lizenz CC0 1.0")
+    assert first["window"].startswith("werktags 7–8 Uhr")
+    assert first["offer"] == f"mbe Test (Nr. {mbe.pk})"
     # Every row carries the labels, so any rows copied into a spreadsheet keep them.
-    assert all(r["stand"] == "01.01.2026" and r["fenster"] == first["fenster"] for r in rows)
+    assert all(r["stand"] == "01.01.2026" and r["window"] == first["window"] for r in rows)
     far = next(r for r in rows if r["ags"] == GROSSPOSTWITZ)
-    assert far["minuten"] == "" and far["stufe"] == "mehr als 120 Min. oder nicht erreichbar"
+    assert far["minutes"] == "" and far["band"] == "mehr als 120 Min. oder nicht erreichbar"
 
 
 def test_offer_view_minutes_by_hand(client, planner, feed_edition, mbe):
@@ -209,7 +209,7 @@ def test_offer_view_without_a_feed(client, planner, var_dir, mbe):
     response = client.get(reverse("planning:offer_reach_csv", args=[mbe.pk]))
     assert response.status_code == 200
     assert response.content.decode().splitlines() == [
-        "ags,gemeinde,kreis,minuten,stufe,angebot,quelle,fenster,fahrplan,stand,demo"
+        "ags,gemeinde,kreis,minutes,band,offer,source,window,feed,stand,demo"
     ]
 
 
