@@ -60,9 +60,7 @@ def test_state_section_and_offer_map(browser, live_server, sample_run):
     page.locator("#fenster button[type=submit]").click()
     page.wait_for_url("**bis=08%3A00**")
     assert page.locator("svg.minute-map path.band-shape").count() == 418
-    assert "Bautzen: 90 Min." in (
-        page.locator(f"path#offer-r{BAUTZEN} title").text_content() or ""
-    )
+    assert "Bautzen: 90 Min." in (page.locator(f"path#offer-r{BAUTZEN} title").text_content() or "")
     csv_link = page.locator("#csv")
     assert "von=07%3A00" in (csv_link.get_attribute("href") or "")
     with page.expect_download() as download:
