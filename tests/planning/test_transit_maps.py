@@ -257,3 +257,13 @@ def test_the_section_speaks_english(client, transit_assessment):
     assert "Reach by bus and train" in html
     assert "Bautzen: 90 min" in html
     assert "Source: timetable bautzen, as of 01.01.2026" in html
+
+
+def test_the_csv_keeps_german_data_text_on_an_english_page(client, planner, feed_edition, mbe):
+    client.force_login(planner)
+    url = reverse("planning:offer_reach_csv", args=[mbe.pk])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    bands = {r["band"] for r in rows}
+    assert "mehr als 120 Min. oder nicht erreichbar" in bands
+    assert not any("min or not reachable" in b for b in bands)
