@@ -255,6 +255,12 @@ GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "Integrationsatlas (
 # In each worker's memory by default; with REDIS_URL every worker and server shares them.
 FINDER_PAGE_CACHE_ENTRIES = int(os.environ.get("FINDER_PAGE_CACHE_ENTRIES", "4000"))
 FINDER_PAGE_MAX_AGE_SECONDS = int(os.environ.get("FINDER_PAGE_MAX_AGE_SECONDS", "600"))
+# Travel minutes by bus and train beside each result (transit/finder_times.py): the window
+# "DAYS HH:MM-HH:MM EVERY" (departures, median) and the limit beyond which none is shown.
+FINDER_TRANSIT_WINDOW = os.environ.get("FINDER_TRANSIT_WINDOW", "werktags 07:00-09:00 10")
+FINDER_TRANSIT_MAX_MINUTES = int(os.environ.get("FINDER_TRANSIT_MAX_MINUTES", "90"))
+# How often a process asks whether new minutes were computed (pages built before are dropped).
+FINDER_TRANSIT_CHECK_SECONDS = float(os.environ.get("FINDER_TRANSIT_CHECK_SECONDS", "10"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

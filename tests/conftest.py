@@ -1,5 +1,6 @@
 """Shared fixtures: the real Saxony regions are loaded once per test database."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,42 @@ def pytest_configure(config):
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "integrationsatlas-reports-tests",
     }
+
+
+#: Fixtures through which a test reaches the database (pytest-django blocks every other way).
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a test touches the configured database: marked ``django_db`` or ``postgres``, or
+    asking (directly or through its fixtures) for one of the database fixtures."""
+    if item.get_closest_marker("django_db") or item.get_closest_marker("postgres"):
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, run only the tests that touch the database.
+
+    `make test` runs the suite on SQLite first and then on PostgreSQL. A test that never
+    reaches the database (the engine, parsers, templates without queries, subprocesses on
+    their own SQLite file) runs the same code in both passes, so the second pass leaves it out
+    and says so in pytest's "deselected" count.
+    """
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    kept = [item for item in items if uses_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,8 @@
 A view marks a page as shareable with `shareable(response, versions, valid_until)`: the page then
 depends only on its address (scheme, host, path, query with parameters sorted), the interface
 language, the content of the offer types it shows (`versions`: offer-type code -> the content
-digest of its index, see `index.TypeIndex.digest`) and the clock up to `valid_until`.
+digest of its index, see `index.TypeIndex.digest`; and the travel minutes' version under
+`transit_version.KEY`) and the clock up to `valid_until`.
 `PageCacheMiddleware` stores such pages and answers the next request for the same key itself,
 before sessions, CSRF, locale, authentication and the view run: a hit costs a cache lookup,
 which is what lets a worker answer thousands of searches a second.
@@ -32,7 +33,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language_from_request
 
-from . import clock
+from . import clock, transit_version
 from .indexes import indexes
 
 ALIAS = "finder_pages"
@@ -56,7 +57,7 @@ def max_age() -> int:
 
 
 def shareable(
-    response: HttpResponse, versions: dict[str, int], valid_until: datetime
+    response: HttpResponse, versions: dict[str, int | str], valid_until: datetime
 ) -> HttpResponse:
     """Mark a page as the same for every anonymous visitor until `valid_until`, as long as
     the offer types it shows keep their content (`versions`: code -> index digest)."""
@@ -89,9 +90,14 @@ def _cache_key(key: tuple) -> str:
     return "page:" + digest.hexdigest()
 
 
-def current(versions: dict[str, int]) -> bool:
-    """Do these offer types still have the content the page was built from?"""
-    return all(indexes.digest(code) == digest for code, digest in versions.items())
+def current(versions: dict[str, int | str]) -> bool:
+    """Do these offer types (and the travel minutes, `transit_version.KEY`) still have the
+    content the page was built from?"""
+    return all(
+        (transit_version.current_version() if code == transit_version.KEY else indexes.digest(code))
+        == digest
+        for code, digest in versions.items()
+    )
 
 
 def lookup(key: tuple, moment: datetime) -> HttpResponse | None:

@@ -147,9 +147,12 @@ _BODY = (
 )
 
 
-def row_html(hit: Hit, labels: Labels, back: str = "") -> SafeString:
+def row_html(hit: Hit, labels: Labels, back: str = "", transit: str = "") -> SafeString:
     """One result as an `<li>`: name and link, provider, distance and address (or how to
-    reach a phone/online service), today's opening state, languages and cost."""
+    reach a phone/online service), today's opening state, languages and cost.
+
+    `transit` is the travel time by bus and train beside the distance, as HTML already
+    escaped (`transit_minutes.minutes_html`), or ""."""
     entry, site = hit.entry, hit.site
     name, german = entry.name_in(labels.language)
     name, url = escape(name), detail_url(entry.id)
@@ -160,7 +163,7 @@ def row_html(hit: Hit, labels: Labels, back: str = "") -> SafeString:
         address = escape(f"{site.address}, {site.postal_code} {site.city}")
         step_free = f" · {labels.step_free}" if site.wheelchair else ""
         reach = (
-            f"<dt>{labels.distance}</dt><dd>{km}</dd>\n"
+            f"<dt>{labels.distance}</dt><dd>{km}{' · ' + transit if transit else ''}</dd>\n"
             f"    <dt>{labels.address}</dt><dd>{address}{step_free}</dd>"
         )
     else:

@@ -32,7 +32,7 @@ from integrationsatlas.registry.opening_hours import (
 from integrationsatlas.taxonomy.families import FAMILIES, FAMILY_ICONS
 from integrationsatlas.taxonomy.models import OfferType
 
-from . import clock, offer_types, pagecache, places, rows, search
+from . import clock, offer_types, pagecache, places, rows, search, transit_minutes, transit_version
 from .forms import SearchForm
 
 # The names hours.py gives Saxony's holidays, translated for the week table.
@@ -157,6 +157,8 @@ def results(request: HttpRequest) -> HttpResponse:
         )
     labels = rows.Labels.translated()
     back = urlencode({"zurueck": request.get_full_path()})
+    minutes_version = transit_version.current_version()  # before reading: never newer
+    minutes = transit_minutes.minutes_html(place, found.hits)
     wider = [r for r in search.RADIUS_CHOICES if r > radius]
     map_view = data["ansicht"] == "karte"
     context = {
@@ -167,7 +169,10 @@ def results(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "results": found,
         "first_number": (page - 1) * search.PAGE_SIZE + 1,
-        "rows": [rows.row_html(hit, labels, back) for hit in found.hits],
+        "rows": [
+            rows.row_html(hit, labels, back, minutes.get(hit.site.id, "") if hit.site else "")
+            for hit in found.hits
+        ],
         "remote_rows": [rows.row_html(hit, labels, back) for hit in found.remote],
         "map_view": map_view,
         "list_url": "?" + _query_without(request, "ansicht", "seite"),
@@ -187,7 +192,8 @@ def results(request: HttpRequest) -> HttpResponse:
     # page is shared at most FINDER_PAGE_MAX_AGE_SECONDS even when its services do not change.
     max_age = timedelta(seconds=pagecache.max_age())
     valid_until = min(found.stable_until, moment + max_age)
-    return pagecache.shareable(response, {offer_type.code: found.version}, valid_until)
+    versions = {offer_type.code: found.version, transit_version.KEY: minutes_version}
+    return pagecache.shareable(response, versions, valid_until)
 
 
 def _filters(data: dict) -> search.Filters:
@@ -227,19 +233,30 @@ def _grouped_results(request: HttpRequest, form, kinds) -> HttpResponse:
     back = urlencode({"zurueck": request.get_full_path()})
     title, offer_types = kinds
     groups, total, stable = [], 0, [moment + timedelta(seconds=pagecache.max_age())]
-    versions = {}
+    versions: dict[str, int | str] = {transit_version.KEY: transit_version.current_version()}
+    shown = []
     for offer_type in offer_types:
         found = search.search(offer_type, place, radius, filters, 1, at=moment)
         stable.append(found.stable_until)
         versions[offer_type.code] = found.version
-        if not found.total:
-            continue
+        if found.total:
+            shown.append((offer_type, found))
+    # The travel minutes of every shown site, all kinds at once: one query.
+    minutes = transit_minutes.minutes_html(
+        place, [hit for _type, found in shown for hit in found.hits[:PER_KIND]]
+    )
+    for offer_type, found in shown:
         total += found.total
         groups.append(
             {
                 "code": offer_type.code,
                 "name": offer_type.name_in(language),
-                "rows": [rows.row_html(hit, labels, back) for hit in found.hits[:PER_KIND]],
+                "rows": [
+                    rows.row_html(
+                        hit, labels, back, minutes.get(hit.site.id, "") if hit.site else ""
+                    )
+                    for hit in found.hits[:PER_KIND]
+                ],
                 "total": found.total,
                 "url": "?" + _query_without(request, "seite", art=offer_type.code),
             }

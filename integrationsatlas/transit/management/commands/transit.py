@@ -1,4 +1,5 @@
-"""`integrationsatlas transit`: import GTFS feeds, list editions, earliest arrival A -> B."""
+"""`integrationsatlas transit`: import GTFS feeds, list editions, earliest arrival A -> B, and
+the finder's precomputed travel minutes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from integrationsatlas.analysis.geo import to_metric
 from integrationsatlas.analysis.transit import UNREACHED, Walking, earliest_arrival
+from integrationsatlas.transit import finder_times, lease
 from integrationsatlas.transit.editions import import_feed, resolve_feed
 from integrationsatlas.transit.gtfs import FeedError, read_timetable
 from integrationsatlas.transit.models import FeedEdition
@@ -52,6 +54,10 @@ class Command(BaseCommand):
         imp.add_argument("--date", help="Stand (JJJJ-MM-TT); sonst erster Verkehrstag")
         imp.add_argument("--name", help="Name der Ausgabe; sonst aus dem Dateinamen")
         sub.add_parser("list", help="importierte Fahrplan-Ausgaben")
+        times = sub.add_parser(
+            "finder-times", help="Reisezeiten für die Suche vorberechnen (neue/verlegte Standorte)"
+        )
+        times.add_argument("--full", action="store_true", help="alle Standorte neu rechnen")
         time = sub.add_parser("time", help="früheste Ankunft von A nach B")
         time.add_argument("--feed", required=True, help="Name einer Ausgabe oder GTFS-ZIP-Datei")
         time.add_argument("--from", dest="origin", required=True, help="Start: Breite,Länge")
@@ -64,7 +70,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         try:
-            {"import": self._import, "list": self._list, "time": self._time}[action](**options)
+            {
+                "import": self._import,
+                "list": self._list,
+                "time": self._time,
+                "finder-times": self._finder_times,
+            }[action](**options)
         except FeedError as exc:
             raise CommandError(str(exc)) from exc
 
@@ -78,6 +89,31 @@ class Command(BaseCommand):
             f"Fahrplan-Ausgabe '{ed.name}' importiert: {ed.stops} Haltestellen, {ed.trips} "
             f"Fahrten, Verkehrstage {ed.first_day:%d.%m.%Y}-{ed.last_day:%d.%m.%Y}, "
             f"Stand {ed.reference_date:%d.%m.%Y}, Quelle {ed.source}, Lizenz {ed.licence}."
+        )
+        # The finder's minutes come from the newest edition; a failure here leaves the import.
+        try:
+            self._finder_times()
+        except (CommandError, FeedError) as exc:
+            self.stderr.write(f"Reisezeiten für die Suche nicht berechnet: {exc}")
+
+    def _finder_times(self, full=False, **_):
+        try:
+            summary = finder_times.compute(full=full, say=self.stdout.write)
+        except lease.AlreadyRunning:
+            raise CommandError(
+                "Die Reisezeiten für die Suche werden gerade berechnet (läuft bereits); "
+                "später erneut starten."
+            ) from None
+        except lease.LeaseLost:
+            raise CommandError(
+                "Abgebrochen: ein anderer Lauf hat die Berechnung übernommen."
+            ) from None
+        self.stdout.write(
+            f"Reisezeiten für die Suche ({summary.edition}, {summary.day}): "
+            f"{summary.computed} von {summary.sites} Standorten "
+            f"{'alle neu' if summary.full else 'neu oder verlegt'} gerechnet, "
+            f"{summary.removed} entfernt, {summary.pairs} Verbindungen, "
+            f"{summary.origins} Startorte, {summary.seconds:.1f} s."
         )
 
     def _list(self, **_):
