@@ -34,6 +34,7 @@ from integrationsatlas.analysis.model import (
     TravelTimes,
 )
 from integrationsatlas.analysis.pairs import PairCache, PairList
+from integrationsatlas.analysis.reach_bands import nearest_transit_minutes
 from integrationsatlas.analysis.rules import RuleValues
 from integrationsatlas.analysis.status import (
     deficit,
@@ -53,6 +54,7 @@ __all__ = [
     "TravelTimes",
     "assess",
     "cliff_by_region",
+    "nearest_minutes",
 ]
 
 #: Kinds whose deficit is max(0, target * D / scale - S) in units a unit cost prices directly.
@@ -683,6 +685,29 @@ def assess(
         out.extend(_make_rows(regions.keys[ctx.level(rule.level)[0]].tolist(), rule, judged, "own"))
         if rel == "coarser" and level is not None:
             out.extend(_parent_rows(ctx, rule, judged, level))
+    return out
+
+
+def nearest_minutes(
+    services: Services,
+    rules: Sequence[EngineRule],
+    reference_date: dt.date,
+    demand_points: DemandPoints,
+    travel: Mapping[str, TravelTimes],
+    regions: Regions,
+) -> dict[str, FloatArray]:
+    """Minutes by bus and train from each demand point to the nearest offer that counts for
+    each transit rule with travel times (the same supply as :func:`assess`: active, of the
+    rule's offer type and target group): min_j t_ij (reach_bands.nearest_transit_minutes),
+    ``inf`` = not reachable within the search horizon. Rules without travel times (straight
+    line) have no entry."""
+    ctx = _Context(regions, services, reference_date, demand_points, travel)
+    out: dict[str, FloatArray] = {}
+    for rule in rules:
+        times = ctx.transit(rule)
+        if times is not None:
+            matrix = ctx.travel_minutes(rule, times, ctx.supply_of(rule))
+            out[rule.id] = nearest_transit_minutes(matrix)
     return out
 
 

@@ -140,3 +140,32 @@ class AssessmentRow(models.Model):
     def unit_label(self) -> str:
         """The deficit's unit for people (the stored code, e.g. "fte", is for machines)."""
         return str(ROW_UNIT_LABELS.get(self.unit, self.unit))
+
+
+class TransitReach(models.Model):
+    """Minutes by bus and train from one Gemeinde's demand point to the nearest offer counting
+    for one transit rule of an assessment (analysis.assess.nearest_minutes), with the
+    population the point carries; what the planning maps of reach by bus and train show.
+
+    ``minutes`` NULL = not reachable within the router's search horizon (twice the rule's
+    max_minutes); above max_minutes a value is not exact and pages show no band beyond it.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="transit_reach"
+    )
+    rule_code = models.CharField(max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    population = models.FloatField(null=True)
+    minutes = models.FloatField(null=True)
+
+    class Meta:
+        ordering = ["assessment", "rule_code", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "rule_code", "region"], name="unique_reach_per_region_rule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.rule_code}: {self.minutes} min"

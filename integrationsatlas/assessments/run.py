@@ -20,6 +20,7 @@ from integrationsatlas.assessments.engine_input import (
 from integrationsatlas.assessments.models import COST_FIELDS, Assessment, AssessmentRow
 from integrationsatlas.assessments.region_input import APPORTION_NOTE, ProjectionChoiceError
 from integrationsatlas.assessments.service_input import PlannedServiceError
+from integrationsatlas.assessments.transit_reach import reach_rows, store_reach
 from integrationsatlas.regions.models import IndicatorEdition
 from integrationsatlas.standards.document import ILLUSTRATIVE
 from integrationsatlas.standards.models import Rule, StandardSet
@@ -242,18 +243,20 @@ def run_assessment(
     step("Regeln bewerten")
     started = time.perf_counter()
     try:
+        engine = engine_rules(rules)
         results = assess(
             data.regions,
             data.services,
-            engine_rules(rules),
+            engine,
             date,
             data.points,
             level=level,
             travel=data.transit.travel,
         )
+        engine_seconds = time.perf_counter() - started
+        reach = reach_rows(data, engine, date, started=time.perf_counter())
     except ValueError as exc:
         raise AssessmentError(f"Bewertung nicht möglich: {exc}") from exc
-    engine_seconds = time.perf_counter() - started
     step("Ergebnis speichern")
     by_code = {rule.code: rule for rule in rules}
     rows, listing = [], []
@@ -284,6 +287,7 @@ def run_assessment(
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         _insert_rows(assessment.pk, rows)
+        store_reach(assessment.pk, reach)
     assessment.region_names = data.names  # type: ignore[attr-defined]
     assessment.listing = listing  # type: ignore[attr-defined]
     return assessment

@@ -96,6 +96,7 @@ def transit_input(rules: list[Rule], points: DemandPoints, services: Services) -
         "edition": edition.pk,
         "name": edition.name,
         "label": edition.label,
+        "reference_date": edition.reference_date.isoformat(),
         "source": edition.source,
         "licence": edition.licence,
         "rules": used,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import allocation_views, views
+from . import allocation_views, reach_views, views
 from .teilhabebericht import views as teilhabe
 
 app_name = "planning"
@@ -36,4 +36,7 @@ urlpatterns = [
     path("szenarien/<int:pk>/", views.scenario_detail, name="scenario"),
     path("vergleich/", views.compare_view, name="compare"),
     path("zuweisung/", allocation_views.allocation_page, name="allocation"),
+    path("erreichbarkeit/angebote/", reach_views.offer_list, name="offer_reach_list"),
+    path("erreichbarkeit/angebot/<int:pk>/", reach_views.offer_page, name="offer_reach"),
+    path("erreichbarkeit/angebot/<int:pk>.csv", reach_views.offer_csv, name="offer_reach_csv"),
 ]

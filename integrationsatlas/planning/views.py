@@ -26,7 +26,7 @@ from integrationsatlas.regions.views import AGS_PATTERN
 from integrationsatlas.standards.models import StandardSet
 from integrationsatlas.taxonomy.models import Level
 
-from . import charts, exports, future, target_groups
+from . import charts, exports, future, reach, target_groups
 from .access import (
     LoginNeeded,
     assessment_or_deny,
@@ -183,6 +183,8 @@ def state_view(request: HttpRequest, pk: int) -> HttpResponse:
             "region_names": names,
             "can_publish": is_state_admin(request.user),
             "target_groups": target_groups.state_view(assessment, level),
+            "transit_reach": reach.section(assessment, request.GET.get("minuten")),
+            "can_assess_reach": is_planner(request.user),
             "future_pair": future.pair_for(visible_assessments(request.user), assessment, _today()),
             "level_name": level_label(level),
             "columns": [
