@@ -24,6 +24,11 @@ def main() -> int:
             "json",
             "--progress-spinner",
             "off",
+            # The lock pins every package, dependencies included (uv pip compile), so
+            # pip-audit need not resolve them again in a throw-away virtualenv:
+            # 6.5 s instead of 22 s here.
+            "--no-deps",
+            "--disable-pip",
         ],
         capture_output=True,
         text=True,
