@@ -12,11 +12,15 @@ DATA_DIR = Path(settings.BASE_DIR) / "data"
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config):
     """Rendered PDFs in each test process's memory: the files under var/ would be shared by
-    the parallel workers (pytest-xdist), whose databases reuse the same assessment ids."""
+    the parallel workers (pytest-xdist), whose databases reuse the same assessment ids.
+    A fast password hasher."""
     settings.CACHES["reports"] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "integrationsatlas-reports-tests",
     }
+    # Argon2 takes 150 ms and 100 MB per hash by design, and the suite creates and signs in
+    # hundreds of users. Tests hash with MD5; test_security checks the production setting.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 #: Fixtures through which a test reaches the database (pytest-django blocks every other way).

@@ -10,6 +10,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher
+from django.test import override_settings
+
+from integrationsatlas import settings as project_settings
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
@@ -104,8 +107,11 @@ def test_csp_forbids_inline_scripts(client):
 
 @pytest.mark.django_db
 def test_passwords_are_hashed_with_argon2():
-    user = get_user_model().objects.create_user("anna", password="ein-langes-passwort-42")
-    assert identify_hasher(user.password).algorithm == "argon2"
+    """The product's setting (the test run itself hashes with MD5, see tests/conftest.py)."""
+    with override_settings(PASSWORD_HASHERS=project_settings.PASSWORD_HASHERS):
+        user = get_user_model().objects.create_user("anna", password="ein-langes-passwort-42")
+        assert identify_hasher(user.password).algorithm == "argon2"
+        assert user.check_password("ein-langes-passwort-42")
 
 
 @pytest.mark.django_db
