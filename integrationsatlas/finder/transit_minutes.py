@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from integrationsatlas.transit.matrix import clock_text
 from integrationsatlas.transit.models import FinderTimesSite
 
 from .places import Place, place_by_ags
@@ -46,16 +47,11 @@ def origin_of(place: Place) -> str:
     return ""
 
 
-def _clock(seconds: int) -> str:
-    hours, minutes = divmod(seconds // 60, 60)
-    return f"{hours}" if minutes == 0 else f"{hours}:{minutes:02d}"
-
-
 def _title(row: tuple) -> str:
     days, start, end, every, feed, stand = row[5:11]
     window = WINDOW_TEXT.get(days, WINDOW_TEXT["werktags"]) % {
-        "start": _clock(start),
-        "end": _clock(end),
+        "start": clock_text(start),
+        "end": clock_text(end),
     }
     return _(
         "Median der Abfahrten %(window)s, alle %(every)s Minuten; Fahrplan %(feed)s, Stand %(date)s"

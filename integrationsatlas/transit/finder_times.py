@@ -32,9 +32,17 @@ from integrationsatlas.analysis.transit import Timetable, median_travel_minutes
 from integrationsatlas.regions.models import PostalCode, Region
 from integrationsatlas.registry.models import Location, Service
 from integrationsatlas.transit import lease
-from integrationsatlas.transit.editions import feed_dir
-from integrationsatlas.transit.gtfs import FeedError, read_timetable
-from integrationsatlas.transit.matrix import DAYS, WALKING, Window, newest_edition, service_day
+from integrationsatlas.transit.gtfs import FeedError
+from integrationsatlas.transit.matrix import (
+    DAYS,
+    WALKING,
+    WALKING_KEY,
+    Window,
+    day_timetable,
+    newest_edition,
+    search_horizon,
+    service_day,
+)
 from integrationsatlas.transit.models import (
     FeedEdition,
     FinderTime,
@@ -105,7 +113,7 @@ def _basis(
         "day": day,
         "window": [window.days, window.start, window.end, window.every],
         "max_minutes": int(settings.FINDER_TRANSIT_MAX_MINUTES),
-        "walking": [WALKING.speed_m_s, WALKING.detour, WALKING.max_walk_m, WALKING.max_transfer_m],
+        "walking": WALKING_KEY,
         "origins": keys,
         "points": hashlib.sha256(np.ascontiguousarray(lonlat).tobytes()).hexdigest(),
     }
@@ -168,7 +176,7 @@ def compute(
         )
         pairs = 0
         if todo and keys:
-            tt = read_timetable(feed_dir() / edition.file_name, day)[0]
+            tt = day_timetable(edition, day)
             origin_xy = to_metric(lonlat[:, 0], lonlat[:, 1])
             renew = lambda: lease.renew(run.pk, token)  # noqa: E731
             for done, chunk in _chunks(todo, SITE_CHUNK):
@@ -213,8 +221,7 @@ def _compute_chunk(
     """Route every origin to the chunk's locations and replace their rows; the pair count."""
     lonlat = np.array([points[pk] for pk in chunk], float)
     dest_xy = to_metric(lonlat[:, 0], lonlat[:, 1])
-    # Medians up to the limit are exact when every departure searches twice as far.
-    horizon = 2.0 * run.max_minutes
+    horizon = search_horizon(run.max_minutes)
     minutes = np.empty((len(keys), len(chunk)))
     for lo in range(0, len(keys), ORIGIN_BATCH):
         renew()

@@ -33,6 +33,8 @@ from integrationsatlas.transit.models import FeedEdition
 DAYS = {"werktags": (0, 1, 2, 3, 4), "samstags": (5,), "sonntags": (6,)}
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 WALKING = Walking()
+#: The walking model as it enters cache keys and the finder's basis of computation.
+WALKING_KEY = [WALKING.speed_m_s, WALKING.detour, WALKING.max_walk_m, WALKING.max_transfer_m]
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Window:
 
     def text(self) -> str:
         """'werktags 7–9 Uhr', 'samstags 7:30–9 Uhr'."""
-        return f"{self.days} {_clock(self.start)}–{_clock(self.end)} Uhr"
+        return f"{self.days} {clock_text(self.start)}–{clock_text(self.end)} Uhr"
 
     def departures(self) -> np.ndarray:
         return departures(self.start, self.end, self.every)
@@ -65,7 +67,8 @@ def _seconds(text: str) -> int:
     return int(match[1]) * 3600 + int(match[2]) * 60
 
 
-def _clock(seconds: int) -> str:
+def clock_text(seconds: int) -> str:
+    """Seconds after midnight as a clock in running text: '7', '7:30'."""
     hours, minutes = divmod(seconds // 60, 60)
     return f"{hours}" if minutes == 0 else f"{hours}:{minutes:02d}"
 
@@ -105,10 +108,16 @@ def cache_dir() -> Path:
     return feed_dir() / "matrices"
 
 
+def search_horizon(max_minutes: float) -> float:
+    """How far each departure searches so that medians up to ``max_minutes`` are exact
+    (see median_travel_minutes): twice the limit."""
+    return 2.0 * float(max_minutes)
+
+
 _TIMETABLES: dict[tuple[str, dt.date], Timetable] = {}
 
 
-def _timetable(edition: FeedEdition, day: dt.date) -> Timetable:
+def day_timetable(edition: FeedEdition, day: dt.date) -> Timetable:
     """The day's timetable, read once per process and edition."""
     key = (edition.sha256, day)
     if key not in _TIMETABLES:
@@ -128,14 +137,14 @@ def travel_minutes(
     """Median minutes (origins x destinations) over the window's departures on ``day``;
     inf = not reachable within twice ``max_minutes`` (the search horizon; medians up to
     ``max_minutes`` are exact, see median_travel_minutes). Returns (minutes, from cache)."""
-    horizon = 2.0 * float(max_minutes)
+    horizon = search_horizon(max_minutes)
     key = {
         "edition": edition.pk,
         "sha256": edition.sha256,
         "window": [window.days, window.start, window.end, window.every],
         "day": day.isoformat(),
         "horizon": horizon,
-        "walking": [WALKING.speed_m_s, WALKING.detour, WALKING.max_walk_m, WALKING.max_transfer_m],
+        "walking": WALKING_KEY,
         "origins": _digest(origin_xy),
         "destinations": _digest(dest_xy),
     }
@@ -148,7 +157,7 @@ def travel_minutes(
     if origin_xy.shape[0] == 0 or dest_xy.shape[0] == 0:
         minutes = np.full((origin_xy.shape[0], dest_xy.shape[0]), np.inf)
     else:
-        tt = _timetable(edition, day)
+        tt = day_timetable(edition, day)
         minutes = median_travel_minutes(
             tt, origin_xy, dest_xy, window.departures(), WALKING, max_minutes=horizon
         )
