@@ -62,12 +62,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load Saxony's regions (Land, 13 Kreise, 418 Gemeinden) and the offer types once per test DB."""
-    from integrationsatlas.regions.loader import load_regions
-    from integrationsatlas.taxonomy.seed import load_offer_types
+    from tests.shared_data import load_shared_data
 
     with django_db_blocker.unblock():
-        load_regions(DATA_DIR)
-        load_offer_types()
+        load_shared_data()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from integrationsatlas.finder import clock, search
 from tests.finder.fixtures import MONDAY_10, build_registry
+from tests.shared_data import ensure_shared_data
 
 # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -19,6 +20,10 @@ AXE = (
     Path(settings.BASE_DIR) / "integrationsatlas" / "static" / "vendor" / "axe-core" / "axe.min.js"
 )
 PHONE = {"width": 360, "height": 740}
+# Pictures of the pages for a person to look at (`TEST_SCREENSHOTS=1 make test`); no test reads
+# them, and a full-page PNG of every page in every language costs about a quarter of the
+# browser tests' time.
+SCREENSHOTS = os.environ.get("TEST_SCREENSHOTS") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -45,22 +50,12 @@ def browser():
         browser.close()
 
 
-def _load_shared_data() -> None:
-    from integrationsatlas.regions.loader import load_regions
-    from integrationsatlas.regions.models import Region
-    from integrationsatlas.taxonomy.seed import load_offer_types
-
-    if not Region.objects.exists():
-        load_regions(Path(settings.BASE_DIR) / "data")
-        load_offer_types()
-
-
 @pytest.fixture(scope="module", autouse=True)
 def reload_regions_after(django_db_blocker):
     """Transactional tests empty every table afterwards; put the shared regions back."""
     yield
     with django_db_blocker.unblock():
-        _load_shared_data()
+        ensure_shared_data()
 
 
 @pytest.fixture
@@ -68,7 +63,7 @@ def live_registry(live_server, monkeypatch, settings):
     settings.FINDER_VERSION_CHECK_SECONDS = 0
     monkeypatch.setattr(clock, "now", lambda: MONDAY_10)
     search.clear_cache()
-    _load_shared_data()  # an earlier transactional test emptied the tables
+    ensure_shared_data()  # an earlier transactional test emptied the tables
     data = build_registry()
     yield data
     search.clear_cache()
@@ -103,5 +98,8 @@ def check_axe(page, name: str) -> None:
 
 
 def screenshot(page, name: str) -> None:
+    """The whole page as test-artifacts/<name>.png, if TEST_SCREENSHOTS=1."""
+    if not SCREENSHOTS:
+        return
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

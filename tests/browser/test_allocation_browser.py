@@ -4,8 +4,9 @@ import pytest
 
 from integrationsatlas.standards import document as doc_module
 from integrationsatlas.standards.sets import import_document
+from tests.shared_data import ensure_shared_data
 
-from .conftest import _load_shared_data, check_axe, phone_page, screenshot
+from .conftest import check_axe, phone_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,7 +14,7 @@ LAW_SET = doc_module.SCHEMA_FILE.parent.parent / "data" / "sachsen-saechsintg-ko
 
 
 def test_allocation_beside_need_with_sources_and_a_refused_amount(browser, live_server):
-    _load_shared_data()  # an earlier transactional test emptied the tables
+    ensure_shared_data()  # an earlier transactional test emptied the tables
     import_document(doc_module.read_file(LAW_SET))
     context, page = phone_page(browser, "de")
     page.goto(f"{live_server.url}/planung/zuweisung/")

@@ -5,8 +5,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from integrationsatlas.registry.models import Membership
+from tests.shared_data import ensure_shared_data
 
-from .conftest import _load_shared_data, check_axe, phone_page, screenshot
+from .conftest import check_axe, phone_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +23,7 @@ GENESIS = (
 def test_coordinator_loads_genesis_file_sees_edition_and_withdraws_it(
     browser, live_server, tmp_path
 ):
-    _load_shared_data()
+    ensure_shared_data()
     user = get_user_model().objects.create_user("kreis-bautzen", password="pw-Kennzahl-2026")
     Membership.objects.create(user=user, role=Membership.Role.COORDINATOR, region_id="14625")
     path = tmp_path / "12521-0040_flat.csv"

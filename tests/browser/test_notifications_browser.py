@@ -10,8 +10,9 @@ from django.utils import timezone
 from integrationsatlas.registry import workflow
 from integrationsatlas.registry.models import Membership, Organization, Service
 from tests.registry.conftest import payload
+from tests.shared_data import ensure_shared_data
 
-from .conftest import _load_shared_data, check_axe, phone_page, screenshot
+from .conftest import check_axe, phone_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def _user(name, **membership):
 
 
 def test_provider_inbox_digest_setting_and_confirmation(browser, live_server):
-    _load_shared_data()
+    ensure_shared_data()
     org = Organization.objects.create(name="Träger Nord")
     provider = _user("traeger-nord", role=Membership.Role.PROVIDER, organization=org)
     coordinator = _user("kreis-dresden", role=Membership.Role.COORDINATOR, region_id="14612")

@@ -11,9 +11,10 @@ from django.test import Client
 from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.standards import document as doc_module
 from integrationsatlas.standards.sets import import_document
+from tests.shared_data import ensure_shared_data
 from tests.standards.test_assess import DRESDEN, LEIPZIG, make_service
 
-from .conftest import _load_shared_data, check_axe, screenshot
+from .conftest import check_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EXAMPLE = doc_module.SCHEMA_FILE.parent.parent / "data" / "beispielstandard-sachsen-2030.yaml"
@@ -31,7 +32,7 @@ def _planner_context(browser, live_server):
 
 
 def test_overview_rule_choice_and_costs(browser, live_server):
-    _load_shared_data()
+    ensure_shared_data()
     standard_set = import_document(doc_module.read_file(EXAMPLE))[0]
     make_service("mbe", DRESDEN, capacity=30.0, languages=("de", "ar"))
     make_service("mbe", LEIPZIG, capacity=0.5)

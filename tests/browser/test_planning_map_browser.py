@@ -16,14 +16,15 @@ from integrationsatlas.regions.models import Region
 from integrationsatlas.regions.svgmap import region_map
 from integrationsatlas.standards.models import StandardSet
 from integrationsatlas.taxonomy.models import OfferType
-from tests.browser.conftest import ARTIFACTS, _load_shared_data, check_axe
+from tests.browser.conftest import ARTIFACTS, check_axe
+from tests.shared_data import ensure_shared_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _published_all_gap() -> Assessment:
     """One rule, every Kreis a gap: the case that once printed as one brown blob."""
-    _load_shared_data()
+    ensure_shared_data()
     sset = StandardSet.objects.create(slug="karte", name="Kartentest", version="1")
     rule = sset.rules.create(
         code="mbe-test",

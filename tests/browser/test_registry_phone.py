@@ -11,8 +11,9 @@ from django.test import Client
 
 from integrationsatlas.registry import workflow
 from integrationsatlas.registry.models import ImportBatch, Membership, Organization
+from tests.shared_data import ensure_shared_data
 
-from .conftest import _load_shared_data, check_axe, screenshot
+from .conftest import check_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +73,7 @@ def _payload(organization, name):
 @pytest.fixture
 def registry_pages(live_server):
     """A published service with a provider's pending change, an import, and both users."""
-    _load_shared_data()
+    ensure_shared_data()
     organization = Organization.objects.create(name="Ausländerrat Dresden e. V. (Beratungsstelle)")
     coordinator = _user("dora-telefon", Membership.Role.COORDINATOR, region_id="14612")
     provider = _user("anna-telefon", Membership.Role.PROVIDER, organization=organization)

@@ -7,15 +7,16 @@ from django.test import Client
 from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import PostalCode
 from integrationsatlas.registry.models import ChangeRequest, Membership, Organization
+from tests.shared_data import ensure_shared_data
 
-from .conftest import _load_shared_data, check_axe
+from .conftest import check_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def provider_page(browser, live_server):
-    _load_shared_data()
+    ensure_shared_data()
     organization = Organization.objects.create(name="Caritas Dresden (Test)")
     user = get_user_model().objects.create_user("anna-karte", password="pw-Karte-2026")
     Membership.objects.create(user=user, role=Membership.Role.PROVIDER, organization=organization)

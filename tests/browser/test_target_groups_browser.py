@@ -8,17 +8,18 @@ import pytest
 from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.registry.models import Service
 from integrationsatlas.standards.sets import import_document
+from tests.shared_data import ensure_shared_data
 from tests.standards.test_assess import make_service
 from tests.standards.test_target_group_rules import with_eu_rule
 
-from .conftest import _load_shared_data, check_axe, screenshot
+from .conftest import check_axe, screenshot
 from .test_planning_browser import _planner_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_target_groups_in_region_report_and_state_view(browser, live_server):
-    _load_shared_data()
+    ensure_shared_data()
     standard_set = import_document(with_eu_rule())[0]
     service = make_service("mbe", (14.9869, 51.1528), capacity=2.0)
     Service.objects.filter(pk=service.pk).update(target_groups=["eu_citizens"])
@@ -52,7 +53,7 @@ def test_today_and_2030_in_region_report_and_for_the_land(browser, live_server):
 
     from .test_planning_browser import EXAMPLE
 
-    _load_shared_data()
+    ensure_shared_data()
     standard_set = import_document(doc_module.read_file(EXAMPLE))[0]
     make_service("mbe", DRESDEN, capacity=24.0)
     make_service("mbe", DRESDEN, capacity=6.0, end=dt.date(2028, 12, 31))

@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 
 from integrationsatlas.registry.models import ActivityFigures, Membership
 from tests.planning.teilhabe_fixtures import bautzen_2025
+from tests.shared_data import ensure_shared_data
 
-from .conftest import _load_shared_data, check_axe, screenshot
+from .conftest import check_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-Browser-2026"
@@ -22,7 +23,7 @@ def _sign_in(page, base: str, username: str) -> None:
 
 
 def test_coordinator_records_figures_and_reads_them_in_the_report(browser, live_server):
-    _load_shared_data()
+    ensure_shared_data()
     services = bautzen_2025()
     user = get_user_model().objects.create_user("koord-bautzen", password=PASSWORD)
     Membership.objects.create(user=user, role=Membership.Role.COORDINATOR, region_id="14625")

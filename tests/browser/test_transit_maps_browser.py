@@ -8,11 +8,12 @@ import pytest
 from integrationsatlas.assessments.run import run_assessment
 from integrationsatlas.standards.sets import import_document
 from integrationsatlas.transit.editions import import_feed
+from tests.shared_data import ensure_shared_data
 from tests.standards.test_assess import make_service
 from tests.transit.feeds import write_feed
 from tests.transit.test_transit_rules import BAUTZEN, STOP_D, transit_set
 
-from .conftest import _load_shared_data, check_axe, screenshot
+from .conftest import check_axe, screenshot
 from .test_planning_browser import _planner_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def sample_run(tmp_path, settings):
     """The sample feed, one MBE at its Großpostwitz stop, a Kreis assessment of one rule."""
-    _load_shared_data()
+    ensure_shared_data()
     settings.VAR_DIR = tmp_path / "var"
     import_feed(write_feed(tmp_path / "bautzen.zip"), source="Handgemacht, Tests", licence="CC0")
     service = make_service("mbe", STOP_D)

@@ -21,17 +21,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
-from integrationsatlas.regions.loader import load_regions
-from integrationsatlas.regions.models import Region
 from integrationsatlas.registry import workflow
 from integrationsatlas.registry.models import ChangeRequest, Funding, Location, Schedule, Service
-from integrationsatlas.taxonomy.seed import load_offer_types
+from tests.shared_data import ensure_shared_data, load_shared_data
 
 from .conftest import PIRNA, World
 
@@ -62,7 +58,7 @@ def _database_for_threads(django_db_setup, django_db_blocker, tmp_path_factory):
     if connection.vendor != "sqlite":
         yield
         with django_db_blocker.unblock():
-            _load_reference_data()
+            load_shared_data()
         return
     path = tmp_path_factory.mktemp("race") / "race.sqlite3"
     with django_db_blocker.unblock():
@@ -88,13 +84,7 @@ def _reference_data(django_db_blocker):
     """The regions and offer types, back for every test after the first: the transactional
     test before it ended by emptying every table (on both databases)."""
     with django_db_blocker.unblock():
-        if not Region.objects.exists():
-            _load_reference_data()
-
-
-def _load_reference_data() -> None:
-    load_regions(Path(settings.BASE_DIR) / "data")
-    load_offer_types()
+        ensure_shared_data()
 
 
 def _edit(service: Service, base_version: int, mark: str) -> dict:
