@@ -21,6 +21,7 @@ def plan(quick: bool) -> list[tuple[str, list[str]]]:
         ("engine: 2SFCA vs PySAL access, Germany scale", ["run_engine.py"]),
         ("Saxony: all rules of the example set, engine and CLI", ["bench_saxony.py"]),
         ("import: demo registry export into an empty database", ["bench_import.py"]),
+        ("demo: load_demo at full scale, first load and two reloads", ["bench_demo.py"]),
         (
             "finder: 20,000 services, 50 clients",
             ["bench_finder.py", *duration, *(["--warmup", "10"] if quick else [])],

@@ -9,6 +9,7 @@ here, so the applying code compares stored and proposed rows in exactly this for
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -120,6 +121,45 @@ def location_row(location: Location) -> dict[str, Any]:
 
 def service_snapshot(service: Service) -> dict[str, Any]:
     """The full state of one service (fields, service area, sites with hours, funding) as JSON."""
+    areas = _prefetched(service.service_area)
+    if areas is not None:
+        area = [region.ags for region in areas]
+    else:
+        area = list(service.service_area.values_list("ags", flat=True))
+    links = _prefetched(service.service_at_locations)
+    if links is None:
+        links = service.service_at_locations.select_related("location").order_by("pk")
+    sites = [
+        (
+            link.location,
+            _ordered(link.schedules, SCHEDULE_ORDER),
+            _ordered(link.exceptions, EXCEPTION_ORDER),
+        )
+        for link in links
+    ]
+    return snapshot_of(
+        service,
+        area,
+        sites,
+        _ordered(service.remote_schedules, SCHEDULE_ORDER),
+        _ordered(service.remote_exceptions, EXCEPTION_ORDER),
+        _ordered(service.fundings, FUNDING_ORDER),
+    )
+
+
+def snapshot_of(
+    service: Service,
+    service_area: Iterable[str],
+    sites: Iterable[tuple[Location, Iterable[Schedule], Iterable[ScheduleException]]],
+    remote_schedules: Iterable[Schedule],
+    remote_exceptions: Iterable[ScheduleException],
+    fundings: Iterable[Funding],
+) -> dict[str, Any]:
+    """The snapshot of `service` and the rows given, each kind in snapshot order (`*_ORDER`).
+
+    `service_snapshot` reads the rows from the database; a writer that has just built them
+    (the demo) passes its own objects and saves reading them back.
+    """
     data: dict[str, Any] = {
         field: copy.deepcopy(getattr(service, field)) for field in SERVICE_FIELDS
     }
@@ -127,26 +167,15 @@ def service_snapshot(service: Service) -> dict[str, Any]:
     data["organization"] = service.organization_id
     data["external_id"] = service.external_id
     data["is_demo"] = service.is_demo
-    areas = _prefetched(service.service_area)
-    if areas is not None:
-        data["service_area"] = sorted(region.ags for region in areas)
-    else:
-        data["service_area"] = sorted(service.service_area.values_list("ags", flat=True))
+    data["service_area"] = sorted(service_area)
     locations = []
-    links = _prefetched(service.service_at_locations)
-    if links is None:
-        links = service.service_at_locations.select_related("location").order_by("pk")
-    for link in links:
-        row = location_row(link.location)
-        row["schedules"] = [schedule_row(s) for s in _ordered(link.schedules, SCHEDULE_ORDER)]
-        row["exceptions"] = [exception_row(e) for e in _ordered(link.exceptions, EXCEPTION_ORDER)]
+    for location, schedules, exceptions in sites:
+        row = location_row(location)
+        row["schedules"] = [schedule_row(s) for s in schedules]
+        row["exceptions"] = [exception_row(e) for e in exceptions]
         locations.append(row)
     data["locations"] = locations
-    data["remote_schedules"] = [
-        schedule_row(s) for s in _ordered(service.remote_schedules, SCHEDULE_ORDER)
-    ]
-    data["remote_exceptions"] = [
-        exception_row(e) for e in _ordered(service.remote_exceptions, EXCEPTION_ORDER)
-    ]
-    data["fundings"] = [funding_row(f) for f in _ordered(service.fundings, FUNDING_ORDER)]
+    data["remote_schedules"] = [schedule_row(s) for s in remote_schedules]
+    data["remote_exceptions"] = [exception_row(e) for e in remote_exceptions]
+    data["fundings"] = [funding_row(f) for f in fundings]
     return data

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 import shapely
+from django.db import connection
 from shapely.geometry import shape
 
 from integrationsatlas.regions.locate import gemeinde_keys_at
 from integrationsatlas.regions.models import Region
 
-from ..history import record_first_versions
+from ..history import copy_to_history, record_service_areas, write_snapshots
 from ..models import Funding, Location, Organization, Schedule, Service, ServiceAtLocation
+from ..snapshot import snapshot_of
 from .funding import funding_rows
 from .names import STREETS, fiction_phone, service_texts
 from .places import place_points, schedule_rows
@@ -36,7 +38,7 @@ FEES = {"sports_club": "Mitgliedsbeitrag, ermäßigt möglich", "kita": "Elternb
 def bulk(model, objs: list, reason: str = CHANGE_REASON) -> list:
     """bulk_create plus one history row per object ("+" = created), in batches."""
     created = model.objects.bulk_create(objs, batch_size=500)
-    model.history.bulk_history_create(created, batch_size=500, default_change_reason=reason)
+    copy_to_history(model, [obj.pk for obj in created], reason)
     return created
 
 
@@ -135,30 +137,28 @@ def location_rows(
     return locations, owners
 
 
-def schedule_and_area_rows(
-    services: list[Service], plans: list[ServicePlan], hours: list[list], sals: list, owners
-) -> tuple[list[Schedule], list[Any]]:
-    """Hours per site (or per service when it has none) and the Kreis as area of remote ones."""
-    schedules: list[Schedule] = []
+def schedule_objects(
+    links: list[ServiceAtLocation], owners: list[int], services: list[Service], plans, hours
+) -> tuple[list[list[Schedule]], list[list[Schedule]]]:
+    """Hours per site and, per service, its own hours when it has no site (remote ones)."""
+    per_site: list[list[Schedule]] = []
     site_counter: dict[int, int] = defaultdict(int)
-    for owner, sal in zip(owners, sals, strict=True):
+    for owner, link in zip(owners, links, strict=True):
         rows = hours[owner][site_counter[owner]]
         site_counter[owner] += 1
-        schedules += [
-            Schedule(service_at_location=sal, weekday=d, opens_at=o, closes_at=c)
-            for d, o, c in rows
-        ]
-    areas = []
-    for service, plan, service_hours in zip(services, plans, hours, strict=True):
-        if plan.remote:
-            areas.append(
-                Service.service_area.through(service_id=service.pk, region_id=plan.kreis.ags)
-            )
-            schedules += [
-                Schedule(service=service, weekday=d, opens_at=o, closes_at=c)
-                for d, o, c in service_hours[0]
+        per_site.append(
+            [
+                Schedule(service_at_location=link, weekday=d, opens_at=o, closes_at=c)
+                for d, o, c in rows
             ]
-    return schedules, areas
+        )
+    remote = [
+        [Schedule(service=service, weekday=d, opens_at=o, closes_at=c) for d, o, c in rows[0]]
+        if plan.remote
+        else []
+        for service, plan, rows in zip(services, plans, hours, strict=True)
+    ]
+    return per_site, remote
 
 
 def funding_objects(rng, services: list[Service], plans: list[ServicePlan]) -> list[Funding]:
@@ -191,8 +191,52 @@ def funding_objects(rng, services: list[Service], plans: list[ServicePlan]) -> l
     return fundings
 
 
+def first_snapshots(
+    services: list[Service],
+    plans: list[ServicePlan],
+    links: list[ServiceAtLocation],
+    owners: list[int],
+    site_hours: list[list[Schedule]],
+    remote_hours: list[list[Schedule]],
+    fundings: list[Funding],
+) -> list[dict]:
+    """Each service's snapshot from the rows built here, as `service_snapshot` would read them.
+
+    The rows are in creation (= pk) order, so a stable sort gives the snapshot's row order. A
+    funding without end sorts where the database puts NULL: first on SQLite, last on PostgreSQL.
+    """
+    open_end = date.max if connection.features.nulls_order_largest else date.min
+    sites: list[list] = [[] for _ in services]
+    for owner, link, schedules in zip(owners, links, site_hours, strict=True):
+        sites[owner].append((link.location, _in_schedule_order(schedules), []))
+    funded: list[list[Funding]] = [[] for _ in services]
+    index = {id(service): n for n, service in enumerate(services)}
+    for funding in fundings:
+        funded[index[id(funding.service)]].append(funding)
+    return [
+        snapshot_of(
+            service,
+            [plan.kreis.ags] if plan.remote else [],
+            sites[n],
+            _in_schedule_order(remote_hours[n]),
+            [],
+            sorted(funded[n], key=lambda f: (f.start, f.end or open_end)),
+        )
+        for n, (service, plan) in enumerate(zip(services, plans, strict=True))
+    ]
+
+
+def _in_schedule_order(schedules: list[Schedule]) -> list[Schedule]:
+    return sorted(schedules, key=lambda s: (s.weekday, s.opens_at))
+
+
 def write_services(rng, plans: list[ServicePlan], orgs: dict[str, list], postal: dict) -> dict:
-    """Write every planned service with its sites, hours, areas and funding; returns counts."""
+    """Write every planned service with its sites, hours, areas and funding; returns counts.
+
+    Every row is built first, so each service's snapshot (its first version) comes from these
+    objects and is stored before the service rows are copied into the history: nothing is read
+    back, and the history rows need no update.
+    """
     services = []
     for number, plan in enumerate(plans, start=1):
         members = orgs[plan.kreis.ags]
@@ -203,24 +247,36 @@ def write_services(rng, plans: list[ServicePlan], orgs: dict[str, list], postal:
         [schedule_rows(rng, p.offer_type.code) for _ in range(max(count, 1))]
         for p, count in zip(plans, sites, strict=True)
     ]
-    services = bulk(Service, services)
     locations, owners = location_rows(rng, services, plans, sites, postal)
-    locations = bulk(Location, locations)
-    sals = bulk(
-        ServiceAtLocation,
-        [
-            ServiceAtLocation(service=services[owner], location=loc)
-            for owner, loc in zip(owners, locations, strict=True)
-        ],
+    fundings = funding_objects(rng, services, plans)
+    links = [
+        ServiceAtLocation(service=services[owner], location=loc)
+        for owner, loc in zip(owners, locations, strict=True)
+    ]
+    site_hours, remote_hours = schedule_objects(links, owners, services, plans, hours)
+    bulk(Location, locations)  # the snapshot names the sites' ids
+    # Stored after the insert, not with it: PostgreSQL's bulk insert sends each column as one
+    # array whose text quoting of every '"' in 3,700 JSON snapshots took seconds.
+    Service.objects.bulk_create(services, batch_size=500)
+    snapshots = first_snapshots(services, plans, links, owners, site_hours, remote_hours, fundings)
+    write_snapshots(
+        Service, {s.pk: snapshot for s, snapshot in zip(services, snapshots, strict=True)}
     )
-    schedules, areas = schedule_and_area_rows(services, plans, hours, sals, owners)
+    copy_to_history(Service, [service.pk for service in services], CHANGE_REASON)
+    bulk(ServiceAtLocation, links)
+    schedules = [s for rows in site_hours for s in rows] + [
+        s for rows in remote_hours for s in rows
+    ]
+    areas = [
+        Service.service_area.through(service_id=service.pk, region_id=plan.kreis.ags)
+        for service, plan in zip(services, plans, strict=True)
+        if plan.remote
+    ]
     Service.service_area.through.objects.bulk_create(areas, batch_size=500)
-    counts = {
+    record_service_areas(area.service_id for area in areas)
+    return {
         "services": len(services),
         "locations": len(locations),
         "schedules": len(bulk(Schedule, schedules)),
-        "fundings": len(bulk(Funding, funding_objects(rng, services, plans))),
+        "fundings": len(bulk(Funding, fundings)),
     }
-    # The loaded state is the first version: shown in the history and restorable.
-    record_first_versions(service.pk for service in services)
-    return counts
