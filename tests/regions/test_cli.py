@@ -174,10 +174,10 @@ def test_real_console_script(tmp_path):
     env.pop("INTEGRATIONSATLAS_DATA_DIR", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
 
-    def script(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    def script(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(console_script()), *args],
-            env={**env, **extra},
+            env=env,
             capture_output=True,
             text=True,
             timeout=120,
