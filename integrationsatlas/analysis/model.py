@@ -10,7 +10,8 @@ import numpy as np
 import numpy.typing as npt
 
 from integrationsatlas.analysis.catchment import validate_bands
-from integrationsatlas.analysis.status import COST_LEVELS, check_financing
+from integrationsatlas.analysis.cost_levels import COST_LEVELS
+from integrationsatlas.analysis.status import check_financing
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -7,14 +7,13 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
+from integrationsatlas.analysis.cost_levels import COST_LEVELS
 from integrationsatlas.analysis.rules import RuleValues
 
 FloatArray = npt.NDArray[np.float64]
 StrArray = npt.NDArray[np.str_]
 
 MET, PARTIAL, GAP, NO_DATA = "met", "partial", "gap", "no_data"
-#: The levels a cost is split into; financing shares name a subset of them.
-COST_LEVELS = ("land", "kreis", "gemeinde", "bund")
 
 
 def fulfilment(value: npt.ArrayLike, target: float) -> FloatArray:

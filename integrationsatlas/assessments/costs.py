@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from integrationsatlas.analysis.status import COST_LEVELS
+from integrationsatlas.analysis.cost_levels import COST_LEVELS
 from integrationsatlas.assessments.models import ROW_UNIT_LABELS, Assessment, AssessmentRow
 from integrationsatlas.standards.document import ILLUSTRATIVE
 from integrationsatlas.taxonomy.models import OfferType

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from integrationsatlas.analysis.status import COST_LEVELS
+from integrationsatlas.analysis.cost_levels import COST_LEVELS
 from integrationsatlas.regions.models import Region
 from integrationsatlas.standards.models import Rule, StandardSet
 from integrationsatlas.taxonomy.models import Level, Unit

@@ -14,8 +14,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import Workbook
-
 from integrationsatlas.assessments import provenance
 from integrationsatlas.assessments.models import (
     COST_FIELDS,
@@ -107,6 +105,10 @@ def to_xlsx(
 ) -> bytes:
     """One data sheet (labels on every row) plus a sheet "Quelle" with the same labels once,
     one source per line, for readers who open the file rather than copy from it."""
+    # Here, not at the top: the planning pages import this module, and every command's system
+    # checks load those pages; openpyxl is needed only when a spreadsheet is written.
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]

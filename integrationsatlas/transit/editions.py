@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from integrationsatlas.transit.gtfs import FeedError, check_feed
+from integrationsatlas.transit.errors import FeedError
 from integrationsatlas.transit.models import FeedEdition
 
 
@@ -38,6 +38,10 @@ def import_feed(
     name = name or re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "feed"
     if FeedEdition.objects.filter(name=name).exists():
         raise FeedError(f"Eine Fahrplan-Ausgabe '{name}' gibt es schon; anderen --name wählen.")
+    # Here, not at the top: the finder's pages import this module, and every command's
+    # system checks load those pages; checking a feed is the only use of pandas here.
+    from integrationsatlas.transit.gtfs import check_feed
+
     summary = check_feed(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     target = feed_dir() / f"{digest}.zip"

@@ -32,7 +32,7 @@ from integrationsatlas.analysis.transit import Timetable, median_travel_minutes
 from integrationsatlas.regions.models import PostalCode, Region
 from integrationsatlas.registry.models import Location, Service
 from integrationsatlas.transit import lease
-from integrationsatlas.transit.gtfs import FeedError
+from integrationsatlas.transit.errors import FeedError
 from integrationsatlas.transit.matrix import (
     DAYS,
     WALKING,

@@ -19,6 +19,7 @@ import partridge as ptg
 
 from integrationsatlas.analysis.geo import to_metric
 from integrationsatlas.analysis.transit import Timetable, build_timetable
+from integrationsatlas.transit.errors import FeedError
 
 #: Files the GTFS reference requires; calendar.txt or calendar_dates.txt must be there too.
 REQUIRED = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
@@ -34,10 +35,6 @@ def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The inplace keyword")
         yield
-
-
-class FeedError(ValueError):
-    """A feed that cannot be used, with a German message naming the file and row."""
 
 
 @dataclass(frozen=True)

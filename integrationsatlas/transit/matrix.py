@@ -26,7 +26,6 @@ import numpy as np
 from integrationsatlas.analysis.transit import Timetable, Walking, departures, median_travel_minutes
 from integrationsatlas.registry.opening_hours import is_holiday
 from integrationsatlas.transit.editions import feed_dir
-from integrationsatlas.transit.gtfs import read_timetable
 from integrationsatlas.transit.models import FeedEdition
 
 #: Kinds of day a window can name, and the weekdays (Monday = 0) each takes.
@@ -122,6 +121,10 @@ def day_timetable(edition: FeedEdition, day: dt.date) -> Timetable:
     key = (edition.sha256, day)
     if key not in _TIMETABLES:
         _TIMETABLES.clear()  # one feed day at a time: a Land's timetable is large
+        # Here, not at the top: the finder's pages import this module for clock_text, and
+        # reading a feed (pandas, partridge) is needed only when minutes are computed.
+        from integrationsatlas.transit.gtfs import read_timetable
+
         _TIMETABLES[key] = read_timetable(feed_dir() / edition.file_name, day)[0]
     return _TIMETABLES[key]
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import runpy
 import subprocess
 import sys
 import time
@@ -124,9 +125,37 @@ class TestConsoleScriptInProcess:
         out = capsys.readouterr().out
         assert "load_regions" in out and "regions" in out
 
+    def test_a_refused_query_exits_1_with_the_message_on_stderr(self, capsys):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(["integrationsatlas", "regions", "--postal-code", "1"])
+        assert exit_.value.code == 1
+        assert "keine 5-stellige Postleitzahl" in capsys.readouterr().err
+
+    def test_a_missing_data_folder_is_named_on_stderr(self, capsys, settings, tmp_path):
+        settings.DATA_DIR = tmp_path / "nowhere"
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(["integrationsatlas", "load-regions"])
+        assert exit_.value.code == 1
+        assert f"Datei fehlt: {tmp_path / 'nowhere' / 'manifest.json'}" in capsys.readouterr().err
+
+
+def test_the_data_folder_comes_from_the_environment(monkeypatch, tmp_path):
+    """settings.py reads INTEGRATIONSATLAS_DATA_DIR; without it, data/ in the project."""
+    settings_file = project_dir() / "integrationsatlas" / "settings.py"
+    monkeypatch.setenv("SECRET_KEY", "s" * 50)  # no key file written under var/
+    monkeypatch.setenv("INTEGRATIONSATLAS_DATA_DIR", str(tmp_path / "edition"))
+    assert runpy.run_path(str(settings_file))["DATA_DIR"] == tmp_path / "edition"
+    monkeypatch.delenv("INTEGRATIONSATLAS_DATA_DIR")
+    assert runpy.run_path(str(settings_file))["DATA_DIR"] == project_dir() / "data"
+
 
 def console_script() -> Path:
     return Path(sys.executable).with_name("integrationsatlas")
+
+
+def project_dir() -> Path:
+    """The folder whose data/ the console script reads unless told otherwise."""
+    return Path(cli.__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
@@ -145,42 +174,36 @@ def test_real_console_script(tmp_path):
     env.pop("INTEGRATIONSATLAS_DATA_DIR", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
 
-    def script(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    def script(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(console_script()), *args],
-            env={**env, **extra},
+            env=env,
             capture_output=True,
             text=True,
             timeout=120,
         )
 
+    # One process per step a user takes; the error paths and --help run in-process above
+    # (TestConsoleScriptInProcess, TestRegionsCommand, test_load_regions.py).
     started = time.monotonic()
-    assert script("migrate", "--noinput", "-v", "0").returncode == 0
-    missing = tmp_path / "nowhere"
-    result = script("load-regions", INTEGRATIONSATLAS_DATA_DIR=str(missing))
-    assert result.returncode == 1
-    assert f"Datei fehlt: {missing / 'manifest.json'}" in result.stderr
+    result = script("migrate", "--noinput", "-v", "0")
+    assert result.returncode == 0, result.stderr
     result = script("load-regions")
     assert result.returncode == 0, result.stderr
+    assert f"Regionen geladen aus {project_dir() / 'data'}" in result.stdout
     assert "regions: 432 (432 neu)" in result.stdout
 
-    result = script("regions", "--level", "kreis", "--format", "csv")
+    result = script("regions", "--postal-code", "01796", "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 13
-    assert sum(int(r["population"]) for r in rows) == SAXONY_POPULATION
+    assert {r["name"] for r in rows} == {"Pirna", "Dohma", "Struppen"}
 
-    result = script("regions", "--level", "land", "--format", "json")
-    assert json.loads(result.stdout)[0]["foreign_residents"] == SAXONY_FOREIGN
-
-    result = script("regions", "--postal-code", "01796")
+    result = script("regions", "--level", "kreis", "--format", "json")
     assert result.returncode == 0, result.stderr
-    assert "Pirna" in result.stdout
-
-    result = script("load-regions", "--help")
-    assert result.returncode == 0 and "--data-dir" in result.stdout
-    result = script("regions", "--postal-code", "1")
-    assert result.returncode == 1 and "keine 5-stellige Postleitzahl" in result.stderr
+    kreise = json.loads(result.stdout)
+    assert len(kreise) == 13
+    assert sum(k["population"] for k in kreise) == SAXONY_POPULATION
+    assert sum(k["foreign_residents"] for k in kreise) == SAXONY_FOREIGN
     print(f"console script round trip: {time.monotonic() - started:.1f} s")
 
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from integrationsatlas.core.progress import StepProgress
-from integrationsatlas.regions.loader import RegionDataError, load_regions
 
 
 class Command(BaseCommand):
@@ -24,6 +23,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, data_dir=None, **options):
+        # Here, not at the top: the loader brings shapely and pyproj, which `--help` does not need.
+        from integrationsatlas.regions.loader import RegionDataError, load_regions
+
         data_dir = Path(data_dir or settings.DATA_DIR)
         try:
             with StepProgress(4) as step:

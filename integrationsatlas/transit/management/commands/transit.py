@@ -14,7 +14,8 @@ from integrationsatlas.analysis.geo import to_metric
 from integrationsatlas.analysis.transit import UNREACHED, Walking, earliest_arrival
 from integrationsatlas.transit import finder_times, lease
 from integrationsatlas.transit.editions import import_feed, resolve_feed
-from integrationsatlas.transit.gtfs import FeedError, read_timetable
+from integrationsatlas.transit.errors import FeedError
+from integrationsatlas.transit.gtfs import read_timetable
 from integrationsatlas.transit.models import FeedEdition
 
 _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
