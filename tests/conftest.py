@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-DATA_DIR = Path(settings.BASE_DIR) / "data"
+from tests.shared_data import DATA_DIR
 
 
 @pytest.hookimpl(trylast=True)

@@ -12,6 +12,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from .fields import LOCATION_FIELDS, SERVICE_FIELDS
@@ -48,6 +49,23 @@ def with_snapshot_rows(services: QuerySet[Service]) -> QuerySet[Service]:
         ),
         Prefetch("fundings", queryset=Funding.objects.order_by(*FUNDING_ORDER)),
     )
+
+
+def in_snapshot_order(rows: Iterable[Any], order: tuple[str, ...]) -> list[Any]:
+    """Rows built in memory (not read back) in the order a query ordered by `order` returns.
+
+    The rows are in creation order, which their pks follow, so a stable sort on the other
+    fields gives the query's order. A missing value sorts where this database puts NULL
+    (last on PostgreSQL, first on SQLite).
+    """
+    null = 1 if connection.features.nulls_order_largest else -1
+    fields = [field for field in order if field != "pk"]
+
+    def key(row) -> tuple:
+        values = (getattr(row, field) for field in fields)
+        return tuple((null, None) if value is None else (0, value) for value in values)
+
+    return sorted(rows, key=key)
 
 
 def _prefetched(rows) -> QuerySet | None:

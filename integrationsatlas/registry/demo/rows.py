@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 import numpy as np
 import shapely
-from django.db import connection
 from shapely.geometry import shape
 
 from integrationsatlas.regions.locate import gemeinde_keys_at
@@ -16,7 +14,7 @@ from integrationsatlas.regions.models import Region
 
 from ..history import copy_to_history, record_service_areas, write_snapshots
 from ..models import Funding, Location, Organization, Schedule, Service, ServiceAtLocation
-from ..snapshot import snapshot_of
+from ..snapshot import FUNDING_ORDER, SCHEDULE_ORDER, in_snapshot_order, snapshot_of
 from .funding import funding_rows
 from .names import STREETS, fiction_phone, service_texts
 from .places import place_points, schedule_rows
@@ -200,15 +198,10 @@ def first_snapshots(
     remote_hours: list[list[Schedule]],
     fundings: list[Funding],
 ) -> list[dict]:
-    """Each service's snapshot from the rows built here, as `service_snapshot` would read them.
-
-    The rows are in creation (= pk) order, so a stable sort gives the snapshot's row order. A
-    funding without end sorts where the database puts NULL: first on SQLite, last on PostgreSQL.
-    """
-    open_end = date.max if connection.features.nulls_order_largest else date.min
+    """Each service's snapshot from the rows built here, as `service_snapshot` would read them."""
     sites: list[list] = [[] for _ in services]
     for owner, link, schedules in zip(owners, links, site_hours, strict=True):
-        sites[owner].append((link.location, _in_schedule_order(schedules), []))
+        sites[owner].append((link.location, in_snapshot_order(schedules, SCHEDULE_ORDER), []))
     funded: list[list[Funding]] = [[] for _ in services]
     index = {id(service): n for n, service in enumerate(services)}
     for funding in fundings:
@@ -218,16 +211,12 @@ def first_snapshots(
             service,
             [plan.kreis.ags] if plan.remote else [],
             sites[n],
-            _in_schedule_order(remote_hours[n]),
+            in_snapshot_order(remote_hours[n], SCHEDULE_ORDER),
             [],
-            sorted(funded[n], key=lambda f: (f.start, f.end or open_end)),
+            in_snapshot_order(funded[n], FUNDING_ORDER),
         )
         for n, (service, plan) in enumerate(zip(services, plans, strict=True))
     ]
-
-
-def _in_schedule_order(schedules: list[Schedule]) -> list[Schedule]:
-    return sorted(schedules, key=lambda s: (s.weekday, s.opens_at))
 
 
 def write_services(rng, plans: list[ServicePlan], orgs: dict[str, list], postal: dict) -> dict:
